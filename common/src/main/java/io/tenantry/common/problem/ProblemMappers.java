@@ -1,0 +1,152 @@
+package io.tenantry.common.problem;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.PropertyBindingException;
+
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.tenantry.common.OrgId;
+
+/** Turns every failure into an RFC 7807 body: clients never see a stack trace or an HTML page. */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response apiProblem(ApiProblem e, UriInfo uri) {
+        return toResponse(e, uri);
+    }
+
+    /** For service-specific mappers that translate their own exceptions into an {@link ApiProblem}. */
+    public static Response toResponse(ApiProblem e, UriInfo uri) {
+        return respond(e.status(), e.title(), e.getMessage(), uri, List.of(), e.headers());
+    }
+
+    @ServerExceptionMapper
+    public Response invalidOrgId(OrgId.InvalidOrgIdException e, UriInfo uri) {
+        return respond(400, "Bad Request", e.getMessage(), uri, List.of(), Map.of());
+    }
+
+    @ServerExceptionMapper
+    public Response constraintViolation(ConstraintViolationException e, UriInfo uri) {
+        List<Problem.FieldError> errors = e.getConstraintViolations().stream()
+                .map(v -> new Problem.FieldError(fieldOf(v), v.getMessage()))
+                .sorted(Comparator.comparing(Problem.FieldError::field))
+                .toList();
+        return respond(400, "Bad Request", "the request has invalid fields", uri, errors, Map.of());
+    }
+
+    @ServerExceptionMapper
+    public Response unknownField(PropertyBindingException e, UriInfo uri) {
+        return respond(400, "Bad Request", "unknown field '" + e.getPropertyName() + "'", uri,
+                List.of(new Problem.FieldError(pathOf(e), "unknown field")), Map.of());
+    }
+
+    @ServerExceptionMapper
+    public Response wrongType(MismatchedInputException e, UriInfo uri) {
+        String field = pathOf(e);
+        return respond(400, "Bad Request", field.isEmpty() ? "the request body has the wrong shape"
+                        : "field '" + field + "' has the wrong type or format", uri,
+                field.isEmpty() ? List.of() : List.of(new Problem.FieldError(field, "wrong type or format")),
+                Map.of());
+    }
+
+    @ServerExceptionMapper
+    public Response malformedJson(JsonProcessingException e, UriInfo uri) {
+        return respond(400, "Bad Request", "the request body is not valid JSON", uri, List.of(), Map.of());
+    }
+
+    @ServerExceptionMapper
+    public Response unauthorized(UnauthorizedException e, UriInfo uri) {
+        return respond(401, "Unauthorized", "a valid bearer token is required", uri, List.of(),
+                Map.of("WWW-Authenticate", "Bearer"));
+    }
+
+    @ServerExceptionMapper
+    public Response authenticationFailed(AuthenticationFailedException e, UriInfo uri) {
+        return unauthorized(null, uri);
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        return respond(403, "Forbidden", "the caller may not do this", uri, List.of(), Map.of());
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e, UriInfo uri) {
+        if (e.getCause() instanceof PropertyBindingException cause) {
+            return unknownField(cause, uri);
+        }
+        if (e.getCause() instanceof MismatchedInputException cause) {
+            return wrongType(cause, uri);
+        }
+        if (e.getCause() instanceof JsonProcessingException cause) {
+            return malformedJson(cause, uri);
+        }
+        Response original = e.getResponse();
+        int status = original.getStatus();
+        if (status >= 500) {
+            LOG.error("request failed", e);
+        }
+        Response.StatusType type = Response.Status.fromStatusCode(status);
+        String title = type == null ? "HTTP " + status : type.getReasonPhrase();
+        String detail = status >= 500 ? "the server could not complete the request"
+                : status == 404 ? "no resource at this path" : e.getMessage();
+        return respond(status, title, detail, uri, List.of(), Map.of());
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e, UriInfo uri) {
+        LOG.error("unexpected failure", e);
+        return respond(500, "Internal Server Error", "the server could not complete the request", uri,
+                List.of(), Map.of());
+    }
+
+    static Response respond(int status, String title, String detail, UriInfo uri,
+                            List<Problem.FieldError> errors, Map<String, String> headers) {
+        String instance = uri == null ? null : uri.getPath();
+        Response.ResponseBuilder builder = Response.status(status)
+                .type(Problem.MEDIA_TYPE)
+                .entity(new Problem("about:blank", title, status, detail, instance, errors));
+        headers.forEach(builder::header);
+        return builder.build();
+    }
+
+    private static String fieldOf(ConstraintViolation<?> violation) {
+        // Paths look like "create.request.displayName": drop the method and parameter, keep the field.
+        String path = violation.getPropertyPath().toString();
+        String[] parts = path.split("\\.", 3);
+        return parts.length == 3 ? parts[2] : parts[parts.length - 1];
+    }
+
+    private static String pathOf(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+}

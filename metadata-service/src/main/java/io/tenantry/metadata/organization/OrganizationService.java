@@ -1,0 +1,173 @@
+package io.tenantry.metadata.organization;
+
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import io.tenantry.common.OrgId;
+import io.tenantry.common.paging.Cursor;
+import io.tenantry.common.paging.Page;
+import io.tenantry.common.problem.ApiProblem;
+import io.tenantry.metadata.access.AccessGuard;
+import io.tenantry.metadata.access.MembershipService;
+import io.tenantry.metadata.access.Permission;
+import io.tenantry.metadata.access.Role;
+import io.tenantry.metadata.audit.AuditLog;
+
+/**
+ * Organizations' desired state and quotas. Onboarding, suspension, resumption and deletion only record what is
+ * wanted; the tenant-provisioner acts on it and reports the observed status back.
+ */
+@ApplicationScoped
+public class OrganizationService {
+
+    @Inject
+    AccessGuard guard;
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    MembershipService memberships;
+
+    @Transactional
+    public OrganizationView create(OrganizationRequests.Create request) {
+        guard.requirePlatformAdmin();
+        String orgId = OrgId.of(request.orgId()).value();
+        if (Organization.findById(orgId) != null) {
+            throw ApiProblem.conflict("organization '" + orgId + "' already exists; organization ids are never reused");
+        }
+        Quotas quotas = request.quotas() == null ? Quotas.DEFAULT : request.quotas();
+        OffsetDateTime now = OffsetDateTime.now();
+        Organization org = new Organization();
+        org.orgId = orgId;
+        org.displayName = request.displayName().trim();
+        org.region = request.region();
+        org.status = OrganizationStatus.REQUESTED;
+        org.desiredState = DesiredState.ACTIVE;
+        org.maxQueuedJobs = quotas.maxQueuedJobs();
+        org.maxJobsPerDay = quotas.maxJobsPerDay();
+        org.createdAt = now;
+        org.updatedAt = now;
+        org.persist();
+        audit.record("organization.created", orgId, "organization", orgId,
+                Map.of("region", org.region, "displayName", org.displayName));
+        if (request.adminEmail() != null) {
+            memberships.addByEmail(orgId, request.adminEmail(), Role.ORG_ADMIN);
+        }
+        return OrganizationView.of(org);
+    }
+
+    public Page<OrganizationView> list(OrganizationStatus status, String region, String after, int limit) {
+        List<String> visible = guard.isPlatformAdmin() ? null : guard.memberOrganizations();
+        if (visible != null && visible.isEmpty()) {
+            return new Page<>(List.of(), null);
+        }
+        List<Organization> rows = Organization.page(Cursor.decode(after), status, region, visible, limit);
+        return Page.of(rows, limit, o -> o.orgId, OrganizationView::of);
+    }
+
+    public OrganizationView get(String orgId) {
+        guard.require(orgId, Permission.ORG_READ);
+        return OrganizationView.of(find(orgId));
+    }
+
+    @Transactional
+    public OrganizationView update(String orgId, OrganizationRequests.Update request) {
+        var access = guard.require(orgId, Permission.ORG_MANAGE);
+        if (request.quotas() != null && !access.platformAdmin()) {
+            throw ApiProblem.forbidden("only platform administrators change quotas");
+        }
+        Organization org = find(orgId);
+        if (org.version != request.version()) {
+            throw ApiProblem.conflict("organization '" + orgId + "' changed since version " + request.version()
+                    + " (now " + org.version + "); read it again and retry");
+        }
+        Map<String, Object> changes = new HashMap<>();
+        if (request.displayName() != null) {
+            org.displayName = request.displayName().trim();
+            changes.put("displayName", org.displayName);
+        }
+        if (request.quotas() != null) {
+            org.maxQueuedJobs = request.quotas().maxQueuedJobs();
+            org.maxJobsPerDay = request.quotas().maxJobsPerDay();
+            changes.put("quotas", request.quotas());
+        }
+        org.updatedAt = OffsetDateTime.now();
+        audit.record("organization.updated", orgId, "organization", orgId, changes);
+        Organization.getEntityManager().flush();
+        return OrganizationView.of(org);
+    }
+
+    @Transactional
+    public OrganizationView suspend(String orgId) {
+        return desire(orgId, DesiredState.SUSPENDED, "organization.suspend-requested");
+    }
+
+    @Transactional
+    public OrganizationView resume(String orgId) {
+        return desire(orgId, DesiredState.ACTIVE, "organization.resume-requested");
+    }
+
+    @Transactional
+    public OrganizationView delete(String orgId) {
+        return desire(orgId, DesiredState.DELETED, "organization.delete-requested");
+    }
+
+    @Transactional
+    public OrganizationView reportStatus(String orgId, OrganizationRequests.StatusReport report) {
+        guard.requirePlatformAdmin();
+        Organization org = find(OrgId.of(orgId).value());
+        if (org.status == report.status()) {
+            return OrganizationView.of(org);
+        }
+        if (!org.status.canMoveTo(report.status())) {
+            throw ApiProblem.conflict("organization '" + orgId + "' cannot go from " + org.status.wire() + " to "
+                    + report.status().wire() + "; allowed: " + org.status.next().stream().map(OrganizationStatus::wire).toList());
+        }
+        Map<String, Object> details = new HashMap<>();
+        details.put("from", org.status.wire());
+        details.put("to", report.status().wire());
+        if (report.reason() != null) {
+            details.put("reason", report.reason());
+        }
+        org.status = report.status();
+        org.statusReason = report.reason();
+        org.updatedAt = OffsetDateTime.now();
+        audit.record("organization.status-changed", orgId, "organization", orgId, details);
+        Organization.getEntityManager().flush();
+        return OrganizationView.of(org);
+    }
+
+    private OrganizationView desire(String orgId, DesiredState wanted, String action) {
+        guard.requirePlatformAdmin();
+        Organization org = find(OrgId.of(orgId).value());
+        if (org.desiredState == DesiredState.DELETED || org.status == OrganizationStatus.DELETED) {
+            throw ApiProblem.conflict("organization '" + orgId + "' is being deleted or is deleted");
+        }
+        if (wanted == DesiredState.SUSPENDED && org.desiredState != DesiredState.ACTIVE) {
+            throw ApiProblem.conflict("organization '" + orgId + "' is already suspended or being suspended");
+        }
+        if (wanted == DesiredState.ACTIVE && org.desiredState != DesiredState.SUSPENDED) {
+            throw ApiProblem.conflict("organization '" + orgId + "' is not suspended");
+        }
+        org.desiredState = wanted;
+        org.updatedAt = OffsetDateTime.now();
+        audit.record(action, orgId, "organization", orgId, Map.of("desiredState", wanted.wire()));
+        Organization.getEntityManager().flush();
+        return OrganizationView.of(org);
+    }
+
+    private static Organization find(String orgId) {
+        Organization org = Organization.findById(orgId);
+        if (org == null) {
+            throw ApiProblem.notFound("organization '" + orgId + "' not found");
+        }
+        return org;
+    }
+}

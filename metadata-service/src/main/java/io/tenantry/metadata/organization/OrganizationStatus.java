@@ -1,0 +1,50 @@
+package io.tenantry.metadata.organization;
+
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** The observed lifecycle of an organization's tenant, reported by the provisioner; only legal moves are taken. */
+public enum OrganizationStatus {
+    REQUESTED, PROVISIONING, ACTIVE, SUSPENDED, DELETING, DELETED, FAILED;
+
+    public Set<OrganizationStatus> next() {
+        return switch (this) {
+            case REQUESTED -> EnumSet.of(PROVISIONING, FAILED, DELETING);
+            case PROVISIONING -> EnumSet.of(ACTIVE, FAILED);
+            case ACTIVE -> EnumSet.of(SUSPENDED, DELETING);
+            case SUSPENDED -> EnumSet.of(ACTIVE, DELETING);
+            case FAILED -> EnumSet.of(PROVISIONING, DELETING);
+            case DELETING -> EnumSet.of(DELETED, FAILED);
+            case DELETED -> EnumSet.noneOf(OrganizationStatus.class);
+        };
+    }
+
+    public boolean canMoveTo(OrganizationStatus target) {
+        return next().contains(target);
+    }
+
+    @JsonValue
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses a query parameter, answering 400 for a word that is not a status. */
+    public static OrganizationStatus parse(String value) {
+        for (OrganizationStatus status : values()) {
+            if (status.wire().equals(value)) {
+                return status;
+            }
+        }
+        throw io.tenantry.common.problem.ApiProblem.badRequest("status must be one of "
+                + java.util.Arrays.stream(values()).map(OrganizationStatus::wire).toList());
+    }
+
+    @JsonCreator
+    public static OrganizationStatus fromWire(String value) {
+        return valueOf(value.toUpperCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,12 @@
+package io.tenantry.metadata.organization;
+
+import jakarta.persistence.Converter;
+
+import io.tenantry.metadata.persistence.LowercaseEnumConverter;
+
+@Converter
+public class OrganizationStatusConverter extends LowercaseEnumConverter<OrganizationStatus> {
+    public OrganizationStatusConverter() {
+        super(OrganizationStatus.class);
+    }
+}

@@ -1,0 +1,14 @@
+package io.tenantry.metadata.organization;
+
+import java.time.OffsetDateTime;
+
+/** An organization as the API shows it: observed status, desired state, quotas and placement. */
+public record OrganizationView(String orgId, String displayName, OrganizationStatus status,
+                               DesiredState desiredState, String statusReason, String region, Quotas quotas,
+                               OffsetDateTime createdAt, OffsetDateTime updatedAt, long version) {
+
+    public static OrganizationView of(Organization o) {
+        return new OrganizationView(o.orgId, o.displayName, o.status, o.desiredState, o.statusReason, o.region,
+                new Quotas(o.maxQueuedJobs, o.maxJobsPerDay), o.createdAt, o.updatedAt, o.version);
+    }
+}

@@ -1,0 +1,27 @@
+package io.tenantry.metadata.user;
+
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+
+public final class UserRequests {
+
+    public static final int MIN_PASSWORD = 12;
+
+    private UserRequests() {
+    }
+
+    public record Create(@NotBlank @Email @Size(max = 254) String email,
+                         @NotBlank @Size(max = 200) String displayName,
+                         @NotNull @Size(min = MIN_PASSWORD, max = 128) String password,
+                         Boolean platformAdmin) {
+    }
+
+    public record Update(@Size(min = 1, max = 200) String displayName, UserStatus status, Boolean platformAdmin) {
+    }
+
+    public record ChangePassword(@NotNull @Size(max = 128) String currentPassword,
+                                 @NotNull @Size(min = MIN_PASSWORD, max = 128) String newPassword) {
+    }
+}

@@ -1,0 +1,170 @@
+package io.tenantry.metadata.user;
+
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import io.tenantry.common.Uuids;
+import io.tenantry.common.paging.Cursor;
+import io.tenantry.common.paging.Page;
+import io.tenantry.common.problem.ApiProblem;
+import io.tenantry.metadata.access.AccessGuard;
+import io.tenantry.metadata.access.MembershipService;
+import io.tenantry.metadata.audit.AuditLog;
+import io.tenantry.metadata.auth.Caller;
+import io.tenantry.metadata.auth.PasswordHasher;
+
+/** People: created by platform administrators, each managing their own password. */
+@ApplicationScoped
+public class UserService {
+
+    @Inject
+    AccessGuard guard;
+
+    @Inject
+    Caller caller;
+
+    @Inject
+    PasswordHasher hasher;
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    MembershipService memberships;
+
+    public record UserView(UUID id, String email, String displayName, UserStatus status, boolean platformAdmin,
+                           OffsetDateTime createdAt) {
+        static UserView of(User u) {
+            return new UserView(u.id, u.email, u.displayName, u.status, u.platformAdmin, u.createdAt);
+        }
+    }
+
+    public record MembershipSummary(String orgId, String role, List<String> permissions) {
+    }
+
+    public record Profile(UserView user, List<MembershipSummary> memberships) {
+    }
+
+    @Transactional
+    public UserView create(UserRequests.Create request) {
+        guard.requirePlatformAdmin();
+        return UserView.of(createUser(request.email(), request.displayName(), request.password(),
+                Boolean.TRUE.equals(request.platformAdmin())));
+    }
+
+    /** Creates a user without checking the caller: for start-up seeding and for {@link #create}. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public User createUser(String email, String displayName, String password, boolean platformAdmin) {
+        String normalized = User.normalizeEmail(email);
+        if (User.byEmail(normalized).isPresent()) {
+            throw ApiProblem.conflict("a user with the email '" + normalized + "' already exists");
+        }
+        OffsetDateTime now = OffsetDateTime.now();
+        User user = new User();
+        user.id = Uuids.v7();
+        user.email = normalized;
+        user.displayName = displayName.trim();
+        user.passwordHash = hasher.hashPassword(password);
+        user.status = UserStatus.ACTIVE;
+        user.platformAdmin = platformAdmin;
+        user.createdAt = now;
+        user.updatedAt = now;
+        user.persist();
+        audit.record("user.created", null, "user", user.id.toString(),
+                Map.of("email", normalized, "platformAdmin", platformAdmin));
+        return user;
+    }
+
+    public Page<UserView> list(String emailPrefix, UserStatus status, String after, int limit) {
+        guard.requirePlatformAdmin();
+        StringBuilder where = new StringBuilder("1 = 1");
+        Map<String, Object> params = new HashMap<>();
+        UUID afterId = Cursor.decodeUuid(after);
+        if (afterId != null) {
+            where.append(" and id > :after");
+            params.put("after", afterId);
+        }
+        if (emailPrefix != null) {
+            where.append(" and email like :prefix escape '\\'");
+            params.put("prefix", User.normalizeEmail(emailPrefix).replace("\\", "\\\\").replace("%", "\\%")
+                    .replace("_", "\\_") + "%");
+        }
+        if (status != null) {
+            where.append(" and status = :status");
+            params.put("status", status);
+        }
+        List<User> rows = User.<User>find(where + " order by id", params).page(0, limit + 1).list();
+        return Page.of(rows, limit, u -> u.id.toString(), UserView::of);
+    }
+
+    public UserView get(UUID id) {
+        if (!(caller.isUser() && caller.userId().equals(id))) {
+            guard.requirePlatformAdmin();
+        }
+        return UserView.of(find(id));
+    }
+
+    @Transactional
+    public UserView update(UUID id, UserRequests.Update request) {
+        boolean self = caller.isUser() && caller.userId().equals(id);
+        boolean admin = guard.isPlatformAdmin();
+        if (!admin && !(self && request.status() == null && request.platformAdmin() == null)) {
+            throw ApiProblem.forbidden("only platform administrators change a user's status or role; "
+                    + "users may change their own display name");
+        }
+        if (self && (request.status() == UserStatus.DISABLED || Boolean.FALSE.equals(request.platformAdmin()))) {
+            throw ApiProblem.conflict("administrators cannot disable or demote themselves");
+        }
+        User user = find(id);
+        Map<String, Object> changes = new HashMap<>();
+        if (request.displayName() != null) {
+            user.displayName = request.displayName().trim();
+            changes.put("displayName", user.displayName);
+        }
+        if (request.status() != null) {
+            user.status = request.status();
+            changes.put("status", user.status.wire());
+        }
+        if (request.platformAdmin() != null) {
+            user.platformAdmin = request.platformAdmin();
+            changes.put("platformAdmin", user.platformAdmin);
+        }
+        user.updatedAt = OffsetDateTime.now();
+        audit.record("user.updated", null, "user", id.toString(), changes);
+        return UserView.of(user);
+    }
+
+    @Transactional
+    public void changeOwnPassword(UserRequests.ChangePassword request) {
+        User user = find(caller.userId());
+        if (!hasher.passwordMatches(request.currentPassword(), user.passwordHash)) {
+            throw ApiProblem.forbidden("the current password is wrong");
+        }
+        user.passwordHash = hasher.hashPassword(request.newPassword());
+        user.updatedAt = OffsetDateTime.now();
+        audit.record("user.password-changed", null, "user", user.id.toString(), Map.of());
+    }
+
+    public Profile me() {
+        User user = find(caller.userId());
+        List<MembershipSummary> summaries = memberships.of(user.id).stream()
+                .map(m -> new MembershipSummary(m.orgId, m.role.name, List.of(m.role.permissions)))
+                .toList();
+        return new Profile(UserView.of(user), summaries);
+    }
+
+    private static User find(UUID id) {
+        User user = User.findById(id);
+        if (user == null) {
+            throw ApiProblem.notFound("user " + id + " not found");
+        }
+        return user;
+    }
+}

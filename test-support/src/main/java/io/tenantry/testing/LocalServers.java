@@ -1,0 +1,156 @@
+package io.tenantry.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.jboss.logging.Logger;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import redis.embedded.RedisServer;
+
+/**
+ * Real PostgreSQL servers and a real Redis, from the first source that exists:
+ * <ol>
+ * <li>servers named by {@code TENANTRY_PG_URLS} (comma-separated {@code postgresql://user:password@host:port})
+ * and {@code TENANTRY_REDIS_URL};</li>
+ * <li>containers, when a Docker engine answers (not exercised on machines without Docker);</li>
+ * <li>embedded binaries from Maven Central, which need nothing installed.</li>
+ * </ol>
+ */
+public final class LocalServers implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(LocalServers.class);
+
+    private final List<PostgresEndpoint> postgres;
+    private final String redisUrl;
+    private final List<AutoCloseable> running;
+
+    private LocalServers(List<PostgresEndpoint> postgres, String redisUrl, List<AutoCloseable> running) {
+        this.postgres = List.copyOf(postgres);
+        this.redisUrl = redisUrl;
+        this.running = running;
+    }
+
+    /**
+     * @param postgresCount how many independent PostgreSQL servers to provide
+     * @param dataRoot      where embedded servers keep their data across restarts; null for throw-away data
+     */
+    public static LocalServers start(int postgresCount, Path dataRoot) {
+        String urls = System.getenv("TENANTRY_PG_URLS");
+        String redis = System.getenv("TENANTRY_REDIS_URL");
+        if (urls != null && !urls.isBlank() && redis != null && !redis.isBlank()) {
+            return configured(urls, redis, postgresCount);
+        }
+        if (ContainerServers.dockerAnswers()) {
+            return ContainerServers.start(postgresCount);
+        }
+        return embedded(postgresCount, dataRoot);
+    }
+
+    public PostgresEndpoint postgres(int index) {
+        return postgres.get(index);
+    }
+
+    public List<PostgresEndpoint> postgres() {
+        return postgres;
+    }
+
+    public String redisUrl() {
+        return redisUrl;
+    }
+
+    static LocalServers of(List<PostgresEndpoint> postgres, String redisUrl, List<AutoCloseable> running) {
+        return new LocalServers(postgres, redisUrl, running);
+    }
+
+    private static LocalServers configured(String urls, String redis, int postgresCount) {
+        List<PostgresEndpoint> endpoints = new ArrayList<>();
+        String[] parts = urls.split(",");
+        if (parts.length < postgresCount) {
+            throw new IllegalStateException("TENANTRY_PG_URLS names " + parts.length + " servers, " + postgresCount
+                    + " are needed");
+        }
+        for (int i = 0; i < postgresCount; i++) {
+            URI uri = URI.create(parts[i].trim());
+            String[] userInfo = uri.getUserInfo() == null ? new String[] {"postgres", ""}
+                    : uri.getUserInfo().split(":", 2);
+            endpoints.add(new PostgresEndpoint("pg" + i, uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(),
+                    userInfo[0], userInfo.length > 1 ? userInfo[1] : ""));
+        }
+        LOG.infof("using configured PostgreSQL %s and Redis %s", Arrays.toString(parts), redis);
+        return new LocalServers(endpoints, redis, new ArrayList<>());
+    }
+
+    private static LocalServers embedded(int postgresCount, Path dataRoot) {
+        List<AutoCloseable> running = new ArrayList<>();
+        List<PostgresEndpoint> endpoints = new ArrayList<>();
+        try {
+            for (int i = 0; i < postgresCount; i++) {
+                String name = "pg" + i;
+                boolean keep = dataRoot != null;
+                Path dataDir = keep ? dataRoot.resolve(name) : Files.createTempDirectory("tenantry-" + name);
+                Files.createDirectories(dataDir);
+                EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                        .setDataDirectory(dataDir)
+                        .setCleanDataDirectory(!keep)
+                        .setServerConfig("max_connections", "400")
+                        .setServerConfig("shared_buffers", "64MB")
+                        .setServerConfig("fsync", keep ? "on" : "off")
+                        .setServerConfig("synchronous_commit", keep ? "on" : "off")
+                        .setServerConfig("password_encryption", "scram-sha-256")
+                        .setDataDirectoryCustomizer(dir -> PgHba.requirePasswordsForTenantRoles(dir.toPath()))
+                        .setPGStartupWait(Duration.ofSeconds(90))
+                        .start();
+                running.add(pg);
+                endpoints.add(new PostgresEndpoint(name, "localhost", pg.getPort(), "postgres", ""));
+            }
+            int redisPort = freePort();
+            RedisServer redis = RedisServer.newRedisServer()
+                    .port(redisPort)
+                    .bind("127.0.0.1")
+                    .setting("save \"\"")
+                    .setting("appendonly no")
+                    .build();
+            redis.start();
+            running.add(redis::stop);
+            LOG.infof("started embedded PostgreSQL %s and Redis on port %d", endpoints, redisPort);
+            return new LocalServers(endpoints, "redis://localhost:" + redisPort, running);
+        } catch (IOException e) {
+            closeAll(running);
+            throw new UncheckedIOException("could not start embedded servers", e);
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closeAll(running);
+    }
+
+    private static void closeAll(List<AutoCloseable> running) {
+        for (int i = running.size() - 1; i >= 0; i--) {
+            try {
+                running.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("could not stop a local server", e);
+            }
+        }
+        running.clear();
+    }
+}

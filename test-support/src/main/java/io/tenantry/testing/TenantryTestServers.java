@@ -1,0 +1,65 @@
+package io.tenantry.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * The one test resource every module uses: real PostgreSQL (the metadata database on server 0, and as many
+ * servers as the {@code postgres-servers} init argument asks for), a real Redis, and a throw-away JWT key pair.
+ */
+public class TenantryTestServers implements QuarkusTestResourceLifecycleManager {
+
+    public static final String METADATA_DATABASE = "tenantry_metadata";
+
+    private static LocalServers servers;
+    private int postgresCount = 1;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        postgresCount = Integer.parseInt(initArgs.getOrDefault("postgres-servers", "1"));
+    }
+
+    @Override
+    public Map<String, String> start() {
+        servers = LocalServers.start(postgresCount, null);
+        PostgresEndpoint primary = servers.postgres(0);
+        primary.createDatabaseIfMissing(METADATA_DATABASE);
+        JwtKeys keys;
+        try {
+            keys = JwtKeys.generate(Files.createTempDirectory("tenantry-jwt"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> config = new HashMap<>();
+        config.put("quarkus.datasource.jdbc.url", primary.jdbcUrl(METADATA_DATABASE));
+        config.put("quarkus.datasource.username", primary.superuser());
+        config.put("quarkus.datasource.password", primary.superuserPassword());
+        config.put("quarkus.redis.hosts", servers.redisUrl());
+        config.put("smallrye.jwt.sign.key.location", keys.privateKey().toUri().toString());
+        config.put("mp.jwt.verify.publickey.location", keys.publicKey().toUri().toString());
+        for (int i = 0; i < servers.postgres().size(); i++) {
+            PostgresEndpoint pg = servers.postgres(i);
+            config.put("tenantry.test.postgres." + i + ".host", pg.host());
+            config.put("tenantry.test.postgres." + i + ".port", Integer.toString(pg.port()));
+        }
+        return config;
+    }
+
+    /** The servers of the running test suite, for tests that inspect PostgreSQL or Redis directly. */
+    public static LocalServers servers() {
+        return servers;
+    }
+
+    @Override
+    public void stop() {
+        if (servers != null) {
+            servers.close();
+            servers = null;
+        }
+    }
+}
