@@ -1,0 +1,34 @@
+package io.tenantry.testing;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.lang.ArchRule;
+
+/** The boundaries every service keeps, checked by each service's architecture test. */
+public final class ArchitectureRules {
+
+    private static final String[] SERVICES = {"io.tenantry.metadata..", "io.tenantry.provisioner..",
+            "io.tenantry.results.."};
+
+    private ArchitectureRules() {
+    }
+
+    /** REST resources translate HTTP; persistence and transactions belong to services and entities. */
+    public static ArchRule resourcesStayThin() {
+        return noClasses().that().areAnnotatedWith("jakarta.ws.rs.Path")
+                .should().dependOnClassesThat().resideInAnyPackage("jakarta.persistence..", "jakarta.transaction..",
+                        "io.quarkus.hibernate.orm.panache..", "io.vertx.mutiny.sqlclient..", "io.vertx.sqlclient..",
+                        "java.sql..", "io.quarkus.redis..")
+                .orShould().beAnnotatedWith("jakarta.transaction.Transactional")
+                .because("resources stay thin: logic lives in services, persistence in entities and repositories");
+    }
+
+    /** A service never reaches into another service's code; what they share lives in the common module. */
+    public static ArchRule staysInside(String servicePackage) {
+        String[] others = java.util.Arrays.stream(SERVICES).filter(p -> !p.equals(servicePackage))
+                .toArray(String[]::new);
+        return noClasses().that().resideInAPackage(servicePackage)
+                .should().dependOnClassesThat().resideInAnyPackage(others)
+                .because("services talk over HTTP, Redis or the database, never through each other's classes");
+    }
+}
