@@ -10,13 +10,15 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.Immutable;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
-/** One recorded change. The table refuses updates and deletes. */
+/** One recorded change. Immutable here, and the table's trigger refuses updates and deletes as well. */
 @Entity
+@Immutable
 @Table(name = "audit_log")
 public class AuditEntry extends PanacheEntityBase {
 

@@ -96,7 +96,7 @@ public class OrganizationService {
         if (request.quotas() != null) {
             org.maxQueuedJobs = request.quotas().maxQueuedJobs();
             org.maxJobsPerDay = request.quotas().maxJobsPerDay();
-            changes.put("quotas", request.quotas());
+            changes.put("quotas", Map.of("maxQueuedJobs", org.maxQueuedJobs, "maxJobsPerDay", org.maxJobsPerDay));
         }
         org.updatedAt = OffsetDateTime.now();
         audit.record("organization.updated", orgId, "organization", orgId, changes);
