@@ -1,7 +1,6 @@
 package io.tenantry.metadata.access;
 
 import java.net.URI;
-import java.util.Arrays;
 import java.util.List;
 
 import jakarta.inject.Inject;
@@ -19,7 +18,7 @@ import jakarta.ws.rs.core.Response;
 
 import io.quarkus.security.Authenticated;
 
-@Path("/api/v1")
+@Path("/api/v1/orgs/{orgId}/roles")
 @Authenticated
 public class RoleResource {
 
@@ -33,26 +32,18 @@ public class RoleResource {
     }
 
     @GET
-    @Path("permissions")
-    public List<String> permissions() {
-        return Arrays.stream(Permission.values()).map(Permission::wire).toList();
-    }
-
-    @GET
-    @Path("orgs/{orgId}/roles")
     public List<RoleService.RoleView> list(@PathParam("orgId") String orgId) {
         return roles.list(orgId);
     }
 
     @POST
-    @Path("orgs/{orgId}/roles")
     public Response create(@PathParam("orgId") String orgId, @NotNull @Valid CreateRole request) {
         var role = roles.create(orgId, request.name(), request.description(), request.permissions());
         return Response.created(URI.create("/api/v1/orgs/" + orgId + "/roles/" + role.name())).entity(role).build();
     }
 
     @DELETE
-    @Path("orgs/{orgId}/roles/{name}")
+    @Path("{name}")
     public void delete(@PathParam("orgId") String orgId, @PathParam("name") @Size(max = 40) String name) {
         roles.delete(orgId, name);
     }

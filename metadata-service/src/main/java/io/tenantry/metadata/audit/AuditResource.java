@@ -15,7 +15,8 @@ import io.tenantry.common.paging.Page;
 import io.tenantry.metadata.access.AccessGuard;
 import io.tenantry.metadata.access.Permission;
 
-@Path("/api/v1")
+/** One organization's audit trail, for its members with the audit:read permission. */
+@Path("/api/v1/orgs/{orgId}/audit")
 @Authenticated
 public class AuditResource {
 
@@ -26,24 +27,12 @@ public class AuditResource {
     AccessGuard guard;
 
     @GET
-    @Path("orgs/{orgId}/audit")
     public Page<AuditLog.AuditView> forOrganization(@PathParam("orgId") String orgId,
                                                     @QueryParam("action") @Size(max = 100) String action,
                                                     @QueryParam("actor") @Size(max = 100) String actor,
                                                     @QueryParam("after") String after,
                                                     @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(Page.MAX_LIMIT) int limit) {
         guard.require(orgId, Permission.AUDIT_READ);
-        return audit.search(new AuditLog.AuditQuery(orgId, action, actor, after), limit);
-    }
-
-    @GET
-    @Path("audit")
-    public Page<AuditLog.AuditView> all(@QueryParam("orgId") @Size(max = 40) String orgId,
-                                        @QueryParam("action") @Size(max = 100) String action,
-                                        @QueryParam("actor") @Size(max = 100) String actor,
-                                        @QueryParam("after") String after,
-                                        @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(Page.MAX_LIMIT) int limit) {
-        guard.requirePlatformAdmin();
         return audit.search(new AuditLog.AuditQuery(orgId, action, actor, after), limit);
     }
 }

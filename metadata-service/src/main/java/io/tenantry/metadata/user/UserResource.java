@@ -13,7 +13,6 @@ import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
-import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
@@ -23,7 +22,7 @@ import io.quarkus.security.Authenticated;
 import io.tenantry.common.paging.Page;
 import io.tenantry.common.problem.ApiProblem;
 
-@Path("/api/v1")
+@Path("/api/v1/users")
 @Authenticated
 public class UserResource {
 
@@ -31,14 +30,12 @@ public class UserResource {
     UserService users;
 
     @POST
-    @Path("users")
     public Response create(@NotNull @Valid UserRequests.Create request) {
         var user = users.create(request);
         return Response.created(URI.create("/api/v1/users/" + user.id())).entity(user).build();
     }
 
     @GET
-    @Path("users")
     public Page<UserService.UserView> list(@QueryParam("email") @Size(max = 254) String emailPrefix,
                                            @QueryParam("status") @Size(max = 20) String status,
                                            @QueryParam("after") String after,
@@ -47,27 +44,15 @@ public class UserResource {
     }
 
     @GET
-    @Path("users/{id}")
+    @Path("{id}")
     public UserService.UserView get(@PathParam("id") UUID id) {
         return users.get(id);
     }
 
     @PATCH
-    @Path("users/{id}")
+    @Path("{id}")
     public UserService.UserView update(@PathParam("id") UUID id, @NotNull @Valid UserRequests.Update request) {
         return users.update(id, request);
-    }
-
-    @GET
-    @Path("me")
-    public UserService.Profile me() {
-        return users.me();
-    }
-
-    @PUT
-    @Path("me/password")
-    public void changePassword(@NotNull @Valid UserRequests.ChangePassword request) {
-        users.changeOwnPassword(request);
     }
 
     private static UserStatus parseStatus(String status) {
