@@ -1,0 +1,65 @@
+package io.tenantry.metadata;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.tenantry.testing.PostgresEndpoint;
+import io.tenantry.testing.TenantryTestServers;
+
+/**
+ * The migrations build the schema from an empty database, and Hibernate validated the entity model against it
+ * when this application started (schema-management strategy "validate").
+ */
+@QuarkusTest
+@WithTestResource(TenantryTestServers.class)
+class MigrationTest {
+
+    @Inject
+    Flyway flyway;
+
+    @Test
+    void migrationsApplyOnAnEmptyDatabaseWithNothingPending() throws SQLException {
+        assertEquals(0, flyway.info().pending().length);
+        PostgresEndpoint pg = TenantryTestServers.servers().postgres(0);
+        String scratch = "migration_check_" + System.nanoTime();
+        pg.createDatabaseIfMissing(scratch);
+        Flyway fresh = Flyway.configure().dataSource(pg.jdbcUrl(scratch), pg.superuser(), pg.superuserPassword())
+                .locations("classpath:db/migration").load();
+        assertTrue(fresh.migrate().migrationsExecuted >= 1);
+        assertEquals(flyway.info().current().getVersion(), fresh.info().current().getVersion());
+    }
+
+    @Test
+    void everyForeignKeyIsCoveredByAnIndex() throws SQLException {
+        List<String> uncovered = new ArrayList<>();
+        try (Connection c = TenantryTestServers.servers().postgres(0).connect(TenantryTestServers.METADATA_DATABASE);
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("""
+                     SELECT conrelid::regclass || '(' || array_to_string(conkey, ',') || ')'
+                       FROM pg_constraint fk
+                      WHERE fk.contype = 'f'
+                        AND NOT EXISTS (
+                            SELECT 1 FROM pg_index i
+                             WHERE i.indrelid = fk.conrelid
+                               AND (i.indkey::int2[])[0:array_length(fk.conkey, 1) - 1] @> fk.conkey)""")) {
+            while (rs.next()) {
+                uncovered.add(rs.getString(1));
+            }
+        }
+        assertTrue(uncovered.isEmpty(), "foreign keys without a leading index: " + uncovered);
+    }
+}

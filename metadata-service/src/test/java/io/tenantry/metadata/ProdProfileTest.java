@@ -1,0 +1,55 @@
+package io.tenantry.metadata;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.NoSuchElementException;
+
+import org.junit.jupiter.api.Test;
+
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+/** The prod profile takes every secret from the environment and has no fallback for any of them. */
+class ProdProfileTest {
+
+    private static SmallRyeConfig prod() {
+        try {
+            return build();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static SmallRyeConfig build() throws java.io.IOException {
+        return new SmallRyeConfigBuilder()
+                .withProfile("prod")
+                .addDefaultInterceptors()
+                .withSources(new io.smallrye.config.PropertiesConfigSource(
+                        ProdProfileTest.class.getResource("/application.properties"), 250))
+                .build();
+    }
+
+    @Test
+    void signingAndVerificationKeysHaveNoDefault() {
+        SmallRyeConfig config = prod();
+        assertThrows(NoSuchElementException.class, () -> config.getValue("smallrye.jwt.sign.key.location", String.class));
+        assertThrows(NoSuchElementException.class, () -> config.getValue("mp.jwt.verify.publickey.location", String.class));
+    }
+
+    @Test
+    void databaseAndRedisCredentialsHaveNoDefault() {
+        SmallRyeConfig config = prod();
+        for (String key : new String[] {"quarkus.datasource.jdbc.url", "quarkus.datasource.username",
+                "quarkus.datasource.password", "quarkus.redis.hosts"}) {
+            assertThrows(NoSuchElementException.class, () -> config.getValue(key, String.class), key);
+        }
+    }
+
+    @Test
+    void testOnlyValuesStayInTheTestProfile() {
+        SmallRyeConfig config = prod();
+        assertEquals(java.util.Optional.empty(),
+                config.getOptionalValue("tenantry.auth.bootstrap-admin.password", String.class));
+    }
+}
