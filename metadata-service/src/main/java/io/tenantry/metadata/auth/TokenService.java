@@ -10,8 +10,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.jwt.build.Jwt;
 import io.tenantry.common.OrgId;
 import io.tenantry.common.problem.ApiProblem;
@@ -44,8 +44,10 @@ public class TokenService {
     public record IssuedToken(String accessToken, long expiresIn, String orgId, List<String> permissions) {
     }
 
-    /** Password grant for people. Without an organization, a user with exactly one membership gets that one. */
-    @Transactional
+    /**
+     * Password grant for people. Without an organization, a user with exactly one membership gets that one.
+     * bcrypt and Redis run outside any transaction, so a slow hash never holds a database connection.
+     */
     public IssuedToken forPerson(String email, String password, String requestedOrg, String address) {
         String account = User.normalizeEmail(email);
         rateLimiter.checkAllowed(account, address);
@@ -66,23 +68,24 @@ public class TokenService {
         }
         String orgId = membership == null ? null : membership.orgId;
         List<String> permissions = membership == null ? List.of() : sorted(membership.role.permissions);
-        audit.recordAs(Caller.USER_PREFIX + user.id, "auth.token-issued", orgId, "user", user.id.toString(),
-                Map.of("grant", "password"));
+        QuarkusTransaction.requiringNew().run(() -> audit.recordAs(Caller.USER_PREFIX + user.id,
+                "auth.token-issued", orgId, "user", user.id.toString(), Map.of("grant", "password")));
         return sign(Caller.USER_PREFIX + user.id, user.email, groups, orgId, permissions);
     }
 
     /** Client-credentials grant: the token is always scoped to the client's one organization. */
-    @Transactional
     public IssuedToken forClient(String clientId, String secret, String address) {
         rateLimiter.checkAllowed("client:" + clientId, address);
-        ApiClient client = parseUuid(clientId) == null ? null : ApiClient.findById(parseUuid(clientId));
+        UUID id = parseUuid(clientId);
+        ApiClient client = id == null ? null
+                : ApiClient.<ApiClient>find("from ApiClient c join fetch c.role where c.id = ?1", id).firstResult();
         if (client == null || !client.isActive() || !PasswordHasher.secretMatches(secret, client.secretHash)) {
             rateLimiter.recordFailure("client:" + clientId, address);
             throw ApiProblem.unauthorized("the client id or secret is wrong, or the client is revoked");
         }
         String subject = Caller.CLIENT_PREFIX + client.id;
-        audit.recordAs(subject, "auth.token-issued", client.orgId, "api-client", client.id.toString(),
-                Map.of("grant", "client_credentials"));
+        QuarkusTransaction.requiringNew().run(() -> audit.recordAs(subject, "auth.token-issued", client.orgId,
+                "api-client", client.id.toString(), Map.of("grant", "client_credentials")));
         return sign(subject, subject, Set.of("client"), client.orgId, sorted(client.role.permissions));
     }
 
