@@ -2,25 +2,12 @@ package io.tenantry.results;
 
 import org.junit.jupiter.api.Test;
 
-import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
-
 import io.tenantry.testing.ArchitectureRules;
 
 class ArchitectureTest {
 
-    private static final JavaClasses CLASSES = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages("io.tenantry.results");
-
     @Test
-    void resourcesStayThin() {
-        ArchitectureRules.resourcesStayThin().allowEmptyShould(true).check(CLASSES);
-    }
-
-    @Test
-    void staysInsideItsService() {
-        ArchitectureRules.staysInside("io.tenantry.results..").allowEmptyShould(true).check(CLASSES);
+    void resourcesStayThinAndTheServiceStaysInsideItsOwnPackages() {
+        ArchitectureRules.verify("io.tenantry.results");
     }
 }

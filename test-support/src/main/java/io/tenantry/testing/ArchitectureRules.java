@@ -2,6 +2,9 @@ package io.tenantry.testing;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 
 /** The boundaries every service keeps, checked by each service's architecture test. */
@@ -11,6 +14,15 @@ public final class ArchitectureRules {
             "io.tenantry.results.."};
 
     private ArchitectureRules() {
+    }
+
+    /** Checks every rule against a service's production classes, e.g. {@code verify("io.tenantry.metadata")}. */
+    public static void verify(String serviceBasePackage) {
+        JavaClasses classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages(serviceBasePackage);
+        resourcesStayThin().allowEmptyShould(true).check(classes);
+        staysInside(serviceBasePackage + "..").allowEmptyShould(true).check(classes);
     }
 
     /** REST resources translate HTTP; persistence and transactions belong to services and entities. */
