@@ -1,0 +1,50 @@
+package io.tenantry.metadata.pipeline;
+
+import java.net.URI;
+
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+
+import io.quarkus.security.Authenticated;
+import io.tenantry.common.paging.Page;
+
+/** Templates every organization can use; platform administrators publish them. */
+@Path("/api/v1/pipeline-templates")
+@Authenticated
+public class GlobalPipelineTemplateResource {
+
+    @Inject
+    PipelineTemplates templates;
+
+    @GET
+    public Page<PipelineTemplates.TemplateView> list(@QueryParam("name") @Size(max = 63) String name,
+                                                     @QueryParam("after") String after,
+                                                     @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(Page.MAX_LIMIT) int limit) {
+        return templates.listGlobal(name, after, limit);
+    }
+
+    @POST
+    public Response create(@NotNull @Valid PipelineRequests.Create request) {
+        var template = templates.createGlobal(request);
+        return Response.created(URI.create("/api/v1/pipeline-templates/" + template.name() + "/versions/"
+                + template.version())).entity(template).build();
+    }
+
+    @GET
+    @Path("{name}/versions/{version}")
+    public PipelineTemplates.TemplateView version(@PathParam("name") @Size(max = 63) String name,
+                                                  @PathParam("version") int version) {
+        return templates.globalVersion(name, version);
+    }
+}

@@ -1,0 +1,163 @@
+package io.tenantry.metadata.pipeline;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import io.tenantry.common.Uuids;
+import io.tenantry.common.paging.Cursor;
+import io.tenantry.common.paging.Page;
+import io.tenantry.common.problem.ApiProblem;
+import io.tenantry.metadata.access.AccessGuard;
+import io.tenantry.metadata.access.Permission;
+import io.tenantry.metadata.audit.AuditLog;
+import io.tenantry.metadata.auth.Caller;
+import io.tenantry.metadata.task.ConfigSchema;
+import io.tenantry.metadata.task.TaskDefinition;
+
+/**
+ * Pipeline templates, global or per organization. Saving under an existing name adds the next version; versions
+ * never change, so a job can name exactly what it ran.
+ */
+@ApplicationScoped
+public class PipelineTemplates {
+
+    @Inject
+    AccessGuard guard;
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    Caller caller;
+
+    public record TemplateView(UUID id, String orgId, String name, int version, String description,
+                               List<Map<String, Object>> steps, String createdBy, OffsetDateTime createdAt) {
+        static TemplateView of(PipelineTemplate t) {
+            return new TemplateView(t.id, t.orgId, t.name, t.version, t.description, t.steps, t.createdBy, t.createdAt);
+        }
+    }
+
+    @Transactional
+    public TemplateView createGlobal(PipelineRequests.Create request) {
+        guard.requirePlatformAdmin();
+        return TemplateView.of(save(null, request, caller.subject()));
+    }
+
+    @Transactional
+    public TemplateView createForOrganization(String orgId, PipelineRequests.Create request) {
+        var access = guard.require(orgId, Permission.TEMPLATES_WRITE);
+        return TemplateView.of(save(orgId, request, access.actor()));
+    }
+
+    /** Saves the next version in a scope; for seeding and the two create methods. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public PipelineTemplate save(String orgId, PipelineRequests.Create request, String actor) {
+        List<Map<String, Object>> steps = validatedSteps(request.steps());
+        PipelineTemplate latest = PipelineTemplate.latest(orgId, request.name());
+        PipelineTemplate template = new PipelineTemplate();
+        template.id = Uuids.v7();
+        template.orgId = orgId;
+        template.name = request.name();
+        template.version = latest == null ? 1 : latest.version + 1;
+        template.description = request.description();
+        template.steps = steps;
+        template.createdBy = actor;
+        template.createdAt = OffsetDateTime.now();
+        template.persist();
+        audit.record("pipeline-template.created", orgId, "pipeline-template", template.id.toString(),
+                Map.of("name", template.name, "version", template.version));
+        return template;
+    }
+
+    public Page<TemplateView> listGlobal(String name, String after, int limit) {
+        return list(null, name, after, limit);
+    }
+
+    /** The organization's own templates and the global ones, every version, oldest first. */
+    public Page<TemplateView> listForOrganization(String orgId, String name, String after, int limit) {
+        guard.require(orgId, Permission.TEMPLATES_READ);
+        return list(orgId, name, after, limit);
+    }
+
+    public TemplateView globalVersion(String name, int version) {
+        return TemplateView.of(findVersion(null, name, version));
+    }
+
+    /** The organization's own template of that name if it has one, otherwise the global one. */
+    public TemplateView versionForOrganization(String orgId, String name, int version) {
+        guard.require(orgId, Permission.TEMPLATES_READ);
+        boolean ownsName = PipelineTemplate.count("orgId = ?1 and name = ?2", orgId, name) > 0;
+        return TemplateView.of(findVersion(ownsName ? orgId : null, name, version));
+    }
+
+    private Page<TemplateView> list(String orgId, String name, String after, int limit) {
+        StringBuilder where = new StringBuilder(orgId == null ? "orgId is null" : "(orgId is null or orgId = :org)");
+        Map<String, Object> params = new HashMap<>();
+        if (orgId != null) {
+            params.put("org", orgId);
+        }
+        UUID afterId = Cursor.decodeUuid(after);
+        if (afterId != null) {
+            where.append(" and id > :after");
+            params.put("after", afterId);
+        }
+        if (name != null) {
+            where.append(" and name = :name");
+            params.put("name", name);
+        }
+        List<PipelineTemplate> rows = PipelineTemplate.<PipelineTemplate>find(where + " order by id", params)
+                .page(0, limit + 1).list();
+        return Page.of(rows, limit, t -> t.id.toString(), TemplateView::of);
+    }
+
+    private static PipelineTemplate findVersion(String orgId, String name, int version) {
+        PipelineTemplate template = orgId == null
+                ? PipelineTemplate.<PipelineTemplate>find("orgId is null and name = ?1 and version = ?2", name, version).firstResult()
+                : PipelineTemplate.<PipelineTemplate>find("orgId = ?1 and name = ?2 and version = ?3", orgId, name, version).firstResult();
+        if (template == null) {
+            throw ApiProblem.notFound("pipeline template '" + name + "' version " + version + " not found");
+        }
+        return template;
+    }
+
+    /** Checks step names are unique and each step's task exists and accepts its configuration. */
+    static List<Map<String, Object>> validatedSteps(List<PipelineRequests.Step> steps) {
+        Set<String> names = new HashSet<>();
+        Map<String, TaskDefinition> tasks = new HashMap<>();
+        TaskDefinition.<TaskDefinition>list("name in ?1", steps.stream().map(PipelineRequests.Step::task).toList())
+                .forEach(t -> tasks.put(t.name, t));
+        List<Map<String, Object>> stored = new ArrayList<>();
+        for (PipelineRequests.Step step : steps) {
+            if (!names.add(step.name())) {
+                throw ApiProblem.unprocessable("step name '" + step.name() + "' is used twice");
+            }
+            TaskDefinition task = tasks.get(step.task());
+            if (task == null) {
+                throw ApiProblem.unprocessable("step '" + step.name() + "' names unknown task '" + step.task() + "'");
+            }
+            Map<String, Object> config = step.config() == null ? Map.of() : step.config();
+            List<String> violations = ConfigSchema.violations(task.configSchema, config);
+            if (!violations.isEmpty()) {
+                throw ApiProblem.unprocessable("step '" + step.name() + "' config does not fit task '"
+                        + task.name + "': " + String.join(", ", violations));
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", step.name());
+            row.put("task", step.task());
+            row.put("config", config);
+            stored.add(row);
+        }
+        return stored;
+    }
+}

@@ -1,0 +1,33 @@
+package io.tenantry.metadata.task;
+
+import java.util.Map;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+public final class TaskRequests {
+
+    static final String NAME = "^[a-z][a-z0-9-]{1,62}$";
+    static final String URL = "^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/%-]*)?$";
+
+    private TaskRequests() {
+    }
+
+    public record Define(@NotNull @Pattern(regexp = NAME, message = "must match " + NAME) String name,
+                         @NotBlank @Size(max = 200) String displayName,
+                         @Size(max = 2000) String description,
+                         @NotNull Map<String, Object> configSchema) {
+    }
+
+    public record RegisterService(@NotNull @Pattern(regexp = NAME, message = "must match " + NAME) String name,
+                                  @NotNull @Pattern(regexp = NAME, message = "must name a task definition") String task,
+                                  @NotNull @Size(max = 500) @Pattern(regexp = URL, message = "must be an http(s) URL") String endpoint,
+                                  TaskServiceStatus status) {
+    }
+
+    public record UpdateService(@Size(max = 500) @Pattern(regexp = URL, message = "must be an http(s) URL") String endpoint,
+                                TaskServiceStatus status) {
+    }
+}

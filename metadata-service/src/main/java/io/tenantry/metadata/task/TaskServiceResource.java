@@ -1,0 +1,59 @@
+package io.tenantry.metadata.task;
+
+import java.net.URI;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+
+import io.quarkus.security.Authenticated;
+import io.tenantry.common.paging.Page;
+import io.tenantry.common.problem.ApiProblem;
+
+@Path("/api/v1/task-services")
+@Authenticated
+public class TaskServiceResource {
+
+    @Inject
+    TaskCatalogue catalogue;
+
+    @GET
+    public Page<TaskCatalogue.ServiceView> list(@QueryParam("task") @Size(max = 63) String task,
+                                                @QueryParam("status") @Size(max = 20) String status,
+                                                @QueryParam("after") String after,
+                                                @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(Page.MAX_LIMIT) int limit) {
+        return catalogue.services(task, status == null ? null : parseStatus(status), after, limit);
+    }
+
+    @POST
+    public Response register(@NotNull @Valid TaskRequests.RegisterService request) {
+        var service = catalogue.register(request);
+        return Response.created(URI.create("/api/v1/task-services/" + service.id())).entity(service).build();
+    }
+
+    @PATCH
+    @Path("{id}")
+    public TaskCatalogue.ServiceView update(@PathParam("id") UUID id, @NotNull @Valid TaskRequests.UpdateService request) {
+        return catalogue.update(id, request);
+    }
+
+    private static TaskServiceStatus parseStatus(String status) {
+        try {
+            return TaskServiceStatus.fromWire(status);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.badRequest("status must be 'up', 'down' or 'maintenance'");
+        }
+    }
+}
