@@ -2,18 +2,28 @@ package io.tenantry.provisioner;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.tenantry.testing.TenantryTestServers;
 
 @QuarkusTest
+@WithTestResource(value = TenantryTestServers.class, initArgs = {
+        @ResourceArg(name = "postgres-servers", value = "2"),
+        @ResourceArg(name = "metadata-migrations", value = ProvisionerTestSupport.METADATA_MIGRATIONS)})
 class HealthTest {
 
     @Test
-    void probesAnswerUp() {
+    void probesAnswerUpWithEveryServerListed() {
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.name", hasItem("Tenant PostgreSQL servers"))
+                .body("checks.find { it.name == 'Tenant PostgreSQL servers' }.data.pg0", equalTo("UP"))
+                .body("checks.find { it.name == 'Tenant PostgreSQL servers' }.data.pg1", equalTo("UP"));
         given().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"));
     }
 

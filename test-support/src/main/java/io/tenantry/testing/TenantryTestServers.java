@@ -18,10 +18,16 @@ public class TenantryTestServers implements QuarkusTestResourceLifecycleManager 
 
     private static LocalServers servers;
     private int postgresCount = 1;
+    private String metadataMigrations;
 
+    /**
+     * {@code postgres-servers}: how many servers (default 1); {@code metadata-migrations}: a Flyway location whose
+     * migrations are applied to the metadata database first, for services that read tables another service owns.
+     */
     @Override
     public void init(Map<String, String> initArgs) {
         postgresCount = Integer.parseInt(initArgs.getOrDefault("postgres-servers", "1"));
+        metadataMigrations = initArgs.get("metadata-migrations");
     }
 
     @Override
@@ -29,6 +35,13 @@ public class TenantryTestServers implements QuarkusTestResourceLifecycleManager 
         servers = LocalServers.start(postgresCount, null);
         PostgresEndpoint primary = servers.postgres(0);
         primary.createDatabaseIfMissing(METADATA_DATABASE);
+        if (metadataMigrations != null) {
+            org.flywaydb.core.Flyway.configure()
+                    .dataSource(primary.jdbcUrl(METADATA_DATABASE), primary.superuser(), primary.superuserPassword())
+                    .locations(metadataMigrations)
+                    .load()
+                    .migrate();
+        }
         JwtKeys keys;
         try {
             keys = JwtKeys.generate(Files.createTempDirectory("tenantry-jwt"));

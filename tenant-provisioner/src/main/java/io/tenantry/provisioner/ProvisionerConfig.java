@@ -1,0 +1,43 @@
+package io.tenantry.provisioner;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+@ConfigMapping(prefix = "tenantry.provisioner")
+public interface ProvisionerConfig {
+
+    /** The PostgreSQL servers that hold tenant databases, by name. */
+    Map<String, Server> servers();
+
+    /** Keys the derivation of every tenant's password; results-service holds the same secret. */
+    String masterSecret();
+
+    /** How often the reconcile loop looks for work. */
+    @WithDefault("1S")
+    Duration reconcileInterval();
+
+    /** Where final exports of deleted tenants are written. */
+    Path exportDirectory();
+
+    interface Server {
+        /** JDBC URL of the server's maintenance database, e.g. jdbc:postgresql://host:5432/postgres. */
+        String jdbcUrl();
+
+        /** A role with CREATEDB and CREATEROLE (not necessarily a superuser). */
+        String adminUser();
+
+        Optional<String> adminPassword();
+
+        /** How many tenant databases the server may hold. */
+        @WithDefault("500")
+        int capacity();
+
+        @WithDefault("default")
+        String region();
+    }
+}

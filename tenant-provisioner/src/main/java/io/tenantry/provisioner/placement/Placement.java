@@ -1,0 +1,37 @@
+package io.tenantry.provisioner.placement;
+
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.tenantry.provisioner.ProvisionerConfig;
+import io.tenantry.provisioner.registry.TenantRegistry;
+
+/** Chooses the server for a new tenant: in the organization's region, with the most room left. */
+@ApplicationScoped
+public class Placement {
+
+    @Inject
+    TenantServers servers;
+
+    @Inject
+    TenantRegistry registry;
+
+    public Optional<String> choose(String region) {
+        Map<String, Integer> placed = registry.tenantsPerServer();
+        return servers.all().entrySet().stream()
+                .filter(e -> e.getValue().region().equals(region))
+                .filter(e -> headroom(e.getValue(), placed.getOrDefault(e.getKey(), 0)) > 0)
+                .max(Comparator.<Map.Entry<String, ProvisionerConfig.Server>>comparingInt(
+                                e -> headroom(e.getValue(), placed.getOrDefault(e.getKey(), 0)))
+                        .thenComparing(Map.Entry::getKey, Comparator.reverseOrder()))
+                .map(Map.Entry::getKey);
+    }
+
+    private static int headroom(ProvisionerConfig.Server server, int placed) {
+        return server.capacity() - placed;
+    }
+}

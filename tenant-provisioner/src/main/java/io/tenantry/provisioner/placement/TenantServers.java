@@ -1,0 +1,52 @@
+package io.tenantry.provisioner.placement;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.tenantry.provisioner.ProvisionerConfig;
+
+/** Administrative connections to the configured PostgreSQL servers, to a server's maintenance or tenant database. */
+@ApplicationScoped
+public class TenantServers {
+
+    @Inject
+    ProvisionerConfig config;
+
+    public Map<String, ProvisionerConfig.Server> all() {
+        return config.servers();
+    }
+
+    public ProvisionerConfig.Server get(String name) {
+        ProvisionerConfig.Server server = config.servers().get(name);
+        if (server == null) {
+            throw new IllegalStateException("server '" + name + "' is not configured");
+        }
+        return server;
+    }
+
+    /** A connection to the server's maintenance database, where databases and roles are created. */
+    public Connection admin(String name) throws SQLException {
+        ProvisionerConfig.Server server = get(name);
+        return DriverManager.getConnection(server.jdbcUrl(), server.adminUser(), server.adminPassword().orElse(""));
+    }
+
+    /** An administrative connection to one database on the server. */
+    public Connection admin(String name, String database) throws SQLException {
+        ProvisionerConfig.Server server = get(name);
+        return DriverManager.getConnection(databaseUrl(name, database), server.adminUser(),
+                server.adminPassword().orElse(""));
+    }
+
+    /** The server's JDBC URL with the database swapped, keeping host, port and parameters. */
+    public String databaseUrl(String name, String database) {
+        String url = get(name).jdbcUrl();
+        int slash = url.indexOf('/', "jdbc:postgresql://".length());
+        int query = url.indexOf('?', slash);
+        return url.substring(0, slash + 1) + database + (query < 0 ? "" : url.substring(query));
+    }
+}

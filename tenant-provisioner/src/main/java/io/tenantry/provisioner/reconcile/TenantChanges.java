@@ -1,0 +1,30 @@
+package io.tenantry.provisioner.reconcile;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.redis.datasource.RedisDataSource;
+
+/**
+ * Announces on Redis that a tenant changed, so services caching tenant lookups drop the entry at once.
+ * Best effort: a missed announcement only leaves a cache entry until it expires.
+ */
+@ApplicationScoped
+public class TenantChanges {
+
+    public static final String CHANNEL = "tenantry:tenant-changes";
+    private static final Logger LOG = Logger.getLogger(TenantChanges.class);
+
+    @Inject
+    RedisDataSource redis;
+
+    public void announce(String orgId) {
+        try {
+            redis.pubsub(String.class).publish(CHANNEL, orgId);
+        } catch (RuntimeException e) {
+            LOG.warnf("could not announce the change of tenant %s: %s", orgId, e.getMessage());
+        }
+    }
+}

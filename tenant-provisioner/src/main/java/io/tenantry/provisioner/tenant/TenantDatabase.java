@@ -1,0 +1,204 @@
+package io.tenantry.provisioner.tenant;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.postgresql.PGConnection;
+
+import io.tenantry.common.OrgId;
+import io.tenantry.common.TenantCredentials;
+import io.tenantry.provisioner.ProvisionerConfig;
+import io.tenantry.provisioner.placement.TenantServers;
+import io.tenantry.schema.ResultsSchema;
+
+/**
+ * What the provisioner does to a tenant's PostgreSQL server. Every operation checks before it acts, so running it
+ * again after a crash at any point finishes the job instead of failing on what already exists.
+ */
+@ApplicationScoped
+public class TenantDatabase {
+
+    @Inject
+    TenantServers servers;
+
+    @Inject
+    ProvisionerConfig config;
+
+    public record Migration(String version, String description, int durationMs) {
+    }
+
+    /** A login role that can do nothing but connect where it is granted to. */
+    public void ensureRole(String server, OrgId orgId, int generation) throws SQLException {
+        String role = TenantCredentials.roleName(orgId);
+        String password = Identifiers.passwordLiteral(TenantCredentials.password(config.masterSecret(), orgId, generation));
+        try (Connection c = servers.admin(server); Statement s = c.createStatement()) {
+            String verb = exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", role) ? "ALTER" : "CREATE";
+            s.execute(verb + " ROLE " + Identifiers.quote(role)
+                    + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS PASSWORD " + password);
+        }
+    }
+
+    /** The tenant's database, which only its own role may connect to. */
+    public void ensureDatabase(String server, OrgId orgId) throws SQLException {
+        String database = Identifiers.quote(orgId.databaseName());
+        String role = Identifiers.quote(TenantCredentials.roleName(orgId));
+        try (Connection c = servers.admin(server); Statement s = c.createStatement()) {
+            closePublicDoors(c);
+            if (!exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", orgId.databaseName())) {
+                s.execute("CREATE DATABASE " + database);
+            }
+            s.execute("REVOKE ALL ON DATABASE " + database + " FROM PUBLIC");
+            s.execute("GRANT CONNECT ON DATABASE " + database + " TO " + role);
+        }
+    }
+
+    /**
+     * PostgreSQL lets every role connect to every database unless PUBLIC's CONNECT is revoked, so the maintenance
+     * database, templates and any other database on a tenant server are closed to PUBLIC. Owners and explicitly
+     * granted roles keep their access.
+     */
+    private static void closePublicDoors(Connection c) throws SQLException {
+        List<String> open = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT datname FROM pg_database WHERE datallowconn AND datname NOT LIKE 'results\\_%'"
+                        + " AND has_database_privilege('public', oid, 'CONNECT')")) {
+            while (rs.next()) {
+                open.add(rs.getString(1));
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            for (String database : open) {
+                s.execute("REVOKE CONNECT, TEMPORARY ON DATABASE " + Identifiers.quote(database) + " FROM PUBLIC");
+            }
+        }
+    }
+
+    /** Applies pending results migrations and grants the tenant role what it needs on the tables, nothing more. */
+    public List<Migration> migrate(String server, OrgId orgId) throws SQLException {
+        ProvisionerConfig.Server target = servers.get(server);
+        MigrateResult result = Flyway.configure()
+                .dataSource(servers.databaseUrl(server, orgId.databaseName()), target.adminUser(),
+                        target.adminPassword().orElse(""))
+                .locations(ResultsSchema.LOCATION)
+                .load()
+                .migrate();
+        String role = Identifiers.quote(TenantCredentials.roleName(orgId));
+        try (Connection c = servers.admin(server, orgId.databaseName()); Statement s = c.createStatement()) {
+            s.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC");
+            s.execute("GRANT USAGE ON SCHEMA public TO " + role);
+            s.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role);
+            s.execute("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO " + role);
+            s.execute("REVOKE ALL ON TABLE flyway_schema_history FROM " + role);
+        }
+        List<Migration> applied = new ArrayList<>();
+        result.migrations.forEach(m -> applied.add(new Migration(m.version, m.description, m.executionTime)));
+        return applied;
+    }
+
+    public String schemaVersion(String server, OrgId orgId) {
+        ProvisionerConfig.Server target = servers.get(server);
+        var current = Flyway.configure()
+                .dataSource(servers.databaseUrl(server, orgId.databaseName()), target.adminUser(),
+                        target.adminPassword().orElse(""))
+                .locations(ResultsSchema.LOCATION)
+                .load().info().current();
+        return current == null ? null : current.getVersion().getVersion();
+    }
+
+    /** Takes away the right to connect and ends the sessions the tenant role has open. */
+    public void suspend(String server, OrgId orgId) throws SQLException {
+        String role = TenantCredentials.roleName(orgId);
+        try (Connection c = servers.admin(server); Statement s = c.createStatement()) {
+            s.execute("REVOKE CONNECT ON DATABASE " + Identifiers.quote(orgId.databaseName()) + " FROM "
+                    + Identifiers.quote(role));
+            terminateSessions(c, role);
+        }
+    }
+
+    public void resume(String server, OrgId orgId) throws SQLException {
+        try (Connection c = servers.admin(server); Statement s = c.createStatement()) {
+            s.execute("GRANT CONNECT ON DATABASE " + Identifiers.quote(orgId.databaseName()) + " TO "
+                    + Identifiers.quote(TenantCredentials.roleName(orgId)));
+        }
+    }
+
+    /**
+     * Writes every table as gzipped CSV (with header) through COPY into a new folder under the export directory,
+     * and returns the folder. A listing of the tables is written last, so a folder with it is complete.
+     */
+    public Path export(String server, OrgId orgId) throws SQLException, IOException {
+        String stamp = DateTimeFormatter.ISO_INSTANT.format(Instant.now()).replace(':', '-');
+        Path folder = config.exportDirectory().resolve(orgId.value()).resolve(stamp);
+        Files.createDirectories(folder);
+        List<String> tables = new ArrayList<>();
+        try (Connection c = servers.admin(server, orgId.databaseName())) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+            var copy = c.unwrap(PGConnection.class).getCopyAPI();
+            for (String table : tables) {
+                try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(folder.resolve(table + ".csv.gz")))) {
+                    copy.copyOut("COPY public." + Identifiers.quote(table) + " TO STDOUT WITH (FORMAT csv, HEADER)", out);
+                }
+            }
+        }
+        Files.writeString(folder.resolve("MANIFEST"), String.join("\n", tables) + "\n");
+        return folder;
+    }
+
+    /** Drops the database and the role; both may already be gone. */
+    public void drop(String server, OrgId orgId) throws SQLException {
+        String role = TenantCredentials.roleName(orgId);
+        try (Connection c = servers.admin(server); Statement s = c.createStatement()) {
+            if (exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", role)) {
+                s.execute("ALTER ROLE " + Identifiers.quote(role) + " NOLOGIN");
+                terminateSessions(c, role);
+            }
+            s.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(orgId.databaseName()) + " WITH (FORCE)");
+            s.execute("DROP ROLE IF EXISTS " + Identifiers.quote(role));
+        }
+    }
+
+    public boolean databaseExists(String server, OrgId orgId) throws SQLException {
+        try (Connection c = servers.admin(server)) {
+            return exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", orgId.databaseName());
+        }
+    }
+
+    private static void terminateSessions(Connection c, String role) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ?")) {
+            s.setString(1, role);
+            s.executeQuery().close();
+        }
+    }
+
+    private static boolean exists(Connection c, String sql, String value) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, value);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.tenantry.provisioner;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.tenantry.common.OrgId;
+import io.tenantry.common.TenantCredentials;
+import io.tenantry.testing.PostgresEndpoint;
+import io.tenantry.testing.TenantryTestServers;
+
+/** Organizations written the way metadata-service writes them, and direct looks at the servers. */
+final class ProvisionerTestSupport {
+
+    /** metadata-service owns these tables; the provisioner's tests apply its migrations rather than copy them. */
+    static final String METADATA_MIGRATIONS = "filesystem:../metadata-service/src/main/resources/db/migration";
+    static final String MASTER_SECRET = "test-only-master-secret-0123456789abcdef";
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    private ProvisionerTestSupport() {
+    }
+
+    static PostgresEndpoint server(int index) {
+        return TenantryTestServers.servers().postgres(index);
+    }
+
+    static Connection metadata() throws SQLException {
+        return server(0).connect(TenantryTestServers.METADATA_DATABASE);
+    }
+
+    static String newOrganization(String region) throws SQLException {
+        String orgId = "t" + Long.toString(System.nanoTime() % 1_000_000_000L, 36) + "_" + SEQUENCE.incrementAndGet();
+        try (Connection c = metadata(); PreparedStatement s = c.prepareStatement("""
+                INSERT INTO organizations (org_id, display_name, status, desired_state, region, max_queued_jobs,
+                                           max_jobs_per_day, created_at, updated_at)
+                VALUES (?, ?, 'requested', 'active', ?, 10, 10, now(), now())""")) {
+            s.setString(1, orgId);
+            s.setString(2, "Org " + orgId);
+            s.setString(3, region);
+            s.executeUpdate();
+        }
+        return orgId;
+    }
+
+    static void desire(String orgId, String state) throws SQLException {
+        execute("UPDATE organizations SET desired_state = ?, updated_at = now() WHERE org_id = ?", state, orgId);
+    }
+
+    static String status(String orgId) throws SQLException {
+        return queryString("SELECT status FROM organizations WHERE org_id = ?", orgId);
+    }
+
+    static String registry(String column, String orgId) throws SQLException {
+        return queryString("SELECT " + column + " FROM provisioner.tenants WHERE org_id = ?", orgId);
+    }
+
+    static int countAudit(String orgId, String to) throws SQLException {
+        return Integer.parseInt(queryString("""
+                SELECT count(*)::text FROM audit_log WHERE org_id = ? AND action = 'organization.status-changed'
+                   AND details->>'to' = '""" + to + "'", orgId));
+    }
+
+    /** Connects as the tenant's own role with its derived password. */
+    static Connection asTenant(String orgId, PostgresEndpoint server, String database) throws SQLException {
+        OrgId id = OrgId.of(orgId);
+        return DriverManager.getConnection(server.jdbcUrl(database), TenantCredentials.roleName(id),
+                TenantCredentials.password(MASTER_SECRET, id, 1));
+    }
+
+    static PostgresEndpoint serverOf(String orgId) throws SQLException {
+        return server(Integer.parseInt(registry("server", orgId).substring(2)));
+    }
+
+    static boolean exists(PostgresEndpoint server, String sql, String value) throws SQLException {
+        try (Connection c = server.connect("postgres"); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, value);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    static void execute(String sql, String... params) throws SQLException {
+        try (Connection c = metadata(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setString(i + 1, params[i]);
+            }
+            s.executeUpdate();
+        }
+    }
+
+    private static String queryString(String sql, String param) throws SQLException {
+        try (Connection c = metadata(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, param);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+}
