@@ -32,7 +32,12 @@ final class ProvisionerTestSupport {
     }
 
     static String newOrganization(String region) throws SQLException {
-        String orgId = "t" + Long.toString(System.nanoTime() % 1_000_000_000L, 36) + "_" + SEQUENCE.incrementAndGet();
+        return newOrganization("t", region);
+    }
+
+    /** The prefix decides where the organization sorts among the others (rollouts take canaries by id). */
+    static String newOrganization(String prefix, String region) throws SQLException {
+        String orgId = prefix + Long.toString(System.nanoTime() % 1_000_000_000L, 36) + "_" + SEQUENCE.incrementAndGet();
         try (Connection c = metadata(); PreparedStatement s = c.prepareStatement("""
                 INSERT INTO organizations (org_id, display_name, status, desired_state, region, max_queued_jobs,
                                            max_jobs_per_day, created_at, updated_at)

@@ -92,11 +92,19 @@ public class TenantDatabase {
 
     /** Applies pending results migrations and grants the tenant role what it needs on the tables, nothing more. */
     public List<Migration> migrate(String server, OrgId orgId) throws SQLException {
+        return migrate(server, orgId, List.of(ResultsSchema.LOCATION));
+    }
+
+    /**
+     * Applies pending migrations from the given locations. PostgreSQL runs each migration in a transaction, so a
+     * failing one leaves the tenant on its previous version.
+     */
+    public List<Migration> migrate(String server, OrgId orgId, List<String> locations) throws SQLException {
         ProvisionerConfig.Server target = servers.get(server);
         MigrateResult result = Flyway.configure()
                 .dataSource(servers.databaseUrl(server, orgId.databaseName()), target.adminUser(),
                         target.adminPassword().orElse(""))
-                .locations(ResultsSchema.LOCATION)
+                .locations(locations.toArray(String[]::new))
                 .load()
                 .migrate();
         String role = Identifiers.quote(TenantCredentials.roleName(orgId));
@@ -118,6 +126,7 @@ public class TenantDatabase {
                 .dataSource(servers.databaseUrl(server, orgId.databaseName()), target.adminUser(),
                         target.adminPassword().orElse(""))
                 .locations(ResultsSchema.LOCATION)
+                .ignoreMigrationPatterns("*:future")
                 .load().info().current();
         return current == null ? null : current.getVersion().getVersion();
     }

@@ -1,0 +1,73 @@
+package io.tenantry.provisioner;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import io.tenantry.provisioner.fleet.FleetStatus;
+import io.tenantry.provisioner.reconcile.Reconciler;
+import io.tenantry.provisioner.rollout.FleetRollout;
+import io.tenantry.provisioner.rollout.RolloutPlan;
+import io.tenantry.provisioner.rollout.RolloutView;
+
+/**
+ * Without arguments the provisioner runs as a service. With one it runs that command and exits, for a
+ * Kubernetes Job: {@code reconcile}, {@code status}, or {@code rollout [--canary N] [--parallelism P]
+ * [--max-failures F]} (exit code 1 unless every tenant migrated).
+ */
+@QuarkusMain
+public class ProvisionerMain implements QuarkusApplication {
+
+    @Inject
+    Reconciler reconciler;
+
+    @Inject
+    FleetRollout rollouts;
+
+    @Inject
+    FleetStatus fleet;
+
+    @Inject
+    ObjectMapper json;
+
+    @Override
+    public int run(String... args) throws Exception {
+        if (args.length == 0) {
+            Quarkus.waitForExit();
+            return 0;
+        }
+        switch (args[0]) {
+            case "reconcile" -> System.out.println("moved " + reconciler.reconcileAll() + " organizations");
+            case "status" -> System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(fleet.summary()));
+            case "rollout" -> {
+                Map<String, Integer> options = options(Arrays.copyOfRange(args, 1, args.length));
+                RolloutPlan plan = new RolloutPlan(options.get("--canary"), options.get("--parallelism"),
+                        options.get("--max-failures")).withDefaults();
+                RolloutView result = rollouts.run(rollouts.plan(plan, "cli"), plan, java.util.List.of(
+                        io.tenantry.schema.ResultsSchema.LOCATION));
+                System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+                return "succeeded".equals(result.status()) ? 0 : 1;
+            }
+            default -> {
+                System.err.println("usage: [reconcile | status | rollout [--canary N] [--parallelism P] [--max-failures F]]");
+                return 2;
+            }
+        }
+        return 0;
+    }
+
+    private static Map<String, Integer> options(String[] args) {
+        Map<String, Integer> options = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i], Integer.parseInt(args[i + 1]));
+        }
+        return options;
+    }
+}

@@ -1,0 +1,114 @@
+package io.tenantry.provisioner.fleet;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.agroal.api.AgroalDataSource;
+import io.tenantry.common.OrgId;
+import io.tenantry.common.problem.ApiProblem;
+
+/** What the fleet looks like: tenants by schema version, status and server, the failing ones, and one tenant's history. */
+@ApplicationScoped
+public class FleetStatus {
+
+    @Inject
+    AgroalDataSource metadata;
+
+    public record Summary(Map<String, Integer> bySchemaVersion, Map<String, Integer> byStatus,
+                          Map<String, Integer> byServer, List<Failing> failing) {
+    }
+
+    public record Failing(String orgId, String server, String status, String lastError) {
+    }
+
+    public record TenantDetail(String orgId, String server, String database, String role, String schemaVersion,
+                               String status, String lastError, String exportLocation, List<AppliedMigration> migrations) {
+    }
+
+    public record AppliedMigration(String version, String description, OffsetDateTime appliedAt, int durationMs) {
+    }
+
+    public Summary summary() {
+        try (Connection c = metadata.getConnection()) {
+            return new Summary(
+                    counts(c, "SELECT coalesce(schema_version, 'none'), count(*) FROM provisioner.tenants WHERE status <> 'deleted' GROUP BY 1 ORDER BY 1"),
+                    counts(c, "SELECT status, count(*) FROM provisioner.tenants GROUP BY 1 ORDER BY 1"),
+                    counts(c, "SELECT server, count(*) FROM provisioner.tenants WHERE status <> 'deleted' GROUP BY 1 ORDER BY 1"),
+                    failing(c));
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    public static ApiProblem unavailable(SQLException e) {
+        return new ApiProblem(503, "Service Unavailable", "the metadata database did not answer: " + e.getSQLState(),
+                java.util.Map.of("Retry-After", "5"));
+    }
+
+    public TenantDetail tenant(String orgId) {
+        OrgId.of(orgId);
+        try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement("""
+                SELECT org_id, server, database_name, role_name, schema_version, status, last_error, export_location
+                  FROM provisioner.tenants WHERE org_id = ?""")) {
+            s.setString(1, orgId);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    throw ApiProblem.notFound("tenant '" + orgId + "' not found");
+                }
+                return new TenantDetail(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), migrations(c, orgId));
+            }
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private static List<AppliedMigration> migrations(Connection c, String orgId) throws SQLException {
+        List<AppliedMigration> applied = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT version, description, applied_at, duration_ms FROM provisioner.tenant_migrations
+                 WHERE org_id = ? ORDER BY id""")) {
+            s.setString(1, orgId);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    applied.add(new AppliedMigration(rs.getString(1), rs.getString(2),
+                            rs.getObject(3, OffsetDateTime.class), rs.getInt(4)));
+                }
+            }
+        }
+        return applied;
+    }
+
+    private static List<Failing> failing(Connection c) throws SQLException {
+        List<Failing> failing = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT org_id, server, status, last_error FROM provisioner.tenants
+                 WHERE status = 'failed' OR (last_error IS NOT NULL AND status <> 'deleted') ORDER BY org_id LIMIT 100""");
+             ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                failing.add(new Failing(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+            }
+        }
+        return failing;
+    }
+
+    private static Map<String, Integer> counts(Connection c, String sql) throws SQLException {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        try (PreparedStatement s = c.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                counts.put(rs.getString(1), rs.getInt(2));
+            }
+        }
+        return counts;
+    }
+}

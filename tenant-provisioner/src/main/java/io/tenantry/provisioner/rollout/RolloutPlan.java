@@ -1,0 +1,29 @@
+package io.tenantry.provisioner.rollout;
+
+import java.util.List;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+import io.tenantry.schema.ResultsSchema;
+
+/**
+ * How a rollout proceeds: {@code canarySize} tenants first (any failure among them stops the rollout), then the
+ * rest with at most {@code parallelism} tenants (and so connections) at a time, stopping once more than
+ * {@code maxFailures} tenants have failed.
+ */
+public record RolloutPlan(@Min(0) @Max(1000) Integer canarySize, @Min(1) @Max(64) Integer parallelism,
+                          @Min(0) @Max(100_000) Integer maxFailures) {
+
+    public static final RolloutPlan DEFAULT = new RolloutPlan(1, 4, 0);
+
+    public RolloutPlan withDefaults() {
+        return new RolloutPlan(canarySize == null ? DEFAULT.canarySize : canarySize,
+                parallelism == null ? DEFAULT.parallelism : parallelism,
+                maxFailures == null ? DEFAULT.maxFailures : maxFailures);
+    }
+
+    static List<String> defaultLocations() {
+        return List.of(ResultsSchema.LOCATION);
+    }
+}

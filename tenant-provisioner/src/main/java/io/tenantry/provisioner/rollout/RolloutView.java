@@ -1,0 +1,14 @@
+package io.tenantry.provisioner.rollout;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+/** A rollout's progress: counts by outcome and the failed tenants with their errors. */
+public record RolloutView(UUID id, String status, int total, int succeeded, int failed, int pending, String message,
+                          String requestedBy, OffsetDateTime startedAt, OffsetDateTime finishedAt,
+                          List<TenantFailure> failures) {
+
+    public record TenantFailure(String orgId, String version, int durationMs, String error) {
+    }
+}

@@ -1,0 +1,137 @@
+package io.tenantry.provisioner;
+
+import static io.restassured.RestAssured.given;
+import static io.tenantry.provisioner.ProvisionerTestSupport.newOrganization;
+import static io.tenantry.provisioner.ProvisionerTestSupport.registry;
+import static io.tenantry.provisioner.ProvisionerTestSupport.serverOf;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.jwt.build.Jwt;
+import io.tenantry.provisioner.reconcile.Reconciler;
+import io.tenantry.provisioner.rollout.FleetRollout;
+import io.tenantry.provisioner.rollout.RolloutPlan;
+import io.tenantry.provisioner.rollout.RolloutView;
+import io.tenantry.schema.ResultsSchema;
+import io.tenantry.testing.TenantryTestServers;
+
+@QuarkusTest
+@WithTestResource(value = TenantryTestServers.class, initArgs = {
+        @ResourceArg(name = "postgres-servers", value = "2"),
+        @ResourceArg(name = "metadata-migrations", value = ProvisionerTestSupport.METADATA_MIGRATIONS)})
+class RolloutTest {
+
+    static final List<String> WITH_V2 = List.of(ResultsSchema.LOCATION, "classpath:db/results-rollout-test");
+
+    @Inject
+    Reconciler reconciler;
+
+    @Inject
+    FleetRollout rollouts;
+
+    @Test
+    void aBrokenMigrationFailsOnlyItsTenantAndTheRolloutReportsIt() throws Exception {
+        List<String> orgs = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String orgId = newOrganization("eu-west");
+            reconciler.reconcile(orgId);
+            orgs.add(orgId);
+        }
+        String broken = orgs.get(3);
+        try (Connection c = serverOf(broken).connect("results_" + broken); Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE jobs ADD COLUMN note integer");
+        }
+        RolloutPlan plan = new RolloutPlan(0, 3, 5);
+        RolloutView result = rollouts.run(rollouts.plan(plan, "test"), plan, WITH_V2);
+        assertEquals("failed", result.status(), result.toString());
+        assertEquals(1, result.failures().stream().filter(f -> f.orgId().equals(broken)).count(), result.toString());
+        assertEquals(0, result.pending());
+        assertEquals("1", registry("schema_version", broken), "the failed tenant stays on its previous version");
+        for (String orgId : orgs) {
+            if (!orgId.equals(broken)) {
+                assertEquals("2", registry("schema_version", orgId));
+            }
+        }
+        assertTrue(registry("last_error", broken).contains("rollout"));
+    }
+
+    @Test
+    void aFailingCanaryStopsTheRolloutBeforeTheRest() throws Exception {
+        String canary = newOrganization("a", "eu-west");
+        reconciler.reconcile(canary);
+        reconciler.reconcile(newOrganization("eu-west"));
+        try (Connection c = serverOf(canary).connect("results_" + canary); Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE jobs ADD COLUMN note integer");
+        }
+        RolloutPlan plan = new RolloutPlan(1, 2, 1000);
+        RolloutView result = rollouts.run(rollouts.plan(plan, "test"), plan, WITH_V2);
+        assertEquals("stopped", result.status(), result.toString());
+        assertEquals(1, result.failed());
+        assertEquals(canary, result.failures().get(0).orgId());
+        assertEquals(0, result.succeeded());
+        assertTrue(result.pending() >= 1, "the rest were not touched: " + result);
+    }
+
+    @Test
+    void rerunningAnInterruptedRolloutOnlyTouchesWhatIsPending() throws Exception {
+        String orgId = newOrganization("eu-west");
+        reconciler.reconcile(orgId);
+        RolloutPlan plan = new RolloutPlan(0, 2, 1000);
+        UUID id = rollouts.plan(plan, "test");
+        RolloutView first = rollouts.run(id, plan, WITH_V2);
+        RolloutView again = rollouts.run(id, plan, WITH_V2);
+        assertEquals(first.succeeded(), again.succeeded());
+        assertEquals(first.failed(), again.failed());
+        assertEquals(0, again.pending());
+    }
+
+    @Test
+    void operatorsStartAndFollowRolloutsOverRestWithAPlatformAdminToken() {
+        String admin = Jwt.subject("user:admin").groups(java.util.Set.of("user", "platform-admin")).sign();
+        String member = Jwt.subject("user:someone").groups(java.util.Set.of("user")).claim("org", "acme").sign();
+        String id = given().auth().oauth2(admin).contentType("application/json")
+                .body("{\"canarySize\": 1, \"parallelism\": 2, \"maxFailures\": 100}")
+                .post("/api/v1/rollouts").then().statusCode(202).header("Location", notNullValue())
+                .body("status", equalTo("running")).extract().path("id");
+        given().auth().oauth2(admin).get("/api/v1/rollouts/" + id).then().statusCode(200).body("id", equalTo(id));
+        given().auth().oauth2(admin).get("/api/v1/rollouts/" + UUID.randomUUID()).then().statusCode(404)
+                .contentType("application/problem+json");
+        given().auth().oauth2(admin).contentType("application/json").body("{\"parallelism\": 0}")
+                .post("/api/v1/rollouts").then().statusCode(400).contentType("application/problem+json");
+        given().auth().oauth2(admin).get("/api/v1/tenants").then().statusCode(200)
+                .body("bySchemaVersion", notNullValue());
+        given().auth().oauth2(admin).get("/api/v1/tenants/no_such_tenant").then().statusCode(404);
+        given().auth().oauth2(admin).get("/api/v1/tenants/Bad-Id").then().statusCode(400);
+        given().auth().oauth2(member).get("/api/v1/tenants").then().statusCode(403)
+                .contentType("application/problem+json");
+        given().get("/api/v1/tenants").then().statusCode(401).contentType("application/problem+json");
+        given().auth().oauth2(member).contentType("application/json").body("{}").post("/api/v1/rollouts")
+                .then().statusCode(403);
+    }
+
+    @Test
+    void aTenantsDetailShowsItsMigrationHistory() throws SQLException {
+        String orgId = newOrganization("eu-west");
+        reconciler.reconcile(orgId);
+        String admin = Jwt.subject("user:admin").groups(java.util.Set.of("user", "platform-admin")).sign();
+        given().auth().oauth2(admin).get("/api/v1/tenants/" + orgId).then().statusCode(200)
+                .body("status", equalTo("active")).body("migrations[0].version", equalTo("1"))
+                .body("database", equalTo("results_" + orgId));
+    }
+}
