@@ -35,6 +35,9 @@ class ProvisioningBenchmark {
     @Inject
     Reconciler reconciler;
 
+    @Inject
+    io.tenantry.provisioner.rollout.FleetRollout rollouts;
+
     @Test
     void provisionTenants() throws Exception {
         int tenants = Integer.getInteger("bench.tenants", 100);
@@ -51,6 +54,15 @@ class ProvisioningBenchmark {
         System.out.printf("BENCH provisioning tenants=%d median_ms=%.1f p99_ms=%.1f worst_ms=%.1f tenants_per_minute=%.0f%n",
                 tenants, millis.get(tenants / 2), millis.get((int) Math.ceil(tenants * 0.99) - 1),
                 millis.get(tenants - 1), tenants / totalSeconds * 60);
+
+        int parallelism = Integer.getInteger("bench.parallelism", 4);
+        var plan = new io.tenantry.provisioner.rollout.RolloutPlan(1, parallelism, 0);
+        for (String label : List.of("new-migration", "no-op")) {
+            long t0 = System.nanoTime();
+            var result = rollouts.run(rollouts.plan(plan, "bench"), plan, RolloutTest.WITH_V2);
+            System.out.printf("BENCH rollout kind=%s tenants=%d parallelism=%d seconds=%.2f status=%s failed=%d%n",
+                    label, result.total(), parallelism, (System.nanoTime() - t0) / 1e9, result.status(), result.failed());
+        }
     }
 
     private double provisionOne() throws Exception {
