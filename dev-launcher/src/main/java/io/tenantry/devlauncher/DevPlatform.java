@@ -27,6 +27,7 @@ public final class DevPlatform {
 
     private static final String METADATA_DATABASE = "tenantry_metadata";
     private static final int METADATA_PORT = 8081;
+    private static final int PROVISIONER_PORT = 8083;
 
     private DevPlatform() {
     }
@@ -41,7 +42,8 @@ public final class DevPlatform {
         PostgresEndpoint pg = servers.postgres(0);
         pg.createDatabaseIfMissing(METADATA_DATABASE);
         JwtKeys keys = JwtKeys.reuseOrGenerate(state.resolve("keys"));
-        String adminPassword = adminPassword(state);
+        String adminPassword = secret(state.resolve("admin-password"), 18);
+        String masterSecret = secret(state.resolve("tenant-master-secret"), 36);
 
         List<Process> services = new ArrayList<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -60,35 +62,62 @@ public final class DevPlatform {
                 "TENANTRY_JWT_PUBLIC_KEY_LOCATION", keys.publicKey().toUri().toString(),
                 "TENANTRY_AUTH_BOOTSTRAP_ADMIN_EMAIL", "admin@tenantry.local",
                 "TENANTRY_AUTH_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
-        services.add(launch(root.resolve("metadata-service/target/quarkus-app/quarkus-run.jar"), env,
+        services.add(launch(root.resolve("metadata-service/target/quarkus-app/quarkus-run.jar"), env, List.of(),
                 state.resolve("metadata-service.log")));
         waitUntilReady("http://localhost:" + METADATA_PORT + "/q/health/ready", Duration.ofMinutes(2));
+
+        step("starting tenant-provisioner on port " + PROVISIONER_PORT);
+        Map<String, String> provisionerEnv = Map.of(
+                "TENANTRY_METADATA_JDBC_URL", pg.jdbcUrl(METADATA_DATABASE),
+                "TENANTRY_PROVISIONER_DB_USER", pg.superuser(),
+                "TENANTRY_PROVISIONER_DB_PASSWORD", pg.superuserPassword(),
+                "TENANTRY_REDIS_URL", servers.redisUrl(),
+                "TENANTRY_TENANT_MASTER_SECRET", masterSecret,
+                "TENANTRY_EXPORT_DIRECTORY", state.resolve("exports").toString(),
+                "TENANTRY_JWT_PUBLIC_KEY_LOCATION", keys.publicKey().toUri().toString());
+        List<String> tenantServer = List.of(
+                "-Dtenantry.provisioner.servers.local.jdbc-url=" + pg.jdbcUrl("postgres"),
+                "-Dtenantry.provisioner.servers.local.admin-user=" + pg.superuser(),
+                "-Dtenantry.provisioner.servers.local.admin-password=" + pg.superuserPassword(),
+                "-Dtenantry.provisioner.servers.local.region=local");
+        services.add(launch(root.resolve("tenant-provisioner/target/quarkus-app/quarkus-run.jar"), provisionerEnv,
+                tenantServer, state.resolve("tenant-provisioner.log")));
+        waitUntilReady("http://localhost:" + PROVISIONER_PORT + "/q/health/ready", Duration.ofMinutes(2));
 
         System.out.printf("""
 
                 Tenantry is running.
                   metadata-service   http://localhost:%1$d   (OpenAPI: http://localhost:%1$d/q/openapi)
+                  tenant-provisioner http://localhost:%4$d   (tenants in region "local" are provisioned here)
                   health             http://localhost:%1$d/q/health/ready
                   platform admin     admin@tenantry.local / %2$s
                   logs               %3$s
 
                 Try:
-                  curl -s -d grant_type=password -d username=admin@tenantry.local -d password='%2$s' \\
-                       http://localhost:%1$d/api/v1/auth/token
+                  TOKEN=$(curl -s -d grant_type=password -d username=admin@tenantry.local -d password='%2$s' \\
+                       http://localhost:%1$d/api/v1/auth/token | sed 's/.*"access_token":"\\([^"]*\\)".*/\\1/')
+                  curl -s -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
+                       -d '{"orgId":"acme","displayName":"Acme Labs","region":"local"}' http://localhost:%1$d/api/v1/orgs
+                  curl -s -H "Authorization: Bearer $TOKEN" http://localhost:%1$d/api/v1/orgs/acme
 
                 Press Ctrl-C to stop.
-                %n""", METADATA_PORT, adminPassword, state);
+                %n""", METADATA_PORT, adminPassword, state, PROVISIONER_PORT);
         for (Process p : services) {
             p.waitFor();
         }
     }
 
-    private static Process launch(Path jar, Map<String, String> env, Path log) throws IOException {
+    private static Process launch(Path jar, Map<String, String> env, List<String> jvmArgs, Path log)
+            throws IOException {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing; build first with ./mvnw -DskipTests install");
         }
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString());
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmArgs);
+        command.add("-jar");
+        command.add(jar.toString());
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         return builder.start();
@@ -113,17 +142,16 @@ public final class DevPlatform {
         throw new IllegalStateException(url + " did not become ready within " + timeout);
     }
 
-    /** The local administrator's password: random on first run, kept in .tenantry/ so it survives restarts. */
-    private static String adminPassword(Path state) throws IOException {
-        Path file = state.resolve("admin-password");
+    /** A local secret: random on first run, kept in .tenantry/ so it survives restarts. */
+    private static String secret(Path file, int bytesOfRandomness) throws IOException {
         if (Files.exists(file)) {
             return Files.readString(file).trim();
         }
-        byte[] bytes = new byte[18];
+        byte[] bytes = new byte[bytesOfRandomness];
         new SecureRandom().nextBytes(bytes);
-        String password = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        Files.writeString(file, password);
-        return password;
+        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        Files.writeString(file, secret);
+        return secret;
     }
 
     private static void stop(Process process) {
