@@ -27,6 +27,27 @@ class HealthTest {
         given().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"));
     }
 
+    @jakarta.inject.Inject
+    io.tenantry.provisioner.fleet.FleetGauges gauges;
+
+    @Test
+    void theFleetCheckReportsLagWithoutTurningTheServiceDown() {
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'Tenant fleet' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'Tenant fleet' }.data.newestSchemaVersion", equalTo("1"));
+    }
+
+    @Test
+    void fleetGaugesAreExported() throws Exception {
+        io.tenantry.provisioner.reconcile.Reconciler reconciler = io.quarkus.arc.Arc.container()
+                .instance(io.tenantry.provisioner.reconcile.Reconciler.class).get();
+        reconciler.reconcile(ProvisionerTestSupport.newOrganization("eu-west"));
+        gauges.refresh();
+        given().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("tenantry_tenants{status=\"active\"}"))
+                .body(org.hamcrest.Matchers.containsString("tenantry_tenants_by_schema_version{version=\"1\"}"));
+    }
+
     @Test
     void unknownPathsAnswerWithAProblem() {
         given().get("/api/v1/nothing-here").then().statusCode(404)

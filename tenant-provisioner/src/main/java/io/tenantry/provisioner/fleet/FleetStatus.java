@@ -16,6 +16,7 @@ import jakarta.inject.Inject;
 import io.agroal.api.AgroalDataSource;
 import io.tenantry.common.OrgId;
 import io.tenantry.common.problem.ApiProblem;
+import io.tenantry.schema.ResultsSchema;
 
 /** What the fleet looks like: tenants by schema version, status and server, the failing ones, and one tenant's history. */
 @ApplicationScoped
@@ -36,6 +37,25 @@ public class FleetStatus {
     }
 
     public record AppliedMigration(String version, String description, OffsetDateTime appliedAt, int durationMs) {
+    }
+
+    /** Tenants below the newest results schema version this provisioner ships, and tenants in trouble. */
+    public record Lag(String newestVersion, long behind, long failing) {
+    }
+
+    public Lag lag() {
+        try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT count(*) FILTER (WHERE schema_version IS DISTINCT FROM ?),"
+                        + " count(*) FILTER (WHERE status = 'failed' OR last_error IS NOT NULL)"
+                        + " FROM provisioner.tenants WHERE status IN ('active', 'suspended', 'failed')")) {
+            s.setString(1, ResultsSchema.NEWEST_VERSION);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return new Lag(ResultsSchema.NEWEST_VERSION, rs.getLong(1), rs.getLong(2));
+            }
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
     }
 
     public Summary summary() {
