@@ -109,7 +109,7 @@ class LifecycleTest {
     }
 
     @Test
-    void thePollingLoopPicksUpWorkByItself() throws Exception {
+    void aPassOverEverythingPicksUpNewWork() throws Exception {
         String orgId = newOrganization("eu-west");
         assertTrue(reconciler.reconcileAll() >= 1);
         assertEquals("active", status(orgId));

@@ -35,6 +35,9 @@ public class OrganizationService {
     @Inject
     MembershipService memberships;
 
+    @Inject
+    jakarta.enterprise.event.Event<ProvisionerWakeUp.DesiredStateChanged> desiredStateChanged;
+
     @Transactional
     public OrganizationView create(OrganizationRequests.Create request) {
         guard.requirePlatformAdmin();
@@ -60,6 +63,7 @@ public class OrganizationService {
         if (request.adminEmail() != null) {
             memberships.addByEmail(orgId, request.adminEmail(), Role.ORG_ADMIN);
         }
+        desiredStateChanged.fire(new ProvisionerWakeUp.DesiredStateChanged(orgId));
         return OrganizationView.of(org);
     }
 
@@ -160,6 +164,7 @@ public class OrganizationService {
         org.updatedAt = OffsetDateTime.now();
         audit.record(action, orgId, "organization", orgId, Map.of("desiredState", wanted.wire()));
         Organization.getEntityManager().flush();
+        desiredStateChanged.fire(new ProvisionerWakeUp.DesiredStateChanged(orgId));
         return OrganizationView.of(org);
     }
 

@@ -14,7 +14,7 @@ import io.quarkus.redis.datasource.RedisDataSource;
 @ApplicationScoped
 public class TenantChanges {
 
-    public static final String CHANNEL = "tenantry:tenant-changes";
+    public static final String CHANNEL = io.tenantry.common.RedisChannels.TENANT_CHANGES;
     private static final Logger LOG = Logger.getLogger(TenantChanges.class);
 
     @Inject

@@ -1,0 +1,14 @@
+package io.tenantry.common;
+
+/** Redis pub/sub channels the services use to nudge each other; every message is an organization id. */
+public final class RedisChannels {
+
+    /** metadata-service → tenant-provisioner: an organization's desired state changed, reconcile it now. */
+    public static final String PROVISIONER_WAKE_UP = "tenantry:provisioner-wake-up";
+
+    /** tenant-provisioner → everyone caching tenant lookups: this tenant changed, drop what you cached. */
+    public static final String TENANT_CHANGES = "tenantry:tenant-changes";
+
+    private RedisChannels() {
+    }
+}

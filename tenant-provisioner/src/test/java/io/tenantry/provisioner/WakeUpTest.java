@@ -1,0 +1,41 @@
+package io.tenantry.provisioner;
+
+import static io.tenantry.provisioner.ProvisionerTestSupport.newOrganization;
+import static io.tenantry.provisioner.ProvisionerTestSupport.status;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.tenantry.common.RedisChannels;
+import io.tenantry.testing.TenantryTestServers;
+
+@QuarkusTest
+@WithTestResource(value = TenantryTestServers.class, initArgs = {
+        @ResourceArg(name = "postgres-servers", value = "2"),
+        @ResourceArg(name = "metadata-migrations", value = ProvisionerTestSupport.METADATA_MIGRATIONS)})
+class WakeUpTest {
+
+    @Inject
+    RedisDataSource redis;
+
+    @Test
+    void aWakeUpOnRedisProvisionsAtOnceWithoutWaitingForThePeriodicPass() throws Exception {
+        // The scheduler is off in tests, so only the wake-up can explain the result.
+        String orgId = newOrganization("eu-west");
+        redis.pubsub(String.class).publish(RedisChannels.PROVISIONER_WAKE_UP, orgId);
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        while (!"active".equals(status(orgId)) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(50);
+        }
+        assertEquals("active", status(orgId));
+    }
+}
