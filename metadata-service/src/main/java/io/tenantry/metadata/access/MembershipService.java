@@ -1,7 +1,6 @@
 package io.tenantry.metadata.access;
 
 import java.time.OffsetDateTime;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -15,6 +14,7 @@ import io.tenantry.common.paging.Cursor;
 import io.tenantry.common.paging.Page;
 import io.tenantry.common.problem.ApiProblem;
 import io.tenantry.metadata.audit.AuditLog;
+import io.tenantry.metadata.persistence.KeysetQuery;
 import io.tenantry.metadata.user.User;
 
 /** Who belongs to an organization and with which role. An organization always keeps at least one org-admin. */
@@ -32,20 +32,13 @@ public class MembershipService {
 
     public Page<MemberView> list(String orgId, String after, int limit) {
         guard.require(orgId, Permission.MEMBERS_READ);
-        UUID afterId = Cursor.decodeUuid(after);
-        Map<String, Object> params = new HashMap<>();
-        params.put("org", orgId);
-        String where = "m.orgId = :org";
-        if (afterId != null) {
-            where += " and m.id > :after";
-            params.put("after", afterId);
-        }
-        var query = Membership.getEntityManager().createQuery(
-                        "select m, u from Membership m join fetch m.role, User u where u.id = m.userId and " + where
-                                + " order by m.id", Object[].class)
+        KeysetQuery query = KeysetQuery.where("select m, u from Membership m join fetch m.role, User u"
+                        + " where u.id = m.userId and m.orgId = :org").bind("org", orgId)
+                .and("m.id > :after", "after", Cursor.decodeUuid(after));
+        var typed = Membership.getEntityManager().createQuery(query.orderBy("m.id"), Object[].class)
                 .setMaxResults(limit + 1);
-        params.forEach(query::setParameter);
-        List<Object[]> rows = query.getResultList();
+        query.params().forEach(typed::setParameter);
+        List<Object[]> rows = typed.getResultList();
         return Page.of(rows, limit, r -> ((Membership) r[0]).id.toString(), r -> view((Membership) r[0], (User) r[1]));
     }
 

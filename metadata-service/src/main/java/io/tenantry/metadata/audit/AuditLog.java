@@ -13,6 +13,7 @@ import io.quarkus.arc.Arc;
 import io.tenantry.common.paging.Cursor;
 import io.tenantry.common.paging.Page;
 import io.tenantry.metadata.auth.Caller;
+import io.tenantry.metadata.persistence.KeysetQuery;
 import io.tenantry.metadata.web.RequestId;
 
 /** Records every change in the same transaction as the change itself, so neither exists without the other. */
@@ -50,26 +51,12 @@ public class AuditLog {
 
     /** Newest first. A null organization means every organization (platform administrators only). */
     public Page<AuditView> search(AuditQuery query, int limit) {
-        StringBuilder where = new StringBuilder("1 = 1");
-        Map<String, Object> params = new HashMap<>();
-        Long before = Cursor.decodeLong(query.after());
-        if (before != null) {
-            where.append(" and id < :before");
-            params.put("before", before);
-        }
-        if (query.orgId() != null) {
-            where.append(" and orgId = :org");
-            params.put("org", query.orgId());
-        }
-        if (query.action() != null) {
-            where.append(" and action = :action");
-            params.put("action", query.action());
-        }
-        if (query.actor() != null) {
-            where.append(" and actor = :actor");
-            params.put("actor", query.actor());
-        }
-        List<AuditEntry> rows = AuditEntry.<AuditEntry>find(where + " order by id desc", params)
+        KeysetQuery where = KeysetQuery.where("1 = 1")
+                .and("id < :before", "before", Cursor.decodeLong(query.after()))
+                .and("orgId = :org", "org", query.orgId())
+                .and("action = :action", "action", query.action())
+                .and("actor = :actor", "actor", query.actor());
+        List<AuditEntry> rows = AuditEntry.<AuditEntry>find(where.orderBy("id desc"), where.params())
                 .page(0, limit + 1).list();
         return Page.of(rows, limit, e -> Long.toString(e.id), AuditView::of);
     }

@@ -3,7 +3,6 @@ package io.tenantry.metadata.client;
 import java.security.SecureRandom;
 import java.time.OffsetDateTime;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,6 +20,7 @@ import io.tenantry.metadata.access.Permission;
 import io.tenantry.metadata.access.Role;
 import io.tenantry.metadata.audit.AuditLog;
 import io.tenantry.metadata.auth.PasswordHasher;
+import io.tenantry.metadata.persistence.KeysetQuery;
 
 /** Machine credentials for one organization. The secret is returned once, at creation, and stored hashed. */
 @ApplicationScoped
@@ -69,15 +69,9 @@ public class ApiClientService {
 
     public Page<ClientView> list(String orgId, String after, int limit) {
         guard.require(orgId, Permission.CLIENTS_MANAGE);
-        Map<String, Object> params = new HashMap<>();
-        params.put("org", orgId);
-        String where = "from ApiClient c join fetch c.role where c.orgId = :org";
-        UUID afterId = Cursor.decodeUuid(after);
-        if (afterId != null) {
-            where += " and c.id > :after";
-            params.put("after", afterId);
-        }
-        List<ApiClient> rows = ApiClient.<ApiClient>find(where + " order by c.id", params).page(0, limit + 1).list();
+        KeysetQuery query = KeysetQuery.where("from ApiClient c join fetch c.role where c.orgId = :org").bind("org", orgId)
+                .and("c.id > :after", "after", Cursor.decodeUuid(after));
+        List<ApiClient> rows = ApiClient.<ApiClient>find(query.orderBy("c.id"), query.params()).page(0, limit + 1).list();
         return Page.of(rows, limit, c -> c.id.toString(), ClientView::of);
     }
 

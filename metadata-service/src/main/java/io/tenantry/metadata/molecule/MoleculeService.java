@@ -1,7 +1,6 @@
 package io.tenantry.metadata.molecule;
 
 import java.time.OffsetDateTime;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,6 +20,7 @@ import io.tenantry.common.problem.ApiProblem;
 import io.tenantry.metadata.access.AccessGuard;
 import io.tenantry.metadata.access.Permission;
 import io.tenantry.metadata.audit.AuditLog;
+import io.tenantry.metadata.persistence.KeysetQuery;
 
 /** Each organization's molecules. Every lookup is by organization and id together, never by id alone. */
 @ApplicationScoped
@@ -71,23 +71,11 @@ public class MoleculeService {
 
     public Page<MoleculeView> list(String orgId, String namePrefix, String inchiKey, String after, int limit) {
         guard.require(orgId, Permission.MOLECULES_READ);
-        StringBuilder where = new StringBuilder("orgId = :org");
-        Map<String, Object> params = new HashMap<>();
-        params.put("org", orgId);
-        UUID afterId = Cursor.decodeUuid(after);
-        if (afterId != null) {
-            where.append(" and id > :after");
-            params.put("after", afterId);
-        }
-        if (namePrefix != null) {
-            where.append(" and name like :prefix escape '\\'");
-            params.put("prefix", namePrefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
-        }
-        if (inchiKey != null) {
-            where.append(" and inchiKey = :inchiKey");
-            params.put("inchiKey", inchiKey);
-        }
-        List<Molecule> rows = Molecule.<Molecule>find(where + " order by id", params).page(0, limit + 1).list();
+        KeysetQuery query = KeysetQuery.where("orgId = :org").bind("org", orgId)
+                .and("id > :after", "after", Cursor.decodeUuid(after))
+                .and("name like :prefix escape '\\'", "prefix", KeysetQuery.startingWith(namePrefix))
+                .and("inchiKey = :inchiKey", "inchiKey", inchiKey);
+        List<Molecule> rows = Molecule.<Molecule>find(query.orderBy("id"), query.params()).page(0, limit + 1).list();
         return Page.of(rows, limit, m -> m.id.toString(), MoleculeView::of);
     }
 

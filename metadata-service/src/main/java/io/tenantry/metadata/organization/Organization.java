@@ -11,6 +11,7 @@ import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.tenantry.metadata.persistence.KeysetQuery;
 
 @Entity
 @Table(name = "organizations")
@@ -52,25 +53,11 @@ public class Organization extends PanacheEntityBase {
 
     public static List<Organization> page(String after, OrganizationStatus status, String region,
                                           List<String> onlyIds, int limit) {
-        StringBuilder query = new StringBuilder("1 = 1");
-        java.util.Map<String, Object> params = new java.util.HashMap<>();
-        if (after != null) {
-            query.append(" and orgId > :after");
-            params.put("after", after);
-        }
-        if (status != null) {
-            query.append(" and status = :status");
-            params.put("status", status);
-        }
-        if (region != null) {
-            query.append(" and region = :region");
-            params.put("region", region);
-        }
-        if (onlyIds != null) {
-            query.append(" and orgId in :ids");
-            params.put("ids", onlyIds);
-        }
-        query.append(" order by orgId");
-        return find(query.toString(), params).page(0, limit + 1).list();
+        KeysetQuery query = KeysetQuery.where("1 = 1")
+                .and("orgId > :after", "after", after)
+                .and("status = :status", "status", status)
+                .and("region = :region", "region", region)
+                .and("orgId in :ids", "ids", onlyIds);
+        return find(query.orderBy("orgId"), query.params()).page(0, limit + 1).list();
     }
 }

@@ -22,6 +22,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.quarkus.security.Authenticated;
+import io.tenantry.common.WireEnums;
 import io.tenantry.common.paging.Page;
 
 @Path("/api/v1/orgs")
@@ -43,7 +44,7 @@ public class OrganizationResource {
                                        @QueryParam("region") @Size(max = 40) String region,
                                        @QueryParam("after") String after,
                                        @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(Page.MAX_LIMIT) int limit) {
-        return organizations.list(status == null ? null : OrganizationStatus.parse(status), region, after, limit);
+        return organizations.list(status == null ? null : WireEnums.parse(OrganizationStatus.class, status, "status"), region, after, limit);
     }
 
     @GET

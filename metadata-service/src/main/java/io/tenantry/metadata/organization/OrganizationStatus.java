@@ -32,17 +32,6 @@ public enum OrganizationStatus {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses a query parameter, answering 400 for a word that is not a status. */
-    public static OrganizationStatus parse(String value) {
-        for (OrganizationStatus status : values()) {
-            if (status.wire().equals(value)) {
-                return status;
-            }
-        }
-        throw io.tenantry.common.problem.ApiProblem.badRequest("status must be one of "
-                + java.util.Arrays.stream(values()).map(OrganizationStatus::wire).toList());
-    }
-
     @JsonCreator
     public static OrganizationStatus fromWire(String value) {
         return valueOf(value.toUpperCase(Locale.ROOT));

@@ -22,6 +22,7 @@ import io.tenantry.metadata.access.AccessGuard;
 import io.tenantry.metadata.access.Permission;
 import io.tenantry.metadata.audit.AuditLog;
 import io.tenantry.metadata.auth.Caller;
+import io.tenantry.metadata.persistence.KeysetQuery;
 import io.tenantry.metadata.task.ConfigSchema;
 import io.tenantry.metadata.task.TaskDefinition;
 
@@ -102,21 +103,11 @@ public class PipelineTemplates {
     }
 
     private Page<TemplateView> list(String orgId, String name, String after, int limit) {
-        StringBuilder where = new StringBuilder(orgId == null ? "orgId is null" : "(orgId is null or orgId = :org)");
-        Map<String, Object> params = new HashMap<>();
-        if (orgId != null) {
-            params.put("org", orgId);
-        }
-        UUID afterId = Cursor.decodeUuid(after);
-        if (afterId != null) {
-            where.append(" and id > :after");
-            params.put("after", afterId);
-        }
-        if (name != null) {
-            where.append(" and name = :name");
-            params.put("name", name);
-        }
-        List<PipelineTemplate> rows = PipelineTemplate.<PipelineTemplate>find(where + " order by id", params)
+        KeysetQuery query = (orgId == null ? KeysetQuery.where("orgId is null")
+                : KeysetQuery.where("(orgId is null or orgId = :org)").bind("org", orgId))
+                .and("id > :after", "after", Cursor.decodeUuid(after))
+                .and("name = :name", "name", name);
+        List<PipelineTemplate> rows = PipelineTemplate.<PipelineTemplate>find(query.orderBy("id"), query.params())
                 .page(0, limit + 1).list();
         return Page.of(rows, limit, t -> t.id.toString(), TemplateView::of);
     }

@@ -16,6 +16,7 @@ import io.tenantry.common.paging.Page;
 import io.tenantry.common.problem.ApiProblem;
 import io.tenantry.metadata.access.AccessGuard;
 import io.tenantry.metadata.audit.AuditLog;
+import io.tenantry.metadata.persistence.KeysetQuery;
 
 /** Task definitions and the engines that run them: readable by everyone signed in, changed by platform admins. */
 @ApplicationScoped
@@ -79,22 +80,11 @@ public class TaskCatalogue {
     }
 
     public Page<ServiceView> services(String task, TaskServiceStatus status, String after, int limit) {
-        StringBuilder where = new StringBuilder("1 = 1");
-        Map<String, Object> params = new HashMap<>();
-        UUID afterId = Cursor.decodeUuid(after);
-        if (afterId != null) {
-            where.append(" and id > :after");
-            params.put("after", afterId);
-        }
-        if (task != null) {
-            where.append(" and taskName = :task");
-            params.put("task", task);
-        }
-        if (status != null) {
-            where.append(" and status = :status");
-            params.put("status", status);
-        }
-        List<TaskService> rows = TaskService.<TaskService>find(where + " order by id", params).page(0, limit + 1).list();
+        KeysetQuery query = KeysetQuery.where("1 = 1")
+                .and("id > :after", "after", Cursor.decodeUuid(after))
+                .and("taskName = :task", "task", task)
+                .and("status = :status", "status", status);
+        List<TaskService> rows = TaskService.<TaskService>find(query.orderBy("id"), query.params()).page(0, limit + 1).list();
         return Page.of(rows, limit, s -> s.id.toString(), ServiceView::of);
     }
 

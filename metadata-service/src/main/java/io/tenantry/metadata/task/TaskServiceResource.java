@@ -20,7 +20,7 @@ import jakarta.ws.rs.core.Response;
 
 import io.quarkus.security.Authenticated;
 import io.tenantry.common.paging.Page;
-import io.tenantry.common.problem.ApiProblem;
+import io.tenantry.common.WireEnums;
 
 @Path("/api/v1/task-services")
 @Authenticated
@@ -34,7 +34,7 @@ public class TaskServiceResource {
                                                 @QueryParam("status") @Size(max = 20) String status,
                                                 @QueryParam("after") String after,
                                                 @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(Page.MAX_LIMIT) int limit) {
-        return catalogue.services(task, status == null ? null : parseStatus(status), after, limit);
+        return catalogue.services(task, status == null ? null : WireEnums.parse(TaskServiceStatus.class, status, "status"), after, limit);
     }
 
     @POST
@@ -47,13 +47,5 @@ public class TaskServiceResource {
     @Path("{id}")
     public TaskCatalogue.ServiceView update(@PathParam("id") UUID id, @NotNull @Valid TaskRequests.UpdateService request) {
         return catalogue.update(id, request);
-    }
-
-    private static TaskServiceStatus parseStatus(String status) {
-        try {
-            return TaskServiceStatus.fromWire(status);
-        } catch (IllegalArgumentException e) {
-            throw ApiProblem.badRequest("status must be 'up', 'down' or 'maintenance'");
-        }
     }
 }

@@ -20,7 +20,7 @@ import jakarta.ws.rs.core.Response;
 
 import io.quarkus.security.Authenticated;
 import io.tenantry.common.paging.Page;
-import io.tenantry.common.problem.ApiProblem;
+import io.tenantry.common.WireEnums;
 
 @Path("/api/v1/users")
 @Authenticated
@@ -40,7 +40,7 @@ public class UserResource {
                                            @QueryParam("status") @Size(max = 20) String status,
                                            @QueryParam("after") String after,
                                            @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(Page.MAX_LIMIT) int limit) {
-        return users.list(emailPrefix, status == null ? null : parseStatus(status), after, limit);
+        return users.list(emailPrefix, status == null ? null : WireEnums.parse(UserStatus.class, status, "status"), after, limit);
     }
 
     @GET
@@ -53,13 +53,5 @@ public class UserResource {
     @Path("{id}")
     public UserService.UserView update(@PathParam("id") UUID id, @NotNull @Valid UserRequests.Update request) {
         return users.update(id, request);
-    }
-
-    private static UserStatus parseStatus(String status) {
-        try {
-            return UserStatus.fromWire(status);
-        } catch (IllegalArgumentException e) {
-            throw ApiProblem.badRequest("status must be 'active' or 'disabled'");
-        }
     }
 }

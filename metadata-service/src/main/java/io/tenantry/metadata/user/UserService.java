@@ -19,6 +19,7 @@ import io.tenantry.metadata.access.MembershipService;
 import io.tenantry.metadata.audit.AuditLog;
 import io.tenantry.metadata.auth.Caller;
 import io.tenantry.metadata.auth.PasswordHasher;
+import io.tenantry.metadata.persistence.KeysetQuery;
 
 /** People: created by platform administrators, each managing their own password. */
 @ApplicationScoped
@@ -84,23 +85,11 @@ public class UserService {
 
     public Page<UserView> list(String emailPrefix, UserStatus status, String after, int limit) {
         guard.requirePlatformAdmin();
-        StringBuilder where = new StringBuilder("1 = 1");
-        Map<String, Object> params = new HashMap<>();
-        UUID afterId = Cursor.decodeUuid(after);
-        if (afterId != null) {
-            where.append(" and id > :after");
-            params.put("after", afterId);
-        }
-        if (emailPrefix != null) {
-            where.append(" and email like :prefix escape '\\'");
-            params.put("prefix", User.normalizeEmail(emailPrefix).replace("\\", "\\\\").replace("%", "\\%")
-                    .replace("_", "\\_") + "%");
-        }
-        if (status != null) {
-            where.append(" and status = :status");
-            params.put("status", status);
-        }
-        List<User> rows = User.<User>find(where + " order by id", params).page(0, limit + 1).list();
+        KeysetQuery query = KeysetQuery.where("1 = 1")
+                .and("id > :after", "after", Cursor.decodeUuid(after))
+                .and("email like :prefix escape '\\'", "prefix", KeysetQuery.startingWith(User.normalizeEmail(emailPrefix)))
+                .and("status = :status", "status", status);
+        List<User> rows = User.<User>find(query.orderBy("id"), query.params()).page(0, limit + 1).list();
         return Page.of(rows, limit, u -> u.id.toString(), UserView::of);
     }
 
