@@ -119,6 +119,21 @@ class ProvisioningTest {
     }
 
     @Test
+    void newTenantsAreCopiedFromAMigratedTemplateDatabase() throws SQLException {
+        String orgId = newOrganization("eu-west");
+        reconciler.reconcile(orgId);
+        assertTrue(exists(serverOf(orgId), "SELECT 1 FROM pg_database WHERE datname = ? AND datistemplate",
+                "tenantry_template"));
+        assertEquals("copied from the template database", registry(
+                "(SELECT description FROM provisioner.tenant_migrations m WHERE m.org_id = tenants.org_id ORDER BY id LIMIT 1)",
+                orgId));
+        assertEquals("1", registry("schema_version", orgId));
+        SQLException refused = assertThrows(SQLException.class,
+                () -> asTenant(orgId, serverOf(orgId), "tenantry_template").close());
+        assertTrue(refused.getMessage().contains("permission denied"), refused.getMessage());
+    }
+
+    @Test
     void newTenantsGoWhereThereIsMostRoom() throws SQLException {
         Map<String, Integer> before = registry.tenantsPerServer();
         List<String> orgs = new ArrayList<>();

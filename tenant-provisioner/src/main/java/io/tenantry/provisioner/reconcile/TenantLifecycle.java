@@ -69,7 +69,8 @@ public class TenantLifecycle {
                 tenant = registry.place(orgId.value(), server, orgId.databaseName(), TenantCredentials.roleName(orgId));
             }
             databases.ensureRole(tenant.server(), orgId, tenant.credentialGeneration());
-            databases.ensureDatabase(tenant.server(), orgId);
+            databases.ensureDatabase(tenant.server(), orgId).ifPresent(version ->
+                    registry.recordMigration(orgId.value(), version, "copied from the template database", 0));
             List<TenantDatabase.Migration> applied = databases.migrate(tenant.server(), orgId);
             applied.forEach(m -> registry.recordMigration(orgId.value(), m.version(), m.description(), m.durationMs()));
             registry.setSchemaVersion(orgId.value(), databases.schemaVersion(tenant.server(), orgId));

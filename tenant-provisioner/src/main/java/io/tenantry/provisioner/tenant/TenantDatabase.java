@@ -13,12 +13,16 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.GZIPOutputStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.flywaydb.core.Flyway;
+import org.jboss.logging.Logger;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.postgresql.PGConnection;
 
@@ -34,6 +38,11 @@ import io.tenantry.schema.ResultsSchema;
  */
 @ApplicationScoped
 public class TenantDatabase {
+
+    static final String TEMPLATE = "tenantry_template";
+    private static final Logger LOG = Logger.getLogger(TenantDatabase.class);
+
+    private final Map<String, Optional<String>> templates = new ConcurrentHashMap<>();
 
     @Inject
     TenantServers servers;
@@ -55,18 +64,28 @@ public class TenantDatabase {
         }
     }
 
-    /** The tenant's database, which only its own role may connect to. */
-    public void ensureDatabase(String server, OrgId orgId) throws SQLException {
+    /**
+     * The tenant's database, which only its own role may connect to: a copy of the server's template when it is
+     * ready, otherwise an empty database. Returns the schema version it was copied at, if it was.
+     */
+    public Optional<String> ensureDatabase(String server, OrgId orgId) throws SQLException {
         String database = Identifiers.quote(orgId.databaseName());
         String role = Identifiers.quote(TenantCredentials.roleName(orgId));
+        Optional<String> copiedAt = Optional.empty();
+        Optional<String> templateVersion = template(server);
         try (Connection c = servers.admin(server); Statement s = c.createStatement()) {
             closePublicDoors(c);
             if (!exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", orgId.databaseName())) {
-                s.execute("CREATE DATABASE " + database);
+                if (templateVersion.isPresent() && copyTemplate(s, database)) {
+                    copiedAt = templateVersion;
+                } else {
+                    s.execute("CREATE DATABASE " + database);
+                }
             }
             s.execute("REVOKE ALL ON DATABASE " + database + " FROM PUBLIC");
             s.execute("GRANT CONNECT ON DATABASE " + database + " TO " + role);
         }
+        return copiedAt;
     }
 
     /**
@@ -87,6 +106,53 @@ public class TenantDatabase {
             for (String database : open) {
                 s.execute("REVOKE CONNECT, TEMPORARY ON DATABASE " + Identifiers.quote(database) + " FROM PUBLIC");
             }
+        }
+    }
+
+    /**
+     * Keeps a template database migrated to the newest results schema on the server, so new tenants are a file
+     * copy instead of a migration. Refreshed once per server per process; returns the version it holds, or empty
+     * when the template could not be prepared (tenants then get a plain database and a full migration).
+     */
+    Optional<String> template(String server) {
+        return templates.computeIfAbsent(server, this::refreshTemplate);
+    }
+
+    private Optional<String> refreshTemplate(String server) {
+        String template = Identifiers.quote(TEMPLATE);
+        try {
+            try (Connection c = servers.admin(server); Statement s = c.createStatement()) {
+                if (!exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", TEMPLATE)) {
+                    s.execute("CREATE DATABASE " + template);
+                }
+                s.execute("REVOKE ALL ON DATABASE " + template + " FROM PUBLIC");
+            }
+            ProvisionerConfig.Server target = servers.get(server);
+            Flyway flyway = Flyway.configure()
+                    .dataSource(servers.databaseUrl(server, TEMPLATE), target.adminUser(), target.adminPassword().orElse(""))
+                    .locations(ResultsSchema.LOCATION)
+                    .load();
+            flyway.migrate();
+            try (Connection c = servers.admin(server); Statement s = c.createStatement()) {
+                s.execute("ALTER DATABASE " + template + " WITH IS_TEMPLATE true");
+            }
+            return Optional.ofNullable(flyway.info().current()).map(m -> m.getVersion().getVersion());
+        } catch (SQLException | RuntimeException e) {
+            LOG.warnf("no template database on %s (%s); tenants there get a full migration", server, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Copies the template, or returns false when it is busy (another session on it) so the caller creates plainly. */
+    private static boolean copyTemplate(Statement s, String database) throws SQLException {
+        try {
+            s.execute("CREATE DATABASE " + database + " TEMPLATE " + Identifiers.quote(TEMPLATE));
+            return true;
+        } catch (SQLException e) {
+            if ("55006".equals(e.getSQLState())) {
+                return false;
+            }
+            throw e;
         }
     }
 
