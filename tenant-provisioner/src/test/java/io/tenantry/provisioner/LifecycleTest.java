@@ -101,6 +101,17 @@ class LifecycleTest {
     }
 
     @Test
+    void anOrganizationSuspendedBeforeItWasProvisionedEndsUpSuspended() throws Exception {
+        String orgId = newOrganization("eu-west");
+        desire(orgId, "suspended");
+        assertTrue(reconciler.reconcile(orgId));
+        assertEquals("active", status(orgId));
+        assertTrue(reconciler.reconcile(orgId));
+        assertEquals("suspended", status(orgId));
+        assertThrows(SQLException.class, () -> asTenant(orgId, serverOf(orgId), "results_" + orgId).close());
+    }
+
+    @Test
     void deletingAnOrganizationThatNeverBecameATenantIsQuick() throws SQLException {
         String orgId = newOrganization("eu-west");
         desire(orgId, "deleted");

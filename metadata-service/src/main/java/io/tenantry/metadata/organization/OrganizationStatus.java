@@ -14,7 +14,7 @@ public enum OrganizationStatus {
     public Set<OrganizationStatus> next() {
         return switch (this) {
             case REQUESTED -> EnumSet.of(PROVISIONING, FAILED, DELETING);
-            case PROVISIONING -> EnumSet.of(ACTIVE, FAILED);
+            case PROVISIONING -> EnumSet.of(ACTIVE, FAILED, DELETING);
             case ACTIVE -> EnumSet.of(SUSPENDED, DELETING);
             case SUSPENDED -> EnumSet.of(ACTIVE, DELETING);
             case FAILED -> EnumSet.of(PROVISIONING, DELETING);

@@ -26,7 +26,7 @@ public class Organizations {
     private static final String WORK = """
             SELECT org_id FROM organizations
              WHERE (desired_state = 'active' AND status IN ('requested', 'provisioning', 'suspended'))
-                OR (desired_state = 'suspended' AND status = 'active')
+                OR (desired_state = 'suspended' AND status IN ('requested', 'provisioning', 'active'))
                 OR (desired_state = 'deleted' AND status NOT IN ('deleted'))
              ORDER BY updated_at LIMIT ?""";
 

@@ -48,7 +48,12 @@ public class TenantLifecycle {
                 case "suspended" -> resume(orgId);
                 default -> false;
             };
-            case "suspended" -> "active".equals(org.status()) && suspend(orgId);
+            // A tenant suspended before it was ever created is created first, then suspended on the next pass.
+            case "suspended" -> switch (org.status()) {
+                case "requested", "provisioning" -> provision(orgId, org);
+                case "active" -> suspend(orgId);
+                default -> false;
+            };
             case "deleted" -> !"deleted".equals(org.status()) && delete(orgId, org.status());
             default -> false;
         };
