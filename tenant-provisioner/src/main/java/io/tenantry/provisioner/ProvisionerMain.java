@@ -1,5 +1,7 @@
 package io.tenantry.provisioner;
 
+import io.tenantry.schema.ResultsSchema;
+import java.util.List;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -50,8 +52,8 @@ public class ProvisionerMain implements QuarkusApplication {
                 Map<String, Integer> options = options(Arrays.copyOfRange(args, 1, args.length));
                 RolloutPlan plan = new RolloutPlan(options.get("--canary"), options.get("--parallelism"),
                         options.get("--max-failures")).withDefaults();
-                RolloutView result = rollouts.run(rollouts.plan(plan, "cli"), plan, java.util.List.of(
-                        io.tenantry.schema.ResultsSchema.LOCATION));
+                RolloutView result = rollouts.run(rollouts.plan(plan, "cli"), plan, List.of(
+                        ResultsSchema.LOCATION));
                 System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(result));
                 return "succeeded".equals(result.status()) ? 0 : 1;
             }

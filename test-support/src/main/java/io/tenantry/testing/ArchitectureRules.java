@@ -1,5 +1,6 @@
 package io.tenantry.testing;
 
+import java.util.Arrays;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -37,7 +38,7 @@ public final class ArchitectureRules {
 
     /** A service never reaches into another service's code; what they share lives in the common module. */
     public static ArchRule staysInside(String servicePackage) {
-        String[] others = java.util.Arrays.stream(SERVICES).filter(p -> !p.equals(servicePackage))
+        String[] others = Arrays.stream(SERVICES).filter(p -> !p.equals(servicePackage))
                 .toArray(String[]::new);
         return noClasses().that().resideInAPackage(servicePackage)
                 .should().dependOnClassesThat().resideInAnyPackage(others)

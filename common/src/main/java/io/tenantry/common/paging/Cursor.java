@@ -1,5 +1,6 @@
 package io.tenantry.common.paging;
 
+import java.util.UUID;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -33,13 +34,13 @@ public final class Cursor {
     }
 
     /** Decodes a cursor whose key must be a UUID. */
-    public static java.util.UUID decodeUuid(String cursor) {
+    public static UUID decodeUuid(String cursor) {
         String key = decode(cursor);
         if (key == null) {
             return null;
         }
         try {
-            return java.util.UUID.fromString(key);
+            return UUID.fromString(key);
         } catch (IllegalArgumentException e) {
             throw ApiProblem.badRequest("the 'after' cursor is not one this service issued");
         }

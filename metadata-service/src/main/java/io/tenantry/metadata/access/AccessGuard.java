@@ -1,5 +1,6 @@
 package io.tenantry.metadata.access;
 
+import java.sql.SQLException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -110,7 +111,7 @@ public class AccessGuard {
         Object[] names;
         try {
             names = column instanceof java.sql.Array array ? (Object[]) array.getArray() : (Object[]) column;
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException("could not read role permissions", e);
         }
         Set<Permission> granted = EnumSet.noneOf(Permission.class);

@@ -1,5 +1,6 @@
 package io.tenantry.metadata.access;
 
+import io.tenantry.metadata.client.ApiClient;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
@@ -74,7 +75,7 @@ public class RoleService {
         if (role.isSystem()) {
             throw ApiProblem.conflict("system role '" + name + "' cannot be deleted");
         }
-        long holders = Membership.count("role", role) + io.tenantry.metadata.client.ApiClient.count("role", role);
+        long holders = Membership.count("role", role) + ApiClient.count("role", role);
         if (holders > 0) {
             throw ApiProblem.conflict("role '" + name + "' is still held by " + holders + " members or clients");
         }

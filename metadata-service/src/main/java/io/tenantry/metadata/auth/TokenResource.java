@@ -1,5 +1,6 @@
 package io.tenantry.metadata.auth;
 
+import java.util.List;
 import jakarta.inject.Inject;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
@@ -30,7 +31,7 @@ public class TokenResource {
                                 @JsonProperty("token_type") String tokenType,
                                 @JsonProperty("expires_in") long expiresIn,
                                 @JsonProperty("org_id") String orgId,
-                                @JsonProperty("permissions") java.util.List<String> permissions) {
+                                @JsonProperty("permissions") List<String> permissions) {
     }
 
     @POST

@@ -72,7 +72,7 @@ public class FleetStatus {
 
     public static ApiProblem unavailable(SQLException e) {
         return new ApiProblem(503, "Service Unavailable", "the metadata database did not answer: " + e.getSQLState(),
-                java.util.Map.of("Retry-After", "5"));
+                Map.of("Retry-After", "5"));
     }
 
     public TenantDetail tenant(String orgId) {

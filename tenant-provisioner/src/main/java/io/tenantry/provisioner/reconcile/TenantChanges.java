@@ -1,5 +1,6 @@
 package io.tenantry.provisioner.reconcile;
 
+import io.tenantry.common.RedisChannels;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -14,7 +15,7 @@ import io.quarkus.redis.datasource.RedisDataSource;
 @ApplicationScoped
 public class TenantChanges {
 
-    public static final String CHANNEL = io.tenantry.common.RedisChannels.TENANT_CHANGES;
+    public static final String CHANNEL = RedisChannels.TENANT_CHANGES;
     private static final Logger LOG = Logger.getLogger(TenantChanges.class);
 
     @Inject

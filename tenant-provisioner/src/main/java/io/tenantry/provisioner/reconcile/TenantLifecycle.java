@@ -1,5 +1,6 @@
 package io.tenantry.provisioner.reconcile;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
@@ -124,7 +125,7 @@ public class TenantLifecycle {
             organizations.report(orgId.value(), "deleting", "deleted",
                     tenant == null ? null : "exported to " + registry.find(orgId.value()).map(Tenant::exportLocation).orElse("nowhere"));
             return true;
-        } catch (SQLException | java.io.IOException | RuntimeException e) {
+        } catch (SQLException | IOException | RuntimeException e) {
             return fail(orgId, "deleting", "deletion failed: " + e.getMessage());
         }
     }

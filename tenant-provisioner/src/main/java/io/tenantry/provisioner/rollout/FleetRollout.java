@@ -1,5 +1,8 @@
 package io.tenantry.provisioner.rollout;
 
+import java.time.OffsetDateTime;
+import java.util.concurrent.ExecutionException;
+import io.tenantry.provisioner.fleet.FleetStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -57,7 +60,7 @@ public class FleetRollout {
         try {
             return find(start(plan, requestedBy)).orElseThrow();
         } catch (SQLException e) {
-            throw io.tenantry.provisioner.fleet.FleetStatus.unavailable(e);
+            throw FleetStatus.unavailable(e);
         }
     }
 
@@ -66,7 +69,7 @@ public class FleetRollout {
         try {
             return find(id).orElseThrow(() -> ApiProblem.notFound("rollout " + id + " not found"));
         } catch (SQLException e) {
-            throw io.tenantry.provisioner.fleet.FleetStatus.unavailable(e);
+            throw FleetStatus.unavailable(e);
         }
     }
 
@@ -166,7 +169,7 @@ public class FleetRollout {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         } finally {
             workers.shutdownNow();
@@ -207,7 +210,7 @@ public class FleetRollout {
                 }
                 return Optional.of(new RolloutView(id, rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getInt(4),
                         rs.getInt(2) - rs.getInt(3) - rs.getInt(4), rs.getString(5), rs.getString(6),
-                        rs.getObject(7, java.time.OffsetDateTime.class), rs.getObject(8, java.time.OffsetDateTime.class),
+                        rs.getObject(7, OffsetDateTime.class), rs.getObject(8, OffsetDateTime.class),
                         failures(c, id)));
             }
         }

@@ -14,7 +14,6 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
-
 /** Start a fleet rollout (202 with the operation to poll) and follow its progress; platform administrators only. */
 @Path("/api/v1/rollouts")
 @RolesAllowed("platform-admin")
