@@ -9,7 +9,8 @@ import java.util.function.Function;
  */
 public record Page<T>(List<T> items, String next) {
 
-    public static final int DEFAULT_LIMIT = 50;
+    /** As a string, because it is the @DefaultValue of every list's limit parameter. */
+    public static final String DEFAULT_LIMIT = "50";
     public static final int MAX_LIMIT = 200;
 
     /**

@@ -40,7 +40,7 @@ public class MemberResource {
     @GET
     public Page<MembershipService.MemberView> list(@PathParam("orgId") String orgId,
                                                    @QueryParam("after") String after,
-                                                   @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(Page.MAX_LIMIT) int limit) {
+                                                   @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
         return memberships.list(orgId, after, limit);
     }
 

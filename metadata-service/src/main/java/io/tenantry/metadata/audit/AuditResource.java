@@ -31,7 +31,7 @@ public class AuditResource {
                                                     @QueryParam("action") @Size(max = 100) String action,
                                                     @QueryParam("actor") @Size(max = 100) String actor,
                                                     @QueryParam("after") String after,
-                                                    @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(Page.MAX_LIMIT) int limit) {
+                                                    @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
         guard.require(orgId, Permission.AUDIT_READ);
         return audit.search(new AuditLog.AuditQuery(orgId, action, actor, after), limit);
     }

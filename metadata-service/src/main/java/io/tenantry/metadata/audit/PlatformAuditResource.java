@@ -29,7 +29,7 @@ public class PlatformAuditResource {
                                         @QueryParam("action") @Size(max = 100) String action,
                                         @QueryParam("actor") @Size(max = 100) String actor,
                                         @QueryParam("after") String after,
-                                        @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(Page.MAX_LIMIT) int limit) {
+                                        @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
         guard.requirePlatformAdmin();
         return audit.search(new AuditLog.AuditQuery(orgId, action, actor, after), limit);
     }

@@ -44,7 +44,7 @@ public class ApiClientResource {
 
     @GET
     public Page<ApiClientService.ClientView> list(@PathParam("orgId") String orgId, @QueryParam("after") String after,
-                                                  @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(Page.MAX_LIMIT) int limit) {
+                                                  @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
         return clients.list(orgId, after, limit);
     }
 

@@ -33,7 +33,7 @@ public class MoleculeResource {
                                                    @QueryParam("name") @Size(max = 200) String namePrefix,
                                                    @QueryParam("inchiKey") @Size(max = 27) String inchiKey,
                                                    @QueryParam("after") String after,
-                                                   @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(Page.MAX_LIMIT) int limit) {
+                                                   @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
         return molecules.list(orgId, namePrefix, inchiKey, after, limit);
     }
 

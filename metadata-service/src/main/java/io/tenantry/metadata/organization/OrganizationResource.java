@@ -43,7 +43,7 @@ public class OrganizationResource {
     public Page<OrganizationView> list(@QueryParam("status") @Size(max = 20) String status,
                                        @QueryParam("region") @Size(max = 40) String region,
                                        @QueryParam("after") String after,
-                                       @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(Page.MAX_LIMIT) int limit) {
+                                       @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
         return organizations.list(status == null ? null : WireEnums.parse(OrganizationStatus.class, status, "status"), region, after, limit);
     }
 

@@ -30,7 +30,7 @@ public class GlobalPipelineTemplateResource {
     @GET
     public Page<PipelineTemplates.TemplateView> list(@QueryParam("name") @Size(max = 63) String name,
                                                      @QueryParam("after") String after,
-                                                     @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(Page.MAX_LIMIT) int limit) {
+                                                     @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
         return templates.listGlobal(name, after, limit);
     }
 

@@ -31,7 +31,7 @@ public class OrganizationPipelineTemplateResource {
     public Page<PipelineTemplates.TemplateView> list(@PathParam("orgId") String orgId,
                                                      @QueryParam("name") @Size(max = 63) String name,
                                                      @QueryParam("after") String after,
-                                                     @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(Page.MAX_LIMIT) int limit) {
+                                                     @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
         return templates.listForOrganization(orgId, name, after, limit);
     }
 

@@ -28,7 +28,7 @@ public class TaskDefinitionResource {
 
     @GET
     public Page<TaskCatalogue.DefinitionView> list(@QueryParam("after") String after,
-                                                   @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(Page.MAX_LIMIT) int limit) {
+                                                   @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
         return catalogue.definitions(after, limit);
     }
 

@@ -33,7 +33,7 @@ public class TaskServiceResource {
     public Page<TaskCatalogue.ServiceView> list(@QueryParam("task") @Size(max = 63) String task,
                                                 @QueryParam("status") @Size(max = 20) String status,
                                                 @QueryParam("after") String after,
-                                                @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(Page.MAX_LIMIT) int limit) {
+                                                @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
         return catalogue.services(task, status == null ? null : WireEnums.parse(TaskServiceStatus.class, status, "status"), after, limit);
     }
 

@@ -39,7 +39,7 @@ public class UserResource {
     public Page<UserService.UserView> list(@QueryParam("email") @Size(max = 254) String emailPrefix,
                                            @QueryParam("status") @Size(max = 20) String status,
                                            @QueryParam("after") String after,
-                                           @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(Page.MAX_LIMIT) int limit) {
+                                           @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
         return users.list(emailPrefix, status == null ? null : WireEnums.parse(UserStatus.class, status, "status"), after, limit);
     }
 
