@@ -1,6 +1,9 @@
 package io.tenantry.common;
 
-/** Redis pub/sub channels the services use to nudge each other; every message is an organization id. */
+/**
+ * Redis pub/sub channels the services use to nudge each other (every message is an organization id), and the
+ * keys they share.
+ */
 public final class RedisChannels {
 
     /** metadata-service → tenant-provisioner: an organization's desired state changed, reconcile it now. */
@@ -8,6 +11,11 @@ public final class RedisChannels {
 
     /** tenant-provisioner → everyone caching tenant lookups: this tenant changed, drop what you cached. */
     public static final String TENANT_CHANGES = "tenantry:tenant-changes";
+
+    /** The cached tenant lookup of one organization; dropped by whoever announces a tenant change. */
+    public static String tenantLookupKey(String orgId) {
+        return "tenantry:tenant:" + orgId;
+    }
 
     private RedisChannels() {
     }

@@ -32,6 +32,7 @@ public final class LocalServers implements AutoCloseable {
     private final List<PostgresEndpoint> postgres;
     private final String redisUrl;
     private final List<AutoCloseable> running;
+    private RedisServer embeddedRedis;
 
     private LocalServers(List<PostgresEndpoint> postgres, String redisUrl, List<AutoCloseable> running) {
         this.postgres = List.copyOf(postgres);
@@ -65,6 +66,28 @@ public final class LocalServers implements AutoCloseable {
 
     public String redisUrl() {
         return redisUrl;
+    }
+
+    /** Whether tests may stop and restart Redis: only an embedded one, never a server someone else runs. */
+    public boolean canRestartRedis() {
+        return embeddedRedis != null;
+    }
+
+    /** Stops Redis (same port, data gone), for tests of what happens while it is away. */
+    public void stopRedis() {
+        try {
+            embeddedRedis.stop();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void startRedis() {
+        try {
+            embeddedRedis.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static LocalServers of(List<PostgresEndpoint> postgres, String redisUrl, List<AutoCloseable> running) {
@@ -122,7 +145,9 @@ public final class LocalServers implements AutoCloseable {
             redis.start();
             running.add(redis::stop);
             LOG.infof("started embedded PostgreSQL %s and Redis on port %d", endpoints, redisPort);
-            return new LocalServers(endpoints, "redis://localhost:" + redisPort, running);
+            LocalServers servers = new LocalServers(endpoints, "redis://localhost:" + redisPort, running);
+            servers.embeddedRedis = redis;
+            return servers;
         } catch (IOException e) {
             closeAll(running);
             throw new UncheckedIOException("could not start embedded servers", e);
