@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.tenantry.schema.ResultsSchema;
 import io.tenantry.testing.TenantryTestServers;
 
 @QuarkusTest
@@ -34,7 +35,7 @@ class HealthTest {
     void theFleetCheckReportsLagWithoutTurningTheServiceDown() {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'Tenant fleet' }.status", equalTo("UP"))
-                .body("checks.find { it.name == 'Tenant fleet' }.data.newestSchemaVersion", equalTo("1"));
+                .body("checks.find { it.name == 'Tenant fleet' }.data.newestSchemaVersion", equalTo(ResultsSchema.NEWEST_VERSION));
     }
 
     @Test
@@ -45,7 +46,7 @@ class HealthTest {
         gauges.refresh();
         given().get("/q/metrics").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("tenantry_tenants{status=\"active\"}"))
-                .body(org.hamcrest.Matchers.containsString("tenantry_tenants_by_schema_version{version=\"1\"}"));
+                .body(org.hamcrest.Matchers.containsString("tenantry_tenants_by_schema_version{version=\"" + ResultsSchema.NEWEST_VERSION + "\"}"));
     }
 
     @Test

@@ -59,7 +59,7 @@ class ProvisioningBenchmark {
         var plan = new io.tenantry.provisioner.rollout.RolloutPlan(1, parallelism, 0);
         for (String label : List.of("new-migration", "no-op")) {
             long t0 = System.nanoTime();
-            var result = rollouts.run(rollouts.plan(plan, "bench"), plan, RolloutTest.WITH_V2);
+            var result = rollouts.run(rollouts.plan(plan, "bench"), plan, RolloutTest.WITH_TEST_MIGRATION);
             System.out.printf("BENCH rollout kind=%s tenants=%d parallelism=%d seconds=%.2f status=%s failed=%d%n",
                     label, result.total(), parallelism, (System.nanoTime() - t0) / 1e9, result.status(), result.failed());
         }

@@ -37,6 +37,7 @@ import io.tenantry.common.OrgId;
 import io.tenantry.provisioner.reconcile.Reconciler;
 import io.tenantry.provisioner.registry.TenantRegistry;
 import io.tenantry.provisioner.tenant.TenantDatabase;
+import io.tenantry.schema.ResultsSchema;
 import io.tenantry.testing.PostgresEndpoint;
 import io.tenantry.testing.TenantryTestServers;
 
@@ -61,7 +62,7 @@ class ProvisioningTest {
         assertTrue(reconciler.reconcile(orgId));
         assertEquals("active", status(orgId));
         assertEquals("active", registry("status", orgId));
-        assertEquals("1", registry("schema_version", orgId));
+        assertEquals(ResultsSchema.NEWEST_VERSION, registry("schema_version", orgId));
         assertEquals(1, countAudit(orgId, "provisioning"));
         assertEquals(1, countAudit(orgId, "active"));
         try (Connection c = asTenant(orgId, serverOf(orgId), "results_" + orgId);
@@ -127,7 +128,7 @@ class ProvisioningTest {
         assertEquals("copied from the template database", registry(
                 "(SELECT description FROM provisioner.tenant_migrations m WHERE m.org_id = tenants.org_id ORDER BY id LIMIT 1)",
                 orgId));
-        assertEquals("1", registry("schema_version", orgId));
+        assertEquals(ResultsSchema.NEWEST_VERSION, registry("schema_version", orgId));
         SQLException refused = assertThrows(SQLException.class,
                 () -> asTenant(orgId, serverOf(orgId), "tenantry_template").close());
         assertTrue(refused.getMessage().contains("permission denied"), refused.getMessage());

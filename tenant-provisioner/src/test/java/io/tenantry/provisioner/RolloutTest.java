@@ -37,7 +37,8 @@ import io.tenantry.testing.TenantryTestServers;
         @ResourceArg(name = "metadata-migrations", value = ProvisionerTestSupport.METADATA_MIGRATIONS)})
 class RolloutTest {
 
-    static final List<String> WITH_V2 = List.of(ResultsSchema.LOCATION, "classpath:db/results-rollout-test");
+    static final String TEST_MIGRATION = "999";
+    static final List<String> WITH_TEST_MIGRATION = List.of(ResultsSchema.LOCATION, "classpath:db/results-rollout-test");
 
     @Inject
     Reconciler reconciler;
@@ -58,14 +59,14 @@ class RolloutTest {
             s.execute("ALTER TABLE jobs ADD COLUMN note integer");
         }
         RolloutPlan plan = new RolloutPlan(0, 3, 5);
-        RolloutView result = rollouts.run(rollouts.plan(plan, "test"), plan, WITH_V2);
+        RolloutView result = rollouts.run(rollouts.plan(plan, "test"), plan, WITH_TEST_MIGRATION);
         assertEquals("failed", result.status(), result.toString());
         assertEquals(1, result.failures().stream().filter(f -> f.orgId().equals(broken)).count(), result.toString());
         assertEquals(0, result.pending());
-        assertEquals("1", registry("schema_version", broken), "the failed tenant stays on its previous version");
+        assertEquals(ResultsSchema.NEWEST_VERSION, registry("schema_version", broken), "the failed tenant stays on its previous version");
         for (String orgId : orgs) {
             if (!orgId.equals(broken)) {
-                assertEquals("2", registry("schema_version", orgId));
+                assertEquals(TEST_MIGRATION, registry("schema_version", orgId));
             }
         }
         assertTrue(registry("last_error", broken).contains("rollout"));
@@ -80,7 +81,7 @@ class RolloutTest {
             s.execute("ALTER TABLE jobs ADD COLUMN note integer");
         }
         RolloutPlan plan = new RolloutPlan(1, 2, 1000);
-        RolloutView result = rollouts.run(rollouts.plan(plan, "test"), plan, WITH_V2);
+        RolloutView result = rollouts.run(rollouts.plan(plan, "test"), plan, WITH_TEST_MIGRATION);
         assertEquals("stopped", result.status(), result.toString());
         assertEquals(1, result.failed());
         assertEquals(canary, result.failures().get(0).orgId());
@@ -94,8 +95,8 @@ class RolloutTest {
         reconciler.reconcile(orgId);
         RolloutPlan plan = new RolloutPlan(0, 2, 1000);
         UUID id = rollouts.plan(plan, "test");
-        RolloutView first = rollouts.run(id, plan, WITH_V2);
-        RolloutView again = rollouts.run(id, plan, WITH_V2);
+        RolloutView first = rollouts.run(id, plan, WITH_TEST_MIGRATION);
+        RolloutView again = rollouts.run(id, plan, WITH_TEST_MIGRATION);
         assertEquals(first.succeeded(), again.succeeded());
         assertEquals(first.failed(), again.failed());
         assertEquals(0, again.pending());
@@ -131,7 +132,7 @@ class RolloutTest {
         reconciler.reconcile(orgId);
         String admin = Jwt.subject("user:admin").groups(java.util.Set.of("user", "platform-admin")).sign();
         given().auth().oauth2(admin).get("/api/v1/tenants/" + orgId).then().statusCode(200)
-                .body("status", equalTo("active")).body("migrations[0].version", equalTo("1"))
+                .body("status", equalTo("active")).body("migrations[0].version", equalTo(ResultsSchema.NEWEST_VERSION))
                 .body("database", equalTo("results_" + orgId));
     }
 }
