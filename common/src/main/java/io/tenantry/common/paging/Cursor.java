@@ -1,8 +1,9 @@
 package io.tenantry.common.paging;
 
-import java.util.UUID;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.UUID;
+import java.util.function.Function;
 
 import io.tenantry.common.problem.ApiProblem;
 
@@ -20,42 +21,34 @@ public final class Cursor {
 
     /** Returns the key, null for no cursor, or a 400 problem for a cursor this service did not issue. */
     public static String decode(String cursor) {
+        return decode(cursor, key -> key);
+    }
+
+    /**
+     * Decodes the cursor and parses its key; null for no cursor. A cursor that does not decode, or whose key
+     * {@code parse} rejects with any exception, is a 400 problem: clients only ever send back what they were given.
+     */
+    public static <T> T decode(String cursor, Function<String, T> parse) {
         if (cursor == null || cursor.isEmpty()) {
             return null;
         }
-        if (cursor.length() > MAX_LENGTH) {
-            throw ApiProblem.badRequest("the 'after' cursor is not one this service issued");
-        }
         try {
-            return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
+            if (cursor.length() > MAX_LENGTH) {
+                throw new IllegalArgumentException("cursor too long");
+            }
+            return parse.apply(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
             throw ApiProblem.badRequest("the 'after' cursor is not one this service issued");
         }
     }
 
     /** Decodes a cursor whose key must be a UUID. */
     public static UUID decodeUuid(String cursor) {
-        String key = decode(cursor);
-        if (key == null) {
-            return null;
-        }
-        try {
-            return UUID.fromString(key);
-        } catch (IllegalArgumentException e) {
-            throw ApiProblem.badRequest("the 'after' cursor is not one this service issued");
-        }
+        return decode(cursor, UUID::fromString);
     }
 
     /** Decodes a cursor whose key must be a long. */
     public static Long decodeLong(String cursor) {
-        String key = decode(cursor);
-        if (key == null) {
-            return null;
-        }
-        try {
-            return Long.parseLong(key);
-        } catch (NumberFormatException e) {
-            throw ApiProblem.badRequest("the 'after' cursor is not one this service issued");
-        }
+        return decode(cursor, Long::valueOf);
     }
 }

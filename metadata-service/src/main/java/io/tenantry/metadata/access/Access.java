@@ -1,5 +1,7 @@
 package io.tenantry.metadata.access;
 
+import io.tenantry.common.Permission;
+
 import java.util.Set;
 
 /** What the guard granted: the organization, who acts, and with which permissions. */

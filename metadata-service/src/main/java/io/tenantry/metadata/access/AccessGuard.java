@@ -1,5 +1,7 @@
 package io.tenantry.metadata.access;
 
+import io.tenantry.common.Permission;
+
 import java.sql.SQLException;
 import java.util.EnumSet;
 import java.util.List;

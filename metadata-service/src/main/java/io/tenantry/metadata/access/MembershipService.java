@@ -1,5 +1,7 @@
 package io.tenantry.metadata.access;
 
+import io.tenantry.common.Permission;
+
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;

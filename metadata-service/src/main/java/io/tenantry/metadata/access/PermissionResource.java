@@ -1,5 +1,7 @@
 package io.tenantry.metadata.access;
 
+import io.tenantry.common.Permission;
+
 import java.util.Arrays;
 import java.util.List;
 

@@ -1,5 +1,7 @@
 package io.tenantry.metadata.access;
 
+import io.tenantry.common.Permission;
+
 import io.tenantry.metadata.client.ApiClient;
 import java.time.OffsetDateTime;
 import java.util.Arrays;

@@ -13,7 +13,7 @@ import jakarta.ws.rs.QueryParam;
 import io.quarkus.security.Authenticated;
 import io.tenantry.common.paging.Page;
 import io.tenantry.metadata.access.AccessGuard;
-import io.tenantry.metadata.access.Permission;
+import io.tenantry.common.Permission;
 
 /** One organization's audit trail, for its members with the audit:read permission. */
 @Path("/api/v1/orgs/{orgId}/audit")

@@ -18,7 +18,7 @@ import io.tenantry.common.paging.Cursor;
 import io.tenantry.common.paging.Page;
 import io.tenantry.common.problem.ApiProblem;
 import io.tenantry.metadata.access.AccessGuard;
-import io.tenantry.metadata.access.Permission;
+import io.tenantry.common.Permission;
 import io.tenantry.metadata.audit.AuditLog;
 import io.tenantry.metadata.persistence.KeysetQuery;
 

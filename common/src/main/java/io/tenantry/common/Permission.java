@@ -1,11 +1,14 @@
-package io.tenantry.metadata.access;
+package io.tenantry.common;
 
 import java.util.Arrays;
 import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** Everything a role can allow within one organization. The wire names appear in tokens and in role definitions. */
+/**
+ * Everything a role can allow within one organization. The wire names are a contract: metadata-service writes
+ * them into role definitions and tokens, and the other services check them.
+ */
 public enum Permission {
     ORG_READ("org:read"),
     ORG_MANAGE("org:manage"),
