@@ -1,0 +1,83 @@
+package io.tenantry.results;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+@ConfigMapping(prefix = "tenantry.results")
+public interface ResultsConfig {
+
+    /** The PostgreSQL servers that hold tenant databases, by the names the tenant registry uses. */
+    Map<String, Server> servers();
+
+    /** Derives each tenant's database password; the provisioner holds the same secret. */
+    String masterSecret();
+
+    Pools pools();
+
+    TenantCache tenantCache();
+
+    Queue queue();
+
+    interface Server {
+        String host();
+
+        @WithDefault("5432")
+        int port();
+
+        /** disable, allow, prefer, require, verify-ca or verify-full. */
+        @WithDefault("disable")
+        String sslMode();
+    }
+
+    interface Pools {
+        /** Connections all tenant pools together may hold open, across every server. */
+        @WithDefault("100")
+        int globalBudget();
+
+        /** Connections one tenant's pool may hold. */
+        @WithDefault("4")
+        int perTenant();
+
+        /** A pool nobody used for this long is closed and its connections return to the budget. */
+        @WithDefault("60S")
+        Duration idleTimeout();
+
+        /** How long a request waits for a connection before it gets 503 with Retry-After. */
+        @WithDefault("5S")
+        Duration acquireTimeout();
+    }
+
+    interface TenantCache {
+        /** How long a tenant lookup is trusted without a change announcement. */
+        @WithDefault("30S")
+        Duration ttl();
+    }
+
+    interface Queue {
+        /** A claimed job whose worker has not reported for this long may be claimed by another worker. */
+        @WithDefault("60S")
+        Duration lease();
+
+        /** How often jobs accepted while Redis was unreachable are looked for and put on the queue. */
+        @WithDefault("5S")
+        Duration sweepInterval();
+
+        /**
+         * How often every active tenant is checked for jobs that never reached the queue (a crash between storing
+         * and queueing) or whose message Redis lost; also done at start and whenever Redis comes back.
+         */
+        @WithDefault("10M")
+        Duration fullSweepInterval();
+
+        /** Attempts a job gets; one whose last allowed attempt also lost its worker fails. */
+        @WithDefault("3")
+        int maxAttempts();
+
+        /** How many results one bulk ingestion request may carry. */
+        @WithDefault("5000")
+        int maxDockingResultsPerRequest();
+    }
+}

@@ -1,0 +1,81 @@
+package io.tenantry.results.access;
+
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonString;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import io.smallrye.mutiny.Uni;
+import io.tenantry.common.OrgId;
+import io.tenantry.common.Permission;
+import io.tenantry.common.problem.ApiProblem;
+import io.tenantry.results.tenant.TenantDirectory;
+import io.tenantry.results.tenant.TenantRoute;
+
+/**
+ * The gate in front of every tenant's data. The token, signed by metadata-service, names one organization and the
+ * permissions granted there; a path naming any other organization is answered as if it did not exist.
+ */
+@ApplicationScoped
+public class TenantAccess {
+
+    @Inject
+    JsonWebToken token;
+
+    @Inject
+    TenantDirectory directory;
+
+    /** The route to the organization's database, once the caller may act there with {@code permission}. */
+    public Uni<TenantRoute> require(String orgId, Permission permission) {
+        OrgId.of(orgId);
+        if (!orgId.equals(organization())) {
+            return Uni.createFrom().failure(notFound(orgId));
+        }
+        Set<String> granted = permissions();
+        if (!granted.contains(permission.wire())) {
+            return Uni.createFrom().failure(ApiProblem.forbidden(
+                    "this needs the '" + permission.wire() + "' permission in organization '" + orgId + "'"));
+        }
+        return directory.lookup(orgId).map(found -> {
+            TenantRoute route = found.orElseThrow(() -> notFound(orgId));
+            return switch (route.tenantStatus()) {
+                case "active" -> route;
+                case "suspended" -> throw new ApiProblem(423, "Locked",
+                        "organization '" + orgId + "' is suspended; its results cannot be read or changed");
+                case "deleting", "deleted" -> throw notFound(orgId);
+                default -> throw new ApiProblem(409, "Conflict", "the database of organization '" + orgId
+                        + "' is not ready yet (" + route.tenantStatus() + ")", Map.of("Retry-After", "5"));
+            };
+        });
+    }
+
+    /** Who is acting: the token subject, e.g. {@code user:<id>} or {@code client:<id>}. */
+    public String actor() {
+        return token.getSubject();
+    }
+
+    private String organization() {
+        Object claim = token.getClaim("org");
+        return claim instanceof JsonString string ? string.getString() : claim == null ? null : claim.toString();
+    }
+
+    private Set<String> permissions() {
+        Object claim = token.getClaim("permissions");
+        if (claim instanceof JsonArray array) {
+            return Set.copyOf(array.getValuesAs(JsonString::getString));
+        }
+        if (claim instanceof Set<?> set) {
+            return Set.copyOf(set.stream().map(String::valueOf).toList());
+        }
+        return Set.of();
+    }
+
+    private static ApiProblem notFound(String orgId) {
+        return ApiProblem.notFound("organization '" + orgId + "' not found");
+    }
+}

@@ -1,0 +1,74 @@
+package io.tenantry.results.job;
+
+import java.util.UUID;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import io.tenantry.common.paging.Page;
+import io.tenantry.results.docking.DockingResultView;
+import io.tenantry.results.docking.DockingResults;
+import io.tenantry.results.docking.DockingService;
+
+/** What a job produced and went through: events, task executions, task results and docking results. */
+@Path("/api/v1/orgs/{orgId}/jobs/{jobId}")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+public class JobDetailsResource {
+
+    private final TimelineService timeline;
+    private final DockingService docking;
+
+    public JobDetailsResource(TimelineService timeline, DockingService docking) {
+        this.timeline = timeline;
+        this.docking = docking;
+    }
+
+    @GET
+    @Path("/events")
+    public Uni<Page<Timeline.Event>> events(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
+                                            @QueryParam("after") String after,
+                                            @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
+        return timeline.events(orgId, jobId, after, limit);
+    }
+
+    @GET
+    @Path("/executions")
+    public Uni<Page<Timeline.Execution>> executions(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
+                                                    @QueryParam("after") String after,
+                                                    @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
+        return timeline.executions(orgId, jobId, after, limit);
+    }
+
+    @GET
+    @Path("/executions/{executionId}/results")
+    public Uni<Page<Timeline.TaskResult>> results(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
+                                                  @PathParam("executionId") UUID executionId,
+                                                  @QueryParam("after") String after,
+                                                  @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
+        return timeline.results(orgId, jobId, executionId, after, limit);
+    }
+
+    /** Best scores first; the first page with {@code limit=N} is the job's top N. */
+    @GET
+    @Path("/docking-results")
+    public Uni<Page<DockingResultView>> dockingResults(@PathParam("orgId") String orgId,
+                                                       @PathParam("jobId") UUID jobId,
+                                                       @QueryParam("moleculeId") String moleculeId,
+                                                       @QueryParam("minScore") Double minScore,
+                                                       @QueryParam("maxScore") Double maxScore,
+                                                       @QueryParam("after") String after,
+                                                       @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
+        return docking.ofJob(orgId, jobId, new DockingResults.JobFilter(
+                DockingService.uuid(moleculeId, "moleculeId"), minScore, maxScore), after, limit);
+    }
+}

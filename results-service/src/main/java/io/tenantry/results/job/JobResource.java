@@ -1,0 +1,62 @@
+package io.tenantry.results.job;
+
+import java.net.URI;
+import java.util.UUID;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import io.tenantry.common.paging.Page;
+
+/** An organization's jobs, for its own clients. */
+@Path("/api/v1/orgs/{orgId}/jobs")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class JobResource {
+
+    private final JobService jobs;
+
+    public JobResource(JobService jobs) {
+        this.jobs = jobs;
+    }
+
+    @POST
+    public Uni<Response> submit(@PathParam("orgId") String orgId, @NotNull @Valid JobRequests.Submit request) {
+        return jobs.submit(orgId, request).map(job -> Response
+                .created(URI.create("/api/v1/orgs/" + orgId + "/jobs/" + job.id())).entity(job).build());
+    }
+
+    @GET
+    public Uni<Page<JobView>> list(@PathParam("orgId") String orgId, @QueryParam("status") String status,
+                                   @QueryParam("after") String after,
+                                   @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
+        return jobs.list(orgId, status, after, limit);
+    }
+
+    @GET
+    @Path("/{jobId}")
+    public Uni<JobView> get(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId) {
+        return jobs.get(orgId, jobId);
+    }
+
+    @POST
+    @Path("/{jobId}/cancel")
+    public Uni<JobView> cancel(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId) {
+        return jobs.cancel(orgId, jobId);
+    }
+}

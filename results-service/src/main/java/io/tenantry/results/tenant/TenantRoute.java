@@ -1,0 +1,21 @@
+package io.tenantry.results.tenant;
+
+import java.util.Objects;
+
+/**
+ * Where an organization's results live and whether they may be reached, as the tenant registry says, with the
+ * organization's job quotas. {@code server} is null while the organization has no tenant database yet.
+ */
+public record TenantRoute(String orgId, String tenantStatus, String server, String databaseName, String roleName,
+                          int credentialGeneration, int maxQueuedJobs, int maxJobsPerDay) {
+
+    public boolean isActive() {
+        return "active".equals(tenantStatus);
+    }
+
+    /** Whether connections made for {@code other} reach the same database as the same role with the same password. */
+    public boolean connectsLike(TenantRoute other) {
+        return Objects.equals(server, other.server) && Objects.equals(databaseName, other.databaseName)
+                && Objects.equals(roleName, other.roleName) && credentialGeneration == other.credentialGeneration;
+    }
+}

@@ -1,0 +1,90 @@
+package io.tenantry.results.work;
+
+import java.util.UUID;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import io.tenantry.results.job.JobView;
+
+/**
+ * The worker's side: take the next job from the organization's queue, report on it, finish it. Every call needs
+ * {@code jobs:work}, and reports are accepted only from the worker that holds the job.
+ */
+@Path("/api/v1/orgs/{orgId}/work")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class WorkResource {
+
+    private final WorkService work;
+
+    public WorkResource(WorkService work) {
+        this.work = work;
+    }
+
+    /** 200 with the claimed job (its lease in {@code leaseExpiresAt}), or 204 when no job waits. */
+    @POST
+    @Path("/next")
+    public Uni<Response> next(@PathParam("orgId") String orgId, @NotNull @Valid WorkRequests.Next request) {
+        return work.next(orgId, request).map(job -> job.isPresent() ? Response.ok(job.get()).build()
+                : Response.noContent().build());
+    }
+
+    @POST
+    @Path("/jobs/{jobId}/progress")
+    public Uni<WorkService.Lease> progress(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
+                                           @NotNull @Valid WorkRequests.Progress request) {
+        return work.progress(orgId, jobId, request);
+    }
+
+    @PUT
+    @Path("/jobs/{jobId}/steps/{stepIndex}")
+    public Uni<WorkService.Lease> step(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
+                                       @PathParam("stepIndex") @Min(0) int stepIndex,
+                                       @NotNull @Valid WorkRequests.Step request) {
+        return work.step(orgId, jobId, stepIndex, request);
+    }
+
+    @POST
+    @Path("/jobs/{jobId}/steps/{stepIndex}/results")
+    public Uni<Response> taskResult(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
+                                    @PathParam("stepIndex") @Min(0) int stepIndex,
+                                    @NotNull @Valid WorkRequests.TaskResult request) {
+        return work.taskResult(orgId, jobId, stepIndex, request)
+                .map(recorded -> Response.status(Response.Status.CREATED).entity(recorded).build());
+    }
+
+    @POST
+    @Path("/jobs/{jobId}/docking-results")
+    public Uni<Response> dockingResults(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
+                                        @NotNull @Valid WorkRequests.DockingBatch batch) {
+        return work.dockingResults(orgId, jobId, batch)
+                .map(ingested -> Response.status(Response.Status.CREATED).entity(ingested).build());
+    }
+
+    @POST
+    @Path("/jobs/{jobId}/complete")
+    public Uni<JobView> complete(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
+                                 @NotNull @Valid WorkRequests.Finish request) {
+        return work.complete(orgId, jobId, request);
+    }
+
+    @POST
+    @Path("/jobs/{jobId}/fail")
+    public Uni<JobView> fail(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
+                             @NotNull @Valid WorkRequests.Failure request) {
+        return work.fail(orgId, jobId, request);
+    }
+}

@@ -1,0 +1,261 @@
+package io.tenantry.results;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import io.smallrye.jwt.build.Jwt;
+import io.tenantry.common.OrgId;
+import io.tenantry.common.TenantCredentials;
+import io.tenantry.common.Uuids;
+import io.tenantry.testing.PostgresEndpoint;
+import io.tenantry.testing.TenantryTestServers;
+
+/**
+ * The rest of the platform, for results-service tests: organizations and molecules written as metadata-service
+ * writes them, made into tenants by the real tenant-provisioner (its built jar, run as the Kubernetes Job runs
+ * it), and tokens signed with the key metadata-service would sign them with.
+ */
+public final class Platform {
+
+    /** metadata-service owns these tables; the tests apply its migrations rather than copy them. */
+    public static final String METADATA_MIGRATIONS = "filesystem:../metadata-service/src/main/resources/db/migration";
+    public static final String TEMPLATE = "results-test-docking";
+    public static final String TEMPLATE_ID = "00000000-0000-7000-8000-00000000d0c1";
+    static final String MASTER_SECRET = "test-only-master-secret-0123456789abcdef";
+    static final List<String> CLIENT = List.of("jobs:read", "jobs:submit", "jobs:cancel", "results:read");
+    static final List<String> WORKER = List.of("jobs:read", "jobs:work", "results:read");
+    static final List<String> VIEWER = List.of("jobs:read", "results:read");
+    private static final Path PROVISIONER = Path.of("../tenant-provisioner/target/quarkus-app/quarkus-run.jar");
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    private Platform() {
+    }
+
+    /** New organizations with roomy quotas, made live tenants by the provisioner. */
+    public static List<String> tenants(int count) throws Exception {
+        List<String> orgs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            orgs.add(organization(10_000, 100_000));
+        }
+        provision(orgs);
+        return orgs;
+    }
+
+    /** Runs the provisioner until every one of these organizations is an active tenant. */
+    public static void provision(List<String> orgs) throws Exception {
+        ensureTemplate();
+        // One pass moves a bounded batch of organizations; as many passes as that takes.
+        for (int pass = 0; pass <= orgs.size() / 50 + 1 && !allActive(orgs); pass++) {
+            runProvisioner("reconcile");
+        }
+        for (String orgId : orgs) {
+            assertEquals("active", query("SELECT status FROM provisioner.tenants WHERE org_id = ?", orgId), orgId);
+        }
+    }
+
+    /** An organization as metadata-service records it when an operator onboards one: not provisioned yet. */
+    public static String organization(int maxQueuedJobs, int maxJobsPerDay) throws SQLException {
+        String orgId = "r" + Long.toString(System.nanoTime() % 1_000_000_000L, 36) + "_" + SEQUENCE.incrementAndGet();
+        execute("""
+                INSERT INTO organizations (org_id, display_name, status, desired_state, region, max_queued_jobs,
+                                           max_jobs_per_day, created_at, updated_at)
+                VALUES (?, ?, 'requested', 'active', 'eu-west', ?, ?, now(), now())""",
+                orgId, "Org " + orgId, maxQueuedJobs, maxJobsPerDay);
+        return orgId;
+    }
+
+    /** Sets the organization's desired state and lets the provisioner act on it. */
+    public static void desire(String orgId, String state) throws Exception {
+        execute("UPDATE organizations SET desired_state = ?, updated_at = now() WHERE org_id = ?", state, orgId);
+        runProvisioner("reconcile");
+    }
+
+    /** Molecules of the organization in metadata-service's catalogue. */
+    public static List<UUID> molecules(String orgId, int count) throws SQLException {
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            UUID id = Uuids.v7();
+            execute("""
+                    INSERT INTO molecules (id, org_id, name, smiles, inchi_key, created_by, created_at)
+                    VALUES (?, ?, ?, 'CCO', ?, 'test', now())""", id, orgId, "molecule " + i, inchiKey());
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    public static String client(String orgId) {
+        return token(orgId, CLIENT, "client:" + UUID.randomUUID());
+    }
+
+    public static String worker(String orgId) {
+        return token(orgId, WORKER, "client:" + UUID.randomUUID());
+    }
+
+    public static String viewer(String orgId) {
+        return token(orgId, VIEWER, "user:" + UUID.randomUUID());
+    }
+
+    public static String token(String orgId, List<String> permissions, String subject) {
+        return Jwt.issuer("https://tenantry.io/metadata").subject(subject).upn(subject)
+                .groups(Set.of(subject.substring(0, subject.indexOf(':')))).claim("org", orgId)
+                .claim("permissions", permissions).expiresIn(600).sign();
+    }
+
+    public static Connection metadata() throws SQLException {
+        return TenantryTestServers.servers().postgres(0).connect(TenantryTestServers.METADATA_DATABASE);
+    }
+
+    /** The tenant's own database as an administrator, for looking behind the API. */
+    public static Connection tenantDatabase(String orgId) throws SQLException {
+        return serverOf(orgId).connect(OrgId.of(orgId).databaseName());
+    }
+
+    /** A connection as the organization's tenant role, with its real derived password, to a database on its server. */
+    public static Connection asTenantRole(String orgId, String database) throws SQLException {
+        OrgId role = OrgId.of(orgId);
+        return DriverManager.getConnection(serverOf(orgId).jdbcUrl(database), TenantCredentials.roleName(role),
+                TenantCredentials.password(MASTER_SECRET, role, 1));
+    }
+
+    /** The name of the server the tenant's database lives on. */
+    public static String server(String orgId) throws SQLException {
+        return query("SELECT server FROM provisioner.tenants WHERE org_id = ?", orgId);
+    }
+
+    /** Connections tenant roles hold open right now, on every server; {@code orgId} null counts every tenant's. */
+    public static int tenantConnections(String orgId) throws SQLException {
+        String role = orgId == null ? "tenant\\_%" : TenantCredentials.roleName(OrgId.of(orgId)).replace("_", "\\_");
+        int total = 0;
+        for (PostgresEndpoint server : TenantryTestServers.servers().postgres()) {
+            try (Connection c = server.connect("postgres"); PreparedStatement s = c.prepareStatement(
+                    "SELECT count(*) FROM pg_stat_activity WHERE usename LIKE ?")) {
+                s.setString(1, role);
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    total += rs.getInt(1);
+                }
+            }
+        }
+        return total;
+    }
+
+    public static String query(String sql, Object... params) throws SQLException {
+        try (Connection c = metadata(); PreparedStatement s = prepare(c, sql, params); ResultSet rs = s.executeQuery()) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    /** One value from the tenant's own database, read as an administrator. */
+    public static String tenantQuery(String orgId, String sql, Object... params) throws SQLException {
+        try (Connection c = tenantDatabase(orgId); PreparedStatement s = prepare(c, sql, params);
+             ResultSet rs = s.executeQuery()) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    public static void execute(String sql, Object... params) throws SQLException {
+        try (Connection c = metadata(); PreparedStatement s = prepare(c, sql, params)) {
+            s.executeUpdate();
+        }
+    }
+
+    private static boolean allActive(List<String> orgs) throws SQLException {
+        try (Connection c = metadata(); PreparedStatement s = c.prepareStatement("""
+                SELECT count(*) FROM organizations WHERE org_id = ANY (?) AND status = 'active'""")) {
+            s.setArray(1, c.createArrayOf("text", orgs.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) == orgs.size();
+            }
+        }
+    }
+
+    private static PostgresEndpoint serverOf(String orgId) throws SQLException {
+        return TenantryTestServers.servers().postgres(Integer.parseInt(server(orgId).substring(2)));
+    }
+
+    private static String inchiKey() {
+        StringBuilder letters = new StringBuilder();
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int i = 0; i < 24; i++) {
+            letters.append((char) ('A' + random.nextInt(26)));
+        }
+        return letters.substring(0, 14) + "-" + letters.substring(14) + "-N";
+    }
+
+    /** A global two-step docking pipeline, as metadata-service's catalogue would hold it. */
+    private static void ensureTemplate() throws SQLException {
+        execute("""
+                INSERT INTO task_definitions (name, display_name, config_schema, system, created_at)
+                VALUES ('prepare', 'Prepare', '{}', true, now()), ('dock', 'Dock', '{}', true, now())
+                ON CONFLICT DO NOTHING""");
+        execute("""
+                INSERT INTO pipeline_templates (id, org_id, name, version, steps, created_by, created_at)
+                VALUES (?::uuid, NULL, ?, 1,
+                        '[{"name": "prepare", "task": "prepare"}, {"name": "dock", "task": "dock"}]', 'test', now())
+                ON CONFLICT DO NOTHING""", TEMPLATE_ID, TEMPLATE);
+    }
+
+    private static void runProvisioner(String command) throws IOException, InterruptedException {
+        if (!Files.exists(PROVISIONER)) {
+            throw new IllegalStateException(PROVISIONER + " is missing; the reactor builds tenant-provisioner first");
+        }
+        PostgresEndpoint meta = TenantryTestServers.servers().postgres(0);
+        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
+                "-Dquarkus.http.port=0", "-Dquarkus.log.level=WARN", "-Dquarkus.scheduler.enabled=false"));
+        for (PostgresEndpoint server : TenantryTestServers.servers().postgres()) {
+            String prefix = "-Dtenantry.provisioner.servers." + server.name();
+            cmd.add(prefix + ".jdbc-url=" + server.jdbcUrl("postgres"));
+            cmd.add(prefix + ".admin-user=" + server.superuser());
+            cmd.add(prefix + ".region=eu-west");
+            if (!server.superuserPassword().isEmpty()) {
+                cmd.add(prefix + ".admin-password=" + server.superuserPassword());
+            }
+        }
+        cmd.addAll(List.of("-jar", PROVISIONER.toString(), command));
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+        var env = builder.environment();
+        env.put("TENANTRY_METADATA_JDBC_URL", meta.jdbcUrl(TenantryTestServers.METADATA_DATABASE));
+        env.put("TENANTRY_PROVISIONER_DB_USER", meta.superuser());
+        env.put("TENANTRY_PROVISIONER_DB_PASSWORD", meta.superuserPassword());
+        env.put("TENANTRY_REDIS_URL", TenantryTestServers.servers().redisUrl());
+        env.put("TENANTRY_TENANT_MASTER_SECRET", MASTER_SECRET);
+        env.put("TENANTRY_EXPORT_DIRECTORY", Files.createTempDirectory("tenantry-exports").toString());
+        env.put("TENANTRY_JWT_PUBLIC_KEY_LOCATION",
+                ConfigProvider.getConfig().getValue("mp.jwt.verify.publickey.location", String.class));
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes());
+        if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            throw new IllegalStateException("tenant-provisioner " + command + " failed:\n" + output);
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
+        PreparedStatement s = c.prepareStatement(sql);
+        for (int i = 0; i < params.length; i++) {
+            s.setObject(i + 1, params[i]);
+        }
+        return s;
+    }
+}
