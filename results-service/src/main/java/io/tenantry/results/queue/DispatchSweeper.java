@@ -22,9 +22,10 @@ import io.tenantry.results.tenant.TenantRoute;
 
 /**
  * Makes sure every accepted job reaches the queue. Each pass visits the organizations whose dispatch failed in
- * this process. A full pass visits every active tenant: at start (jobs accepted just before a crash), after Redis
- * was unreachable, and every {@code full-sweep-interval}; it also puts back messages Redis lost, for queued jobs
- * and for running jobs whose worker's lease ran out.
+ * this process. A full pass visits every active tenant: at start (jobs accepted just before a crash), when Redis
+ * restarted or failed over (its {@code run_id} changed, so its data may be gone), and every
+ * {@code full-sweep-interval}; it also puts back messages Redis lost, for queued jobs and for running jobs whose
+ * worker's lease ran out.
  */
 @ApplicationScoped
 public class DispatchSweeper {
@@ -45,29 +46,30 @@ public class DispatchSweeper {
     ResultsConfig config;
 
     private volatile Instant nextFullSweep = Instant.MIN;
-    private volatile boolean redisWasAway;
+    /** The Redis the last complete full pass saw; a different one may have lost messages. */
+    private volatile String sweptRedis = "";
 
     @Scheduled(every = "${tenantry.results.queue.sweep-interval}", delayed = "${tenantry.results.queue.sweep-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
-        return queue.ping()
-                .chain(() -> {
-                    boolean full = redisWasAway || !Instant.now().isBefore(nextFullSweep);
+        return queue.serverRunId()
+                .chain(redisNow -> {
+                    boolean full = !redisNow.equals(sweptRedis) || !Instant.now().isBefore(nextFullSweep);
+                    if (full && !sweptRedis.isEmpty() && !redisNow.equals(sweptRedis)) {
+                        LOG.infof("Redis restarted or failed over; checking every tenant's queue");
+                    }
                     return organizationsToVisit(full)
                             .onItem().transformToMulti(orgs -> Multi.createFrom().iterable(orgs))
                             .onItem().transformToUniAndConcatenate(orgId -> sweep(orgId, full))
                             .collect().asList().map(results -> results.stream().allMatch(Boolean::booleanValue))
                             .invoke(completed -> {
                                 if (full && completed) {
-                                    redisWasAway = false;
+                                    sweptRedis = redisNow;
                                     nextFullSweep = Instant.now().plus(config.queue().fullSweepInterval());
                                 }
                             });
                 })
-                .onFailure().invoke(e -> {
-                    redisWasAway = true;
-                    LOG.debugf("dispatch sweep waits for Redis: %s", e.getMessage());
-                })
+                .onFailure().invoke(e -> LOG.debugf("dispatch sweep waits for Redis: %s", e.getMessage()))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
     }

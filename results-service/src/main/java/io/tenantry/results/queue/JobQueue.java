@@ -196,8 +196,11 @@ public class JobQueue {
         });
     }
 
-    Uni<Void> ping() {
-        return redis.execute("PING").ifNoItem().after(REDIS_PATIENCE).fail().replaceWithVoid();
+    /** Redis's {@code run_id}, new at every restart and on failover to another server: the moment data may be lost. */
+    Uni<String> serverRunId() {
+        return redis.execute("INFO", "server").ifNoItem().after(REDIS_PATIENCE).fail().map(info -> info.toString()
+                .lines().filter(line -> line.startsWith("run_id:")).findFirst().map(line -> line.substring(7).trim())
+                .orElse(""));
     }
 
     /** Organizations to sweep, taken out of the set; the sweeper puts back those it could not finish. */

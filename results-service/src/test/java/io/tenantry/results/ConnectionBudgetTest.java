@@ -1,0 +1,254 @@
+package io.tenantry.results;
+
+import static io.restassured.RestAssured.given;
+import static io.tenantry.results.Api.as;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.tenantry.testing.PostgresEndpoint;
+import io.tenantry.testing.TenantryTestServers;
+
+/**
+ * The pools hold to their limits under concurrent load, as PostgreSQL itself counts connections: never more than
+ * the global budget across all tenants, never more than a tenant's share for one tenant; a request that cannot
+ * get a connection in time gets 503 with Retry-After; idle pools give their connections back.
+ */
+@QuarkusTest
+@WithTestResource(value = TenantryTestServers.class, initArgs = {
+        @ResourceArg(name = "postgres-servers", value = "2"),
+        @ResourceArg(name = "metadata-migrations", value = Platform.METADATA_MIGRATIONS)})
+class ConnectionBudgetTest {
+
+    private static List<String> orgs;
+    private static ExecutorService threads;
+
+    @ConfigProperty(name = "tenantry.results.pools.global-budget")
+    int budget;
+
+    @ConfigProperty(name = "tenantry.results.pools.per-tenant")
+    int perTenant;
+
+    @BeforeAll
+    static void tenants() throws Exception {
+        orgs = Platform.tenants(12);
+        threads = Executors.newFixedThreadPool(48);
+    }
+
+    @AfterAll
+    static void stop() {
+        threads.shutdownNow();
+    }
+
+    @Test
+    void concurrentRequestsOverManyTenantsNeverExceedTheBudget() throws Exception {
+        Map<String, String> tokens = new ConcurrentHashMap<>();
+        orgs.forEach(org -> tokens.put(org, Platform.viewer(org)));
+        HttpClient http = HttpClient.newBuilder().executor(threads).build();
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger peak = new AtomicInteger();
+        AtomicInteger peakOneTenant = new AtomicInteger();
+        Future<?> sampler = Executors.newSingleThreadExecutor().submit(() -> {
+            try (Census census = new Census()) {
+                while (running.get()) {
+                    Map<String, Integer> byRole = census.connectionsByTenantRole();
+                    peak.accumulateAndGet(byRole.values().stream().mapToInt(Integer::intValue).sum(), Math::max);
+                    peakOneTenant.accumulateAndGet(byRole.values().stream().mapToInt(Integer::intValue).max().orElse(0),
+                            Math::max);
+                    Thread.sleep(5);
+                }
+            }
+            return null;
+        });
+        Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+        List<Future<?>> clients = new ArrayList<>();
+        long until = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+        for (int i = 0; i < 40; i++) {
+            clients.add(threads.submit(() -> {
+                while (System.nanoTime() < until) {
+                    String org = orgs.get(ThreadLocalRandom.current().nextInt(orgs.size()));
+                    HttpResponse<String> response = http.send(get(org, tokens.get(org)), HttpResponse.BodyHandlers.ofString());
+                    statuses.computeIfAbsent(response.statusCode(), s -> new AtomicInteger()).incrementAndGet();
+                    if (response.statusCode() == 503) {
+                        assertTrue(response.headers().firstValue("Retry-After").isPresent());
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> client : clients) {
+            client.get(60, TimeUnit.SECONDS);
+        }
+        running.set(false);
+        sampler.get(10, TimeUnit.SECONDS);
+        assertTrue(statuses.keySet().stream().allMatch(s -> s == 200 || s == 503), statuses.toString());
+        assertTrue(statuses.get(200).get() > 100, statuses.toString());
+        assertTrue(peak.get() <= budget, "peak " + peak + " connections, budget " + budget);
+        assertTrue(peakOneTenant.get() <= perTenant, "one tenant held " + peakOneTenant + ", its share is " + perTenant);
+        assertTrue(peak.get() >= 2, "the load did reach the databases: " + peak);
+    }
+
+    @Test
+    void aTenantWhoseQueriesHangHoldsOnlyItsShareAndOthersAreServed() throws Exception {
+        String stuck = orgs.get(0);
+        String other = orgs.get(1);
+        String token = Platform.viewer(stuck);
+        try (Connection lock = lockJobs(stuck)) {
+            List<Future<Integer>> waiting = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                waiting.add(threads.submit(() -> given().auth().oauth2(token).get(path(stuck)).statusCode()));
+            }
+            Thread.sleep(500);
+            assertTrue(Platform.tenantConnections(stuck) <= perTenant);
+            as(Platform.viewer(other)).get(path(other)).then().statusCode(200);
+            Thread.sleep(2000);
+            // Beyond the tenant's share, requests waited their acquire timeout and were told to come back.
+            long refused = 0;
+            for (Future<Integer> request : waiting) {
+                if (request.isDone()) {
+                    assertEquals(503, request.get());
+                    refused++;
+                }
+            }
+            assertEquals(5 - perTenant, refused);
+            lock.rollback();
+            for (Future<Integer> request : waiting) {
+                int status = request.get(10, TimeUnit.SECONDS);
+                assertTrue(status == 200 || status == 503, Integer.toString(status));
+            }
+        }
+    }
+
+    @Test
+    void whenEveryConnectionIsBusyANewTenantWaitsThenGets503WithRetryAfter() throws Exception {
+        List<Connection> locks = new ArrayList<>();
+        List<Future<Integer>> holders = new ArrayList<>();
+        try {
+            for (String org : orgs.subList(2, 2 + budget / perTenant)) {
+                locks.add(lockJobs(org));
+                String token = Platform.viewer(org);
+                for (int i = 0; i < perTenant; i++) {
+                    holders.add(threads.submit(() -> given().auth().oauth2(token).get(path(org)).statusCode()));
+                }
+            }
+            Thread.sleep(1000);
+            String late = orgs.get(11);
+            long started = System.nanoTime();
+            as(Platform.viewer(late)).get(path(late)).then().statusCode(503)
+                    .contentType("application/problem+json").header("Retry-After", notNullValue())
+                    .body("detail", containsString("retry"));
+            assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() >= 1500, "it waited its turn first");
+        } finally {
+            for (Connection lock : locks) {
+                lock.rollback();
+                lock.close();
+            }
+        }
+        for (Future<Integer> holder : holders) {
+            assertEquals(200, holder.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void anIdlePoolIsClosedAndItsConnectionsLeave() throws Exception {
+        String org = orgs.get(10);
+        as(Platform.viewer(org)).get(path(org)).then().statusCode(200);
+        assertTrue(Platform.tenantConnections(org) >= 1);
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (Platform.tenantConnections(org) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertEquals(0, Platform.tenantConnections(org));
+    }
+
+    @Test
+    void poolsAndConnectionsAreReportedAgainstTheBudget() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String gauge : List.of("tenantry_results_pools_open", "tenantry_results_connections_granted",
+                "tenantry_results_connections_budget " + (double) budget, "tenantry_results_connections_waiting")) {
+            assertTrue(metrics.contains(gauge), gauge);
+        }
+    }
+
+    private static String path(String org) {
+        return "/api/v1/orgs/" + org + "/jobs?limit=1";
+    }
+
+    private static HttpRequest get(String org, String token) {
+        return HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + path(org)))
+                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).build();
+    }
+
+    /** Holds an exclusive lock on the tenant's jobs table until the connection rolls back. */
+    private static Connection lockJobs(String org) throws SQLException {
+        Connection c = Platform.tenantDatabase(org);
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            s.execute("LOCK TABLE jobs IN ACCESS EXCLUSIVE MODE");
+        }
+        return c;
+    }
+
+    /** PostgreSQL's own count of tenant roles' connections, over one open connection to each server. */
+    private static final class Census implements AutoCloseable {
+        private final List<Connection> servers = new ArrayList<>();
+
+        Census() throws SQLException {
+            for (PostgresEndpoint server : TenantryTestServers.servers().postgres()) {
+                servers.add(server.connect("postgres"));
+            }
+        }
+
+        Map<String, Integer> connectionsByTenantRole() throws SQLException {
+            Map<String, Integer> counts = new HashMap<>();
+            for (Connection server : servers) {
+                try (Statement s = server.createStatement(); ResultSet rs = s.executeQuery("""
+                        SELECT usename, count(*) FROM pg_stat_activity WHERE usename LIKE 'tenant\\_%' GROUP BY usename""")) {
+                    while (rs.next()) {
+                        counts.merge(rs.getString(1), rs.getInt(2), Integer::sum);
+                    }
+                }
+            }
+            return counts;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            for (Connection server : servers) {
+                server.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package io.tenantry.results;
+
+import static io.restassured.RestAssured.given;
+import static io.tenantry.results.Api.as;
+import static io.tenantry.results.Api.next;
+import static io.tenantry.results.Api.submit;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.tenantry.common.OrgId;
+import io.tenantry.common.TenantCredentials;
+import io.tenantry.testing.TenantryTestServers;
+
+/**
+ * What the provisioner does to a tenant reaches results-service at once: a suspended tenant is refused (423) and
+ * its connections closed, a resumed one is served again, a deleted one is gone (404), one not provisioned yet is
+ * not ready (409). A tenant database that fails fails only its own tenant's requests.
+ */
+@QuarkusTest
+@WithTestResource(value = TenantryTestServers.class, initArgs = {
+        @ResourceArg(name = "postgres-servers", value = "2"),
+        @ResourceArg(name = "metadata-migrations", value = Platform.METADATA_MIGRATIONS)})
+class TenantStatusTest {
+
+    private static List<String> orgs;
+
+    @BeforeAll
+    static void tenants() throws Exception {
+        orgs = Platform.tenants(4);
+    }
+
+    @Test
+    void aSuspendedTenantIsRefusedAtOnceAndServedAgainWhenResumed() throws Exception {
+        String org = orgs.get(0);
+        String client = Platform.client(org);
+        String jobId = submit(org, client, Api.job(5));
+        as(client).get(job(org, jobId)).then().statusCode(200);
+        assertTrue(Platform.tenantConnections(org) > 0);
+
+        Platform.desire(org, "suspended");
+        List<Integer> answers = untilLocked(client, job(org, jobId));
+        assertTrue(answers.stream().noneMatch(status -> status == 200), "no data after suspension: " + answers);
+        as(client).get(job(org, jobId)).then().statusCode(423).contentType("application/problem+json")
+                .body("detail", containsString("suspended"));
+        as(client).body(Api.job(5)).post("/api/v1/orgs/" + org + "/jobs").then().statusCode(423);
+        next(org, Platform.worker(org), "w").then().statusCode(423);
+        assertEquals(0, Platform.tenantConnections(org), "the suspended tenant's pool is closed");
+
+        Platform.desire(org, "active");
+        awaitStatus(client, job(org, jobId), 200);
+    }
+
+    @Test
+    void aDeletedTenantIsGone() throws Exception {
+        String org = orgs.get(1);
+        String client = Platform.client(org);
+        as(client).get("/api/v1/orgs/" + org + "/jobs").then().statusCode(200);
+        Platform.desire(org, "deleted");
+        awaitStatus(client, "/api/v1/orgs/" + org + "/jobs", 404);
+        as(client).get("/api/v1/orgs/" + org + "/jobs").then().contentType("application/problem+json");
+    }
+
+    @Test
+    void anOrganizationNotProvisionedYetIsNotReadyAndAnUnknownOneIsNotFound() throws Exception {
+        String waiting = Platform.organization(10, 10);
+        as(Platform.client(waiting)).get("/api/v1/orgs/" + waiting + "/jobs").then().statusCode(409)
+                .contentType("application/problem+json").header("Retry-After", notNullValue())
+                .body("detail", containsString("not ready"));
+        String unknown = "nosuch_" + System.nanoTime() % 100_000;
+        as(Platform.client(unknown)).get("/api/v1/orgs/" + unknown + "/jobs").then().statusCode(404)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void aTenantDatabaseThatFailsFailsOnlyThatTenantsRequests() throws Exception {
+        String broken = orgs.get(2);
+        String healthy = orgs.get(3);
+        String brokenClient = Platform.client(broken);
+        as(brokenClient).get("/api/v1/orgs/" + broken + "/jobs").then().statusCode(200);
+        refuseConnections(broken, true);
+        try {
+            as(brokenClient).get("/api/v1/orgs/" + broken + "/jobs").then().statusCode(503)
+                    .contentType("application/problem+json").header("Retry-After", notNullValue())
+                    .body("detail", containsString("database is unavailable"));
+            as(Platform.client(healthy)).get("/api/v1/orgs/" + healthy + "/jobs").then().statusCode(200);
+            given().get("/q/health/ready").then().statusCode(200);
+        } finally {
+            refuseConnections(broken, false);
+        }
+        awaitStatus(brokenClient, "/api/v1/orgs/" + broken + "/jobs", 200);
+    }
+
+    @Test
+    void tenantChangesAreHeardAgainAfterRedisRestarts() throws Exception {
+        assumeTrue(TenantryTestServers.servers().canRestartRedis(), "only an embedded Redis is stopped by tests");
+        String org = Platform.tenants(1).get(0);
+        String client = Platform.client(org);
+        as(client).get("/api/v1/orgs/" + org + "/jobs").then().statusCode(200);
+        TenantryTestServers.servers().stopRedis();
+        TenantryTestServers.servers().startRedis();
+        // The service subscribes again within seconds; until it has, a change is only seen when the cache expires.
+        Thread.sleep(Duration.ofSeconds(7).toMillis());
+        Platform.desire(org, "suspended");
+        untilLocked(client, "/api/v1/orgs/" + org + "/jobs");
+    }
+
+    private static String job(String org, String jobId) {
+        return "/api/v1/orgs/" + org + "/jobs/" + jobId;
+    }
+
+    /** The answers seen until the tenant is refused as locked, within two seconds (the announcement's way here). */
+    private static List<Integer> untilLocked(String token, String path) throws InterruptedException {
+        List<Integer> answers = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        int status;
+        do {
+            status = as(token).get(path).statusCode();
+            answers.add(status);
+            if (status != 423) {
+                Thread.sleep(50);
+            }
+        } while (status != 423 && System.nanoTime() < deadline);
+        assertEquals(423, status, "answers: " + answers);
+        return answers;
+    }
+
+    private static void awaitStatus(String token, String path, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (as(token).get(path).statusCode() != expected && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        as(token).get(path).then().statusCode(expected);
+    }
+
+    /** Takes the tenant role's right to connect away and ends its sessions, as a failing database would. */
+    private static void refuseConnections(String org, boolean refuse) throws SQLException {
+        String role = TenantCredentials.roleName(OrgId.of(org));
+        String database = OrgId.of(org).databaseName();
+        try (Connection c = Platform.tenantDatabase(org); Statement s = c.createStatement()) {
+            if (refuse) {
+                s.execute("REVOKE CONNECT ON DATABASE " + database + " FROM " + role);
+                s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + role + "'");
+            } else {
+                s.execute("GRANT CONNECT ON DATABASE " + database + " TO " + role);
+            }
+        }
+    }
+}
