@@ -4,30 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.NoSuchElementException;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
 import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
+import io.tenantry.testing.ProdProfile;
 
 /** The prod profile takes every secret from the environment and has no fallback for any of them. */
 class ProdProfileTest {
 
     private static SmallRyeConfig prod() {
-        try {
-            return build();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static SmallRyeConfig build() throws java.io.IOException {
-        return new SmallRyeConfigBuilder()
-                .withProfile("prod")
-                .addDefaultInterceptors()
-                .withSources(new io.smallrye.config.PropertiesConfigSource(
-                        ProdProfileTest.class.getResource("/application.properties"), 250))
-                .build();
+        return ProdProfile.of(ProdProfileTest.class);
     }
 
     @Test
@@ -49,7 +37,7 @@ class ProdProfileTest {
     @Test
     void testOnlyValuesStayInTheTestProfile() {
         SmallRyeConfig config = prod();
-        assertEquals(java.util.Optional.empty(),
+        assertEquals(Optional.empty(),
                 config.getOptionalValue("tenantry.auth.bootstrap-admin.password", String.class));
     }
 }

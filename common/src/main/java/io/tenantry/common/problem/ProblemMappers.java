@@ -6,6 +6,7 @@ import java.util.Map;
 
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -98,6 +99,13 @@ public class ProblemMappers {
         }
         if (e.getCause() instanceof JsonProcessingException cause) {
             return malformedJson(cause, uri);
+        }
+        // JAX-RS answers a path or query parameter that does not convert (limit=abc, a job id that is no UUID)
+        // with 404 carrying the conversion error; that is the client's malformed input, not a missing resource.
+        if (e instanceof NotFoundException && e.getCause() != null) {
+            String reason = String.valueOf(e.getCause().getMessage());
+            return respond(400, "Bad Request", "a path or query parameter has the wrong format: "
+                    + (reason.length() > 200 ? reason.substring(0, 200) : reason), uri, List.of(), Map.of());
         }
         Response original = e.getResponse();
         int status = original.getStatus();

@@ -45,7 +45,7 @@ class MembersRolesAndClientsTest {
         as(admin.token()).get(base).then().statusCode(200).body("items.email", hasItems(email, admin.email()));
         as(admin.token()).delete(base + "/" + userId).then().statusCode(204);
         as(admin.token()).delete(base + "/" + userId).then().statusCode(404);
-        as(admin.token()).delete(base + "/not-a-uuid").then().statusCode(404).contentType(PROBLEM);
+        as(admin.token()).delete(base + "/not-a-uuid").then().statusCode(400).contentType(PROBLEM);
     }
 
     @Test

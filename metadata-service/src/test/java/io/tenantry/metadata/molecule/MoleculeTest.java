@@ -68,7 +68,7 @@ class MoleculeTest {
         as(token).body(with("smiles", "C".repeat(2001))).post(base).then().statusCode(400);
         as(token).body(with("name", "")).post(base).then().statusCode(400);
         as(token).body(with("formula", "C9 H8")).post(base).then().statusCode(400);
-        as(token).body(with("name", 12)).post(base).then().statusCode(201);
+        as(token).body(with("name", 12)).post(base).then().statusCode(400).body("errors[0].field", equalTo("name"));
     }
 
     @Test

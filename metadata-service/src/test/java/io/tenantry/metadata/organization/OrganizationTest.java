@@ -85,7 +85,7 @@ class OrganizationTest {
         as(token).contentType("text/plain").body("hello").post("/api/v1/orgs").then().statusCode(415)
                 .contentType(PROBLEM);
         as(token).get("/api/v1/orgs?limit=201").then().statusCode(400).contentType(PROBLEM);
-        as(token).get("/api/v1/orgs?limit=abc").then().statusCode(404).contentType(PROBLEM);
+        as(token).get("/api/v1/orgs?limit=abc").then().statusCode(400).contentType(PROBLEM);
         as(token).get("/api/v1/orgs?after=%%%").then().statusCode(400).contentType(PROBLEM);
         as(token).get("/api/v1/orgs?status=sleeping").then().statusCode(400).contentType(PROBLEM);
         as(token).get("/api/v1/orgs/" + Api.unique("missing")).then().statusCode(404).contentType(PROBLEM);

@@ -92,7 +92,7 @@ class PipelineTemplateTest {
                 Map.of("name", "rs", "task", "rescoring", "config", Map.of("method", "a"))))).post(base)
                 .then().statusCode(400);
         as(token).body(Map.of("name", "bad", "steps", "not-a-list")).post(base).then().statusCode(400);
-        as(token).get(base + "/standard-docking/versions/one").then().statusCode(404);
+        as(token).get(base + "/standard-docking/versions/one").then().statusCode(400);
     }
 
     @Test
