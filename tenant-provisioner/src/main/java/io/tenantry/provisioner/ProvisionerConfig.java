@@ -21,6 +21,13 @@ public interface ProvisionerConfig {
     @WithDefault("1S")
     Duration reconcileInterval();
 
+    /**
+     * How many organizations this replica reconciles at once when woken by metadata-service; more wake-ups wait
+     * in a queue, so a burst of onboardings never exhausts the connection pool.
+     */
+    @WithDefault("2")
+    int maxConcurrentReconciles();
+
     /** Where final exports of deleted tenants are written. */
     Path exportDirectory();
 

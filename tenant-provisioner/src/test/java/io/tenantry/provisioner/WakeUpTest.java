@@ -4,8 +4,11 @@ import static io.tenantry.provisioner.ProvisionerTestSupport.newOrganization;
 import static io.tenantry.provisioner.ProvisionerTestSupport.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import jakarta.inject.Inject;
 
@@ -37,5 +40,29 @@ class WakeUpTest {
             Thread.sleep(50);
         }
         assertEquals("active", status(orgId));
+    }
+
+    @Test
+    void aBurstOfWakeUpsIsQueuedAndEveryOrganizationBecomesActive() throws Exception {
+        List<String> orgs = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            orgs.add(newOrganization("eu-west"));
+        }
+        orgs.forEach(orgId -> redis.pubsub(String.class).publish(RedisChannels.PROVISIONER_WAKE_UP, orgId));
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        while (orgs.stream().anyMatch(this::unfinished) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(200);
+        }
+        for (String orgId : orgs) {
+            assertEquals("active", status(orgId), orgId);
+        }
+    }
+
+    private boolean unfinished(String orgId) {
+        try {
+            return !List.of("active", "failed").contains(status(orgId));
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -51,8 +51,13 @@ public class Reconciler {
     public int reconcileAll() throws SQLException {
         int moved = 0;
         for (String orgId : organizations.needingWork(BATCH)) {
-            if (reconcile(orgId)) {
-                moved++;
+            try {
+                if (reconcile(orgId)) {
+                    moved++;
+                }
+            } catch (TransientFailures.TransientFailure e) {
+                metrics.counter("tenantry_reconcile_errors_total").increment();
+                LOG.warnf("%s; the next pass tries again", e.getMessage());
             }
         }
         return moved;

@@ -86,6 +86,9 @@ public class TenantLifecycle {
             LOG.infof("provisioned %s on %s", orgId, tenant.server());
             return true;
         } catch (SQLException | RuntimeException e) {
+            if (TransientFailures.isTransient(e)) {
+                throw new TransientFailures.TransientFailure("provisioning " + orgId + " paused: " + e.getMessage(), e);
+            }
             return fail(orgId, "provisioning", "provisioning failed: " + e.getMessage());
         }
     }
@@ -126,6 +129,9 @@ public class TenantLifecycle {
                     tenant == null ? null : "exported to " + registry.find(orgId.value()).map(Tenant::exportLocation).orElse("nowhere"));
             return true;
         } catch (SQLException | IOException | RuntimeException e) {
+            if (TransientFailures.isTransient(e)) {
+                throw new TransientFailures.TransientFailure("deleting " + orgId + " paused: " + e.getMessage(), e);
+            }
             return fail(orgId, "deleting", "deletion failed: " + e.getMessage());
         }
     }

@@ -4,7 +4,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.context.ManagedExecutor;
 import org.jboss.logging.Logger;
 
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -25,10 +24,7 @@ public class WakeUpListener {
     RedisDataSource redis;
 
     @Inject
-    Reconciler reconciler;
-
-    @Inject
-    ManagedExecutor workers;
+    ReconcileQueue queue;
 
     void subscribe(@Observes StartupEvent event) {
         try {
@@ -42,12 +38,6 @@ public class WakeUpListener {
         if (!OrgId.isValid(orgId)) {
             return;
         }
-        workers.runAsync(() -> {
-            try {
-                reconciler.reconcile(orgId);
-            } catch (Exception e) {
-                LOG.warnf("woken reconcile of %s failed: %s", orgId, e.getMessage());
-            }
-        });
+        queue.add(orgId);
     }
 }

@@ -1,0 +1,33 @@
+package io.tenantry.provisioner.reconcile;
+
+import java.sql.SQLException;
+
+/**
+ * Which failures say nothing about the tenant: the database could not be reached or was busy, a pool had no
+ * connection to spare, a transaction lost a race. The organization stays where it was and the next pass tries
+ * again; only other failures (a migration that breaks, no server with room) mark it failed.
+ */
+final class TransientFailures {
+
+    /** A step that could not be taken now; the organization keeps its status and is tried again. */
+    static final class TransientFailure extends RuntimeException {
+        TransientFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private TransientFailures() {
+    }
+
+    static boolean isTransient(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                // Pools raise their own SQLExceptions without a state (e.g. Agroal's acquisition timeout).
+                return state == null || state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")
+                        || state.equals("40001") || state.equals("40P01");
+            }
+        }
+        return false;
+    }
+}
