@@ -41,8 +41,11 @@ public interface ResultsConfig {
         @WithDefault("4")
         int perTenant();
 
-        /** A pool nobody used for this long is closed and its connections return to the budget. */
-        @WithDefault("60S")
+        /**
+         * A connection nobody used for this long is closed and its place returns to the budget; a pool nobody used
+         * for this long is closed altogether.
+         */
+        @WithDefault("30S")
         Duration idleTimeout();
 
         /** How long a request waits for a connection before it gets 503 with Retry-After. */

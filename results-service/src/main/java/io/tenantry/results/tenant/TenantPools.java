@@ -32,13 +32,16 @@ import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.PoolOptions;
 
 /**
- * One small reactive pool per tenant database, opened on first use, and a global budget over all of them.
+ * The connections to tenant databases, under one global budget.
  * <p>
- * A pool grows one connection at a time, each taken from the budget, and runs at most as many operations at once
- * as it holds budget for, so it never opens more connections than that. Connections go back to the budget only
- * when their whole pool is closed: when it has been idle for the idle timeout, when a request for another tenant
- * needs the budget (least recently used idle pool first), or at once when the tenant changes (suspended, deleted,
- * moved). A request that finds the budget spent waits in line and gets a 503 with Retry-After when its wait ends.
+ * Each tenant has a small pool, opened on first use. It is made of slots, each a reactive pool of exactly one
+ * connection ({@code PgBuilder.pool()} with size 1), one slot per connection granted from the budget: a pool of
+ * size one can never open a second connection, so the budget counts real connections, whichever event loop asks.
+ * A tenant's first connection may take the place of the least recently used idle pool when the budget is spent;
+ * further ones come only from free budget, so busy tenants do not push each other out. The most recently used idle
+ * slot is reused first, so slots a tenant no longer needs go idle and are closed after the idle timeout, their
+ * grants back in the budget once closed; a whole pool closes at once when its tenant changes (suspended, deleted,
+ * moved). A request that finds no connection waits in line and gets a 503 with Retry-After when its wait ends.
  */
 @ApplicationScoped
 public class TenantPools {
@@ -56,17 +59,18 @@ public class TenantPools {
 
     private final Map<String, TenantPool> pools = new HashMap<>();
     private final ArrayDeque<Waiter> waitingForBudget = new ArrayDeque<>();
+    /** Connections open or closing, over all tenants: never more than the budget. */
     private int granted;
-    private long idleSweepTimer;
+    private long sweepTimer;
 
     @PostConstruct
     void start() {
         long every = Math.max(1000, config.pools().idleTimeout().toMillis() / 4);
-        idleSweepTimer = vertx.setPeriodic(every, id -> closeIdlePools());
+        sweepTimer = vertx.setPeriodic(every, id -> sweep());
         Gauge.builder("tenantry.results.pools.open", this, TenantPools::openPools)
                 .description("tenant connection pools open").register(metrics);
         Gauge.builder("tenantry.results.connections.granted", this, TenantPools::grantedConnections)
-                .description("connections the open pools may hold, against the global budget").register(metrics);
+                .description("connections open to tenant databases, against the global budget").register(metrics);
         Gauge.builder("tenantry.results.connections.budget", this, p -> p.config.pools().globalBudget())
                 .description("the global connection budget").register(metrics);
         Gauge.builder("tenantry.results.connections.waiting", this, TenantPools::waitingRequests)
@@ -75,7 +79,7 @@ public class TenantPools {
 
     @PreDestroy
     void stop() {
-        vertx.cancelTimer(idleSweepTimer);
+        vertx.cancelTimer(sweepTimer);
         List<TenantPool> all;
         synchronized (this) {
             all = new ArrayList<>(pools.values());
@@ -85,12 +89,12 @@ public class TenantPools {
 
     /** Runs {@code work} in one transaction on the tenant's database. */
     public <T> Uni<T> inTransaction(TenantRoute route, Function<SqlConnection, Uni<T>> work) {
-        return lease(route).chain(lease -> lease.pool().withTransaction(work).eventually(lease::release));
+        return lease(route).chain(lease -> lease.slot.pool.withTransaction(work).eventually(lease::release));
     }
 
     /** Runs {@code work} on one connection to the tenant's database, without a transaction. */
     public <T> Uni<T> withConnection(TenantRoute route, Function<SqlConnection, Uni<T>> work) {
-        return lease(route).chain(lease -> lease.pool().withConnection(work).eventually(lease::release));
+        return lease(route).chain(lease -> lease.slot.pool.withConnection(work).eventually(lease::release));
     }
 
     /** Closes the tenant's pool at once; requests running on it fail, later ones open a new pool. */
@@ -105,7 +109,7 @@ public class TenantPools {
     }
 
     public synchronized int openPools() {
-        return (int) pools.values().stream().filter(p -> p.pool != null).count();
+        return pools.size();
     }
 
     public synchronized int grantedConnections() {
@@ -123,8 +127,8 @@ public class TenantPools {
     private Uni<Lease> lease(TenantRoute route, long deadline) {
         return Uni.createFrom().emitter(emitter -> {
             Lease ready = null;
-            TenantPool evicted = null;
             TenantPool outdated = null;
+            TenantPool evicted = null;
             synchronized (this) {
                 TenantPool pool = pools.get(route.orgId());
                 if (pool != null && !pool.route.connectsLike(route)) {
@@ -138,17 +142,16 @@ public class TenantPools {
                     pools.put(route.orgId(), pool);
                 }
                 pool.lastUsed = System.nanoTime();
-                if (pool.inUse < pool.granted) {
-                    pool.inUse++;
-                    ready = new Lease(pool);
-                } else if (pool.granted < config.pools().perTenant() && granted < config.pools().globalBudget()) {
-                    ready = grant(pool);
+                Slot idle = pool.mostRecentlyUsedIdleSlot();
+                if (idle != null) {
+                    idle.busy = true;
+                    ready = new Lease(pool, idle);
+                } else if (pool.slots.size() < config.pools().perTenant() && granted < config.pools().globalBudget()) {
+                    ready = new Lease(pool, openSlot(pool));
                 } else {
                     Waiter waiter = new Waiter(pool, emitter, deadline);
-                    if (pool.granted < config.pools().perTenant()) {
-                        evicted = leastRecentlyUsedIdle(pool);
-                    }
-                    if (evicted != null || pool.granted == 0) {
+                    if (pool.slots.isEmpty()) {
+                        evicted = leastRecentlyUsedIdlePool();
                         waitingForBudget.add(waiter);
                     } else {
                         pool.waiting.add(waiter);
@@ -168,48 +171,50 @@ public class TenantPools {
         });
     }
 
+    /** Opens a busy slot, one connection from the budget; caller holds the lock and checked the budget. */
+    private Slot openSlot(TenantPool pool) {
+        Slot slot = new Slot(build(pool.route));
+        slot.busy = true;
+        pool.slots.add(slot);
+        granted++;
+        return slot;
+    }
+
     /** Fails the waiter with a 503 when its deadline passes; caller holds the lock. */
     private void arm(Waiter waiter) {
         long left = Math.max(1, (waiter.deadline - System.nanoTime()) / 1_000_000);
         waiter.timer = vertx.setTimer(left, id -> giveUp(waiter));
     }
 
-    /** Takes one connection from the budget for the pool and one operation slot in it; caller holds the lock. */
-    private Lease grant(TenantPool pool) {
-        if (pool.pool == null) {
-            pool.pool = build(pool.route);
-        }
-        granted++;
-        pool.granted++;
-        pool.inUse++;
-        return new Lease(pool);
-    }
-
     private void release(Lease lease) {
         Waiter next = null;
         TenantPool toClose = null;
         synchronized (this) {
-            TenantPool pool = lease.tenantPool;
-            if (lease.released || pool.closed) {
+            if (lease.released || lease.pool.closed) {
                 lease.released = true;
                 return;
             }
             lease.released = true;
-            pool.inUse--;
-            pool.lastUsed = System.nanoTime();
+            Slot slot = lease.slot;
+            TenantPool pool = lease.pool;
+            slot.busy = false;
+            slot.lastUsed = System.nanoTime();
+            pool.lastUsed = slot.lastUsed;
             next = pool.waiting.poll();
             if (next == null) {
                 next = removeBudgetWaiterFor(pool);
             }
             if (next != null) {
-                pool.inUse++;
+                slot.busy = true;
                 vertx.cancelTimer(next.timer);
-            } else if (pool.inUse == 0 && !waitingForBudget.isEmpty()) {
+                next.slot = slot;
+            } else if (pool.isIdle() && !waitingForBudget.isEmpty()) {
+                // A tenant with no connection at all is waiting: this idle pool makes room for it.
                 toClose = pool;
             }
         }
         if (next != null) {
-            next.emitter.complete(new Lease(next.pool));
+            next.emitter.complete(new Lease(next.pool, next.slot));
         }
         if (toClose != null) {
             close(toClose);
@@ -236,11 +241,11 @@ public class TenantPools {
         waiter.emitter.fail(new ConnectionBudgetExhausted(config.pools().acquireTimeout().toSeconds()));
     }
 
-    /** The idle pool unused for longest, other than {@code except}, or null; caller holds the lock. */
-    private TenantPool leastRecentlyUsedIdle(TenantPool except) {
+    /** The idle pool unused for longest, taken out of service, or null; caller holds the lock. */
+    private TenantPool leastRecentlyUsedIdlePool() {
         TenantPool oldest = null;
         for (TenantPool pool : pools.values()) {
-            if (pool != except && !pool.closed && pool.inUse == 0 && pool.granted > 0
+            if (!pool.closed && pool.isIdle() && !pool.slots.isEmpty()
                     && (oldest == null || pool.lastUsed < oldest.lastUsed)) {
                 oldest = pool;
             }
@@ -252,17 +257,28 @@ public class TenantPools {
         return oldest;
     }
 
-    private void closeIdlePools() {
+    /** Closes connections nobody used for the idle timeout, and pools left with none. */
+    private void sweep() {
         long cutoff = System.nanoTime() - config.pools().idleTimeout().toNanos();
-        List<TenantPool> idle = new ArrayList<>();
+        List<TenantPool> idlePools = new ArrayList<>();
+        List<Slot> idleSlots = new ArrayList<>();
         synchronized (this) {
             for (TenantPool pool : pools.values()) {
-                if (pool.inUse == 0 && pool.waiting.isEmpty() && pool.lastUsed < cutoff && nobodyWaitsFor(pool)) {
-                    idle.add(pool);
+                if (pool.isIdle() && pool.waiting.isEmpty() && pool.lastUsed < cutoff && nobodyWaitsFor(pool)) {
+                    idlePools.add(pool);
+                    continue;
+                }
+                for (Iterator<Slot> it = pool.slots.iterator(); it.hasNext(); ) {
+                    Slot slot = it.next();
+                    if (!slot.busy && slot.lastUsed < cutoff) {
+                        it.remove();
+                        idleSlots.add(slot);
+                    }
                 }
             }
         }
-        idle.forEach(this::close);
+        idlePools.forEach(this::close);
+        idleSlots.forEach(this::closeSlot);
     }
 
     private boolean nobodyWaitsFor(TenantPool pool) {
@@ -271,29 +287,36 @@ public class TenantPools {
 
     private void close(TenantPool tenantPool) {
         List<Waiter> orphaned;
+        List<Slot> slots;
         synchronized (this) {
             tenantPool.closed = true;
             pools.remove(tenantPool.route.orgId(), tenantPool);
             orphaned = new ArrayList<>(tenantPool.waiting);
             tenantPool.waiting.clear();
+            slots = new ArrayList<>(tenantPool.slots);
+            tenantPool.slots.clear();
         }
-        // Requests queued on this pool start again on a fresh one.
+        // Requests queued on this pool start again on a fresh one, within their original deadline.
         for (Waiter waiter : orphaned) {
             vertx.cancelTimer(waiter.timer);
             lease(tenantPool.route, waiter.deadline).subscribe().with(waiter.emitter::complete, waiter.emitter::fail);
         }
-        Uni<Void> closing = tenantPool.pool == null ? Uni.createFrom().voidItem() : tenantPool.pool.close();
-        closing.subscribe().with(done -> returnToBudget(tenantPool), failure -> {
-            LOG.warnf("closing the pool of tenant %s: %s", tenantPool.route.orgId(), failure.getMessage());
-            returnToBudget(tenantPool);
+        slots.forEach(this::closeSlot);
+    }
+
+    /** Closes the slot's connection; its grant returns to the budget once the connection is closed. */
+    private void closeSlot(Slot slot) {
+        slot.pool.close().subscribe().with(done -> returnToBudget(), failure -> {
+            LOG.warnf("closing a tenant connection: %s", failure.getMessage());
+            returnToBudget();
         });
     }
 
-    private void returnToBudget(TenantPool closed) {
+    /** One connection came back to the budget: it goes to the first request of a tenant that had none. */
+    private void returnToBudget() {
         List<Map.Entry<Waiter, Lease>> served = new ArrayList<>();
         synchronized (this) {
-            granted -= closed.granted;
-            closed.granted = 0;
+            granted--;
             while (!waitingForBudget.isEmpty() && granted < config.pools().globalBudget()) {
                 Waiter waiter = waitingForBudget.poll();
                 vertx.cancelTimer(waiter.timer);
@@ -301,11 +324,12 @@ public class TenantPools {
                         ? pools.computeIfAbsent(waiter.pool.route.orgId(), org -> new TenantPool(waiter.pool.route))
                         : waiter.pool;
                 waiter.pool = pool;
-                if (pool.inUse < pool.granted) {
-                    pool.inUse++;
-                    served.add(Map.entry(waiter, new Lease(pool)));
-                } else if (pool.granted < config.pools().perTenant()) {
-                    served.add(Map.entry(waiter, grant(pool)));
+                Slot idle = pool.mostRecentlyUsedIdleSlot();
+                if (idle != null) {
+                    idle.busy = true;
+                    served.add(Map.entry(waiter, new Lease(pool, idle)));
+                } else if (pool.slots.size() < config.pools().perTenant()) {
+                    served.add(Map.entry(waiter, new Lease(pool, openSlot(pool))));
                 } else {
                     pool.waiting.add(waiter);
                     arm(waiter);
@@ -334,23 +358,46 @@ public class TenantPools {
                 .setPreparedStatementCacheMaxSize(64);
         PoolOptions options = new PoolOptions()
                 .setName("tenant-" + route.orgId())
-                .setMaxSize(config.pools().perTenant())
+                .setMaxSize(1)
                 .setConnectionTimeout((int) Math.max(1, config.pools().acquireTimeout().toSeconds()));
         return Pool.newInstance(PgBuilder.pool().with(options).connectingTo(connect).using(vertx).build());
     }
 
-    /** One tenant's pool and its share of the budget; fields are guarded by the {@link TenantPools} lock. */
+    /** One tenant's connections; fields are guarded by the {@link TenantPools} lock. */
     private static final class TenantPool {
         final TenantRoute route;
+        final List<Slot> slots = new ArrayList<>();
         final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
-        Pool pool;
-        int granted;
-        int inUse;
         long lastUsed = System.nanoTime();
         boolean closed;
 
         TenantPool(TenantRoute route) {
             this.route = route;
+        }
+
+        boolean isIdle() {
+            return slots.stream().noneMatch(slot -> slot.busy);
+        }
+
+        Slot mostRecentlyUsedIdleSlot() {
+            Slot best = null;
+            for (Slot slot : slots) {
+                if (!slot.busy && (best == null || slot.lastUsed > best.lastUsed)) {
+                    best = slot;
+                }
+            }
+            return best;
+        }
+    }
+
+    /** One connection of a tenant: a reactive pool of size one, busy while a request uses it. */
+    private static final class Slot {
+        final Pool pool;
+        boolean busy;
+        long lastUsed = System.nanoTime();
+
+        Slot(Pool pool) {
+            this.pool = pool;
         }
     }
 
@@ -358,6 +405,7 @@ public class TenantPools {
         final UniEmitter<? super Lease> emitter;
         final long deadline;
         TenantPool pool;
+        Slot slot;
         long timer;
 
         Waiter(TenantPool pool, UniEmitter<? super Lease> emitter, long deadline) {
@@ -368,15 +416,13 @@ public class TenantPools {
     }
 
     private final class Lease {
-        final TenantPool tenantPool;
+        final TenantPool pool;
+        final Slot slot;
         boolean released;
 
-        Lease(TenantPool tenantPool) {
-            this.tenantPool = tenantPool;
-        }
-
-        Pool pool() {
-            return tenantPool.pool;
+        Lease(TenantPool pool, Slot slot) {
+            this.pool = pool;
+            this.slot = slot;
         }
 
         void release() {
