@@ -45,6 +45,11 @@ public final class LocalServers implements AutoCloseable {
      * @param dataRoot      where embedded servers keep their data across restarts; null for throw-away data
      */
     public static LocalServers start(int postgresCount, Path dataRoot) {
+        return start(postgresCount, dataRoot, 400);
+    }
+
+    /** As {@link #start(int, Path)}, with embedded servers accepting up to {@code maxConnections} each. */
+    public static LocalServers start(int postgresCount, Path dataRoot, int maxConnections) {
         String urls = System.getenv("TENANTRY_PG_URLS");
         String redis = System.getenv("TENANTRY_REDIS_URL");
         if (urls != null && !urls.isBlank() && redis != null && !redis.isBlank()) {
@@ -53,7 +58,7 @@ public final class LocalServers implements AutoCloseable {
         if (ContainerServers.dockerAnswers()) {
             return ContainerServers.start(postgresCount);
         }
-        return embedded(postgresCount, dataRoot);
+        return embedded(postgresCount, dataRoot, maxConnections);
     }
 
     public PostgresEndpoint postgres(int index) {
@@ -112,7 +117,7 @@ public final class LocalServers implements AutoCloseable {
         return new LocalServers(endpoints, redis, new ArrayList<>());
     }
 
-    private static LocalServers embedded(int postgresCount, Path dataRoot) {
+    private static LocalServers embedded(int postgresCount, Path dataRoot, int maxConnections) {
         List<AutoCloseable> running = new ArrayList<>();
         List<PostgresEndpoint> endpoints = new ArrayList<>();
         try {
@@ -124,7 +129,7 @@ public final class LocalServers implements AutoCloseable {
                 EmbeddedPostgres pg = EmbeddedPostgres.builder()
                         .setDataDirectory(dataDir)
                         .setCleanDataDirectory(!keep)
-                        .setServerConfig("max_connections", "400")
+                        .setServerConfig("max_connections", Integer.toString(maxConnections))
                         .setServerConfig("shared_buffers", "64MB")
                         .setServerConfig("fsync", keep ? "on" : "off")
                         .setServerConfig("synchronous_commit", keep ? "on" : "off")

@@ -1,0 +1,180 @@
+package io.tenantry.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.util.KeyUtils;
+import io.tenantry.devlauncher.LocalPlatform;
+import io.tenantry.testing.JwtKeys;
+import io.tenantry.testing.LocalServers;
+import io.tenantry.testing.PostgresEndpoint;
+
+/**
+ * The platform under test: PostgreSQL servers and Redis (embedded with throw-away data, or the servers named by
+ * {@code TENANTRY_PG_URLS} and {@code TENANTRY_REDIS_URL}), and the three services started from their jars,
+ * exactly as the run command starts them. Also the calls a benchmark makes to set the stage.
+ */
+final class BenchPlatform implements AutoCloseable {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final List<String> CLIENT = List.of("jobs:read", "jobs:submit", "jobs:cancel", "results:read");
+    static final List<String> WORKER = List.of("jobs:read", "jobs:work", "results:read");
+
+    final LocalServers servers;
+    final LocalPlatform platform;
+    final Path state;
+    private final PrivateKey signingKey;
+    private final String adminPassword;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    private BenchPlatform(LocalServers servers, LocalPlatform platform, Path state, PrivateKey signingKey,
+                          String adminPassword) {
+        this.servers = servers;
+        this.platform = platform;
+        this.state = state;
+        this.signingKey = signingKey;
+        this.adminPassword = adminPassword;
+    }
+
+    /** Two tenant servers (the first also holds the metadata database), and the services with these JVM options. */
+    static BenchPlatform start(Path root, Path state, int maxConnectionsPerServer, Map<String, List<String>> jvmArgs)
+            throws Exception {
+        Files.createDirectories(state);
+        LocalServers servers = LocalServers.start(2, null, maxConnectionsPerServer);
+        LocalPlatform platform = null;
+        try {
+            JwtKeys keys = JwtKeys.generate(state.resolve("keys"));
+            String adminPassword = UUID.randomUUID().toString();
+            Map<String, PostgresEndpoint> tenantServers = new LinkedHashMap<>();
+            servers.postgres().forEach(server -> tenantServers.put(server.name(), server));
+            LocalPlatform.Settings settings = new LocalPlatform.Settings(root, state, tenantServers, keys,
+                    "bench-master-secret-" + UUID.randomUUID(),
+                    Map.of("TENANTRY_AUTH_BOOTSTRAP_ADMIN_EMAIL", "admin@bench.local",
+                            "TENANTRY_AUTH_BOOTSTRAP_ADMIN_PASSWORD", adminPassword), jvmArgs);
+            platform = LocalPlatform.start(servers, settings, step -> Bench.log(step));
+            PrivateKey key = KeyUtils.decodePrivateKey(Files.readString(keys.privateKey()));
+            return new BenchPlatform(servers, platform, state, key, adminPassword);
+        } catch (Exception e) {
+            if (platform != null) {
+                platform.close();
+            }
+            servers.close();
+            throw e;
+        }
+    }
+
+    /** A token as metadata-service issues it (same issuer, claims and key). */
+    String token(String orgId, List<String> permissions) {
+        String subject = "client:" + UUID.randomUUID();
+        return Jwt.issuer("https://tenantry.io/metadata").subject(subject).upn(subject).groups(Set.of("client"))
+                .claim("org", orgId).claim("permissions", permissions).expiresIn(Duration.ofHours(6).toSeconds())
+                .jws().sign(signingKey);
+    }
+
+    String adminToken() throws IOException, InterruptedException {
+        String form = "grant_type=password&username=admin%40bench.local&password="
+                + URLEncoder.encode(adminPassword, StandardCharsets.UTF_8);
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(metadata("/api/v1/auth/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        return expect(response, 200).get("access_token").asText();
+    }
+
+    /** Onboards an organization through metadata-service, as an operator would. */
+    void onboard(String adminToken, String orgId) throws IOException, InterruptedException {
+        Map<String, Object> body = Map.of("orgId", orgId, "displayName", "Bench " + orgId, "region", "local",
+                "quotas", Map.of("maxQueuedJobs", 1_000_000, "maxJobsPerDay", 10_000_000));
+        expect(send(metadata("/api/v1/orgs"), "POST", adminToken, body), 202);
+    }
+
+    /** Of these organizations, the ones whose tenant database is active. */
+    Set<String> active(List<String> orgIds) throws SQLException {
+        try (Connection c = metadataDatabase(); PreparedStatement s = c.prepareStatement(
+                "SELECT org_id FROM organizations WHERE org_id = ANY (?) AND status = 'active'")) {
+            s.setArray(1, c.createArrayOf("text", orgIds.toArray()));
+            Set<String> active = new HashSet<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    active.add(rs.getString(1));
+                }
+            }
+            return active;
+        }
+    }
+
+    Connection metadataDatabase() throws SQLException {
+        return servers.postgres(0).connect(LocalPlatform.METADATA_DATABASE);
+    }
+
+    HttpResponse<String> send(URI uri, String method, String token, Object body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(60));
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode expect(HttpResponse<String> response, int status) throws IOException {
+        if (response.statusCode() != status) {
+            throw new IllegalStateException(response.request().method() + " " + response.uri() + " answered "
+                    + response.statusCode() + ": " + response.body());
+        }
+        return response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+    }
+
+    static URI metadata(String path) {
+        return URI.create(LocalPlatform.url(LocalPlatform.METADATA_PORT) + path);
+    }
+
+    static URI results(String path) {
+        return URI.create(LocalPlatform.url(LocalPlatform.RESULTS_PORT) + path);
+    }
+
+    /** Resident memory of a service's process, in MiB, from /proc. */
+    double residentMemoryMiB(String service) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + platform.pid(service) + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+            }
+        }
+        return Double.NaN;
+    }
+
+    List<PostgresEndpoint> tenantServers() {
+        return new ArrayList<>(servers.postgres());
+    }
+
+    @Override
+    public void close() {
+        platform.close();
+        servers.close();
+    }
+}

@@ -1,0 +1,60 @@
+package io.tenantry.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+
+/**
+ * Figure 3: routed reads. 64 clients read from results-service, each request for a tenant picked at random among
+ * the first N (1, 100, 1,000): one job by id, or a job's ten best docking results. Every request is authorized,
+ * resolved to its tenant and served from that tenant's own database through its pool, within the budget.
+ */
+final class RoutedReads {
+
+    static final String FIGURE = "routed-reads";
+
+    private RoutedReads() {
+    }
+
+    static List<Measurement> run(BenchPlatform bench, Bench.Options options, List<Tenants.Seeded> tenants)
+            throws Exception {
+        Map<String, Function<Tenants.Seeded, String>> kinds = Map.of(
+                "get-job", t -> "/api/v1/orgs/" + t.orgId() + "/jobs/" + t.jobId(),
+                "top-10-docking-results", t -> "/api/v1/orgs/" + t.orgId() + "/jobs/" + t.jobId()
+                        + "/docking-results?limit=10");
+        List<Measurement> measurements = new ArrayList<>();
+        try (LoadGenerator load = new LoadGenerator(8082)) {
+            for (int spread : options.spreads()) {
+                List<Tenants.Seeded> used = tenants.subList(0, Math.min(spread, tenants.size()));
+                for (String kind : List.of("get-job", "top-10-docking-results")) {
+                    Function<Tenants.Seeded, String> path = kinds.get(kind);
+                    for (int run = 1; run <= options.runs(); run++) {
+                        try (ConnectionCensus census = new ConnectionCensus(bench.tenantServers())) {
+                            LoadGenerator.Result result = load.run(options.clients(), options.warmup(),
+                                    options.measure(), () -> {
+                                        Tenants.Seeded t = used.get(ThreadLocalRandom.current().nextInt(used.size()));
+                                        return LoadGenerator.Request.get(path.apply(t), t.clientToken());
+                                    });
+                            Measurement m = Measurement.of(FIGURE, kind, used.size(), run, result, census,
+                                    Map.of("clients", options.clients(),
+                                            "resultsServiceRssMiB", bench.residentMemoryMiB("results-service")));
+                            Bench.log(String.format("%s over %d tenants, run %d: %.0f/s, p50 %.2f ms, p99 %.2f ms, "
+                                            + "%d failures, peak %d connections %s", kind, used.size(), run,
+                                    m.perSecond(), m.p50Millis(), m.p99Millis(), m.failures(), m.peakConnections(),
+                                    m.peakConnectionsByServer()));
+                            measurements.add(m);
+                        }
+                    }
+                }
+            }
+        }
+        return measurements;
+    }
+
+    static Duration total(Bench.Options options) {
+        return options.warmup().plus(options.measure()).multipliedBy(2L * options.runs() * options.spreads().size());
+    }
+}

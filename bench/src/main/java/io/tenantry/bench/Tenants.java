@@ -1,0 +1,94 @@
+package io.tenantry.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** Organizations onboarded through metadata-service and given data through results-service, as users would. */
+final class Tenants {
+
+    /** A tenant ready for reads: a job with docking results, and a client token of its organization. */
+    record Seeded(String orgId, String jobId, String clientToken) {
+    }
+
+    private Tenants() {
+    }
+
+    /** Onboards {@code count} organizations at once and waits until the provisioner has made each a tenant. */
+    static List<String> onboard(BenchPlatform bench, String prefix, int count) throws Exception {
+        String admin = bench.adminToken();
+        List<String> orgs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            orgs.add(prefix + "_" + i);
+        }
+        parallel(orgs, orgId -> {
+            bench.onboard(admin, orgId);
+            return orgId;
+        });
+        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        int active;
+        while ((active = bench.active(orgs).size()) < count) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + active + " of " + count + " tenants became active");
+            }
+            Bench.log(active + " of " + count + " tenants active");
+            Thread.sleep(5000);
+        }
+        return orgs;
+    }
+
+    /** One job per tenant, taken by a worker, with {@code results} docking results ingested in one request. */
+    static List<Seeded> seed(BenchPlatform bench, List<String> orgs, int results) throws Exception {
+        return parallel(orgs, orgId -> {
+            String client = bench.token(orgId, BenchPlatform.CLIENT);
+            String worker = bench.token(orgId, BenchPlatform.WORKER);
+            String jobs = "/api/v1/orgs/" + orgId + "/jobs";
+            BenchPlatform.expect(bench.send(BenchPlatform.results(jobs), "POST", client, Map.of(
+                    "template", "standard-docking", "inputs", Map.of("receptor", "1ABC", "ligandSet", "bench"))), 201);
+            JsonNode job = BenchPlatform.expect(bench.send(BenchPlatform.results("/api/v1/orgs/" + orgId + "/work/next"),
+                    "POST", worker, Map.of("worker", "seeder")), 200);
+            String jobId = job.get("id").asText();
+            BenchPlatform.expect(bench.send(BenchPlatform.results("/api/v1/orgs/" + orgId + "/work/jobs/" + jobId
+                    + "/docking-results"), "POST", worker, Map.of("worker", "seeder", "results", poses(results))), 201);
+            return new Seeded(orgId, jobId, client);
+        });
+    }
+
+    /** Docking results as a worker reports them: a score per molecule and a few poses each. */
+    static List<Map<String, Object>> poses(int count) {
+        List<Map<String, Object>> results = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            results.add(Map.of("moleculeId", UUID.randomUUID(), "score", -4.0 - (i % 97) / 10.0, "rank", i + 1,
+                    "poses", List.of(Map.of("x", i, "y", -i, "z", 0.5), Map.of("x", i + 1, "y", -i, "z", 1.5))));
+        }
+        return results;
+    }
+
+    interface Step<T> {
+        T run(String orgId) throws Exception;
+    }
+
+    static <T> List<T> parallel(List<String> orgs, Step<T> step) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<T>> futures = new ArrayList<>();
+            for (String orgId : orgs) {
+                futures.add(pool.submit(() -> step.run(orgId)));
+            }
+            List<T> results = new ArrayList<>();
+            for (Future<T> future : futures) {
+                results.add(future.get());
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

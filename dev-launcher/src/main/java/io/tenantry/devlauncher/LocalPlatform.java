@@ -1,0 +1,196 @@
+package io.tenantry.devlauncher;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import io.tenantry.testing.JwtKeys;
+import io.tenantry.testing.LocalServers;
+import io.tenantry.testing.PostgresEndpoint;
+
+/**
+ * The three services running as their built jars, in the prod profile, against given PostgreSQL servers and
+ * Redis: metadata-service, then tenant-provisioner (which migrates the tenant registry), then results-service.
+ * Used by the run command and by the benchmarks; {@link #close()} stops them in reverse order.
+ */
+public final class LocalPlatform implements AutoCloseable {
+
+    public static final String METADATA_DATABASE = "tenantry_metadata";
+    public static final int METADATA_PORT = 8081;
+    public static final int RESULTS_PORT = 8082;
+    public static final int PROVISIONER_PORT = 8083;
+
+    /** What to start and how. Servers are named as the tenant registry will record them; all in region "local". */
+    public record Settings(Path root, Path state, Map<String, PostgresEndpoint> tenantServers, JwtKeys keys,
+                           String masterSecret, Map<String, String> metadataEnvironment,
+                           Map<String, List<String>> jvmArgs) {
+
+        public Settings {
+            tenantServers = new LinkedHashMap<>(tenantServers);
+            metadataEnvironment = Map.copyOf(metadataEnvironment);
+            jvmArgs = Map.copyOf(jvmArgs);
+        }
+    }
+
+    private final List<Process> running = new ArrayList<>();
+    private final Map<String, Process> byService = new HashMap<>();
+
+    private LocalPlatform() {
+    }
+
+    /** Starts every service and waits until each is ready; {@code progress} hears each step. */
+    public static LocalPlatform start(LocalServers servers, Settings settings, Consumer<String> progress)
+            throws IOException, InterruptedException {
+        LocalPlatform platform = new LocalPlatform();
+        try {
+            PostgresEndpoint metadata = servers.postgres(0);
+            metadata.createDatabaseIfMissing(METADATA_DATABASE);
+            String publicKey = settings.keys().publicKey().toUri().toString();
+
+            Map<String, String> metadataEnv = new HashMap<>(settings.metadataEnvironment());
+            metadataEnv.putAll(Map.of(
+                    "TENANTRY_METADATA_JDBC_URL", metadata.jdbcUrl(METADATA_DATABASE),
+                    "TENANTRY_METADATA_DB_USER", metadata.superuser(),
+                    "TENANTRY_METADATA_DB_PASSWORD", metadata.superuserPassword(),
+                    "TENANTRY_REDIS_URL", servers.redisUrl(),
+                    "TENANTRY_JWT_PRIVATE_KEY_LOCATION", settings.keys().privateKey().toUri().toString(),
+                    "TENANTRY_JWT_PUBLIC_KEY_LOCATION", publicKey));
+            platform.launch(settings, "metadata-service", METADATA_PORT, metadataEnv, List.of(), progress);
+
+            Map<String, String> provisionerEnv = Map.of(
+                    "TENANTRY_METADATA_JDBC_URL", metadata.jdbcUrl(METADATA_DATABASE),
+                    "TENANTRY_PROVISIONER_DB_USER", metadata.superuser(),
+                    "TENANTRY_PROVISIONER_DB_PASSWORD", metadata.superuserPassword(),
+                    "TENANTRY_REDIS_URL", servers.redisUrl(),
+                    "TENANTRY_TENANT_MASTER_SECRET", settings.masterSecret(),
+                    "TENANTRY_EXPORT_DIRECTORY", settings.state().resolve("exports").toString(),
+                    "TENANTRY_JWT_PUBLIC_KEY_LOCATION", publicKey);
+            List<String> provisionerServers = new ArrayList<>();
+            settings.tenantServers().forEach((name, server) -> {
+                String prefix = "-Dtenantry.provisioner.servers." + name;
+                provisionerServers.add(prefix + ".jdbc-url=" + server.jdbcUrl("postgres"));
+                provisionerServers.add(prefix + ".admin-user=" + server.superuser());
+                provisionerServers.add(prefix + ".admin-password=" + server.superuserPassword());
+                provisionerServers.add(prefix + ".region=local");
+            });
+            platform.launch(settings, "tenant-provisioner", PROVISIONER_PORT, provisionerEnv, provisionerServers,
+                    progress);
+
+            Map<String, String> resultsEnv = Map.of(
+                    "TENANTRY_METADATA_REACTIVE_URL", "postgresql://" + metadata.host() + ":" + metadata.port() + "/"
+                            + METADATA_DATABASE,
+                    "TENANTRY_RESULTS_DB_USER", metadata.superuser(),
+                    "TENANTRY_RESULTS_DB_PASSWORD", metadata.superuserPassword(),
+                    "TENANTRY_REDIS_URL", servers.redisUrl(),
+                    "TENANTRY_TENANT_MASTER_SECRET", settings.masterSecret(),
+                    "TENANTRY_JWT_PUBLIC_KEY_LOCATION", publicKey);
+            List<String> resultsServers = new ArrayList<>();
+            settings.tenantServers().forEach((name, server) -> {
+                resultsServers.add("-Dtenantry.results.servers." + name + ".host=" + server.host());
+                resultsServers.add("-Dtenantry.results.servers." + name + ".port=" + server.port());
+            });
+            platform.launch(settings, "results-service", RESULTS_PORT, resultsEnv, resultsServers, progress);
+            return platform;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            platform.close();
+            throw e;
+        }
+    }
+
+    public static String url(int port) {
+        return "http://localhost:" + port;
+    }
+
+    /** The operating system's process id of a running service, e.g. to read its memory. */
+    public long pid(String service) {
+        return byService.get(service).pid();
+    }
+
+    /** Waits until every service has exited (they run until stopped). */
+    public void awaitExit() throws InterruptedException {
+        for (Process process : running) {
+            process.waitFor();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (int i = running.size() - 1; i >= 0; i--) {
+            stop(running.get(i));
+        }
+        running.clear();
+    }
+
+    private void launch(Settings settings, String service, int port, Map<String, String> env, List<String> serviceArgs,
+                        Consumer<String> progress) throws IOException, InterruptedException {
+        Path jar = settings.root().resolve(service + "/target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing; build first with ./mvnw -DskipTests install");
+        }
+        progress.accept("starting " + service + " on port " + port);
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(settings.jvmArgs().getOrDefault(service, List.of()));
+        command.add("-Dquarkus.http.port=" + port);
+        command.addAll(serviceArgs);
+        command.add("-jar");
+        command.add(jar.toString());
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        Path log = settings.state().resolve(service + ".log");
+        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Process process = builder.start();
+        running.add(process);
+        byService.put(service, process);
+        waitUntilReady(service, process, url(port) + "/q/health/ready", log, Duration.ofMinutes(3));
+        progress.accept(service + " is ready");
+    }
+
+    private static void waitUntilReady(String service, Process process, String url, Path log, Duration timeout)
+            throws InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(service + " stopped while starting (exit code " + process.exitValue()
+                        + "); see " + log);
+            }
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(300);
+        }
+        throw new IllegalStateException(service + " was not ready within " + timeout + "; see " + log);
+    }
+
+    private static void stop(Process process) {
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
