@@ -220,12 +220,58 @@ class ConnectionBudgetTest {
     }
 
     @Test
+    void aTenantWithoutAConnectionTakesASpareBeforeAnyoneLosesTheirLast() throws Exception {
+        awaitNoConnectionsGranted();
+        String busy = orgs.get(2);
+        List<String> others = orgs.subList(3, 3 + budget - perTenant);
+        String newcomer = orgs.get(11);
+        // The busy tenant grows to its share in a burst; the others take one connection each: the budget is spent.
+        String busyToken = Platform.viewer(busy);
+        List<Future<Integer>> burst = new ArrayList<>();
+        try (Connection lock = lockJobs(busy)) {
+            for (int i = 0; i < perTenant; i++) {
+                burst.add(threads.submit(() -> given().auth().oauth2(busyToken).get(path(busy)).statusCode()));
+            }
+            Thread.sleep(300);
+            lock.rollback();
+        }
+        for (Future<Integer> request : burst) {
+            assertEquals(200, request.get(10, TimeUnit.SECONDS));
+        }
+        for (String org : others) {
+            as(Platform.viewer(org)).get(path(org)).then().statusCode(200);
+        }
+        long started = System.nanoTime();
+        as(Platform.viewer(newcomer)).get(path(newcomer)).then().statusCode(200);
+        assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() < 1000, "no wait for an idle timeout");
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (Platform.tenantConnections(busy) > 1 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(1, Platform.tenantConnections(busy), "the busy tenant gave up its spare, not its last");
+        for (String org : others) {
+            assertEquals(1, Platform.tenantConnections(org), org + " kept its connection");
+        }
+        assertEquals(1, Platform.tenantConnections(newcomer));
+    }
+
+    @Test
     void poolsAndConnectionsAreReportedAgainstTheBudget() {
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         for (String gauge : List.of("tenantry_results_pools_open", "tenantry_results_connections_granted",
                 "tenantry_results_connections_budget " + (double) budget, "tenantry_results_connections_waiting")) {
             assertTrue(metrics.contains(gauge), gauge);
         }
+    }
+
+    /** Waits until every earlier test's connections have idled out, so the budget starts empty. */
+    private static void awaitNoConnectionsGranted() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!given().get("/q/metrics").asString().contains("tenantry_results_connections_granted 0.0")
+                && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+        }
+        assertTrue(given().get("/q/metrics").asString().contains("tenantry_results_connections_granted 0.0"));
     }
 
     private static String path(String org) {

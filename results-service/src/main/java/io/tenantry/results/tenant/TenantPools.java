@@ -37,11 +37,12 @@ import io.vertx.sqlclient.PoolOptions;
  * Each tenant has a small pool, opened on first use. It is made of slots, each a reactive pool of exactly one
  * connection ({@code PgBuilder.pool()} with size 1), one slot per connection granted from the budget: a pool of
  * size one can never open a second connection, so the budget counts real connections, whichever event loop asks.
- * A tenant's first connection may take the place of the least recently used idle pool when the budget is spent;
- * further ones come only from free budget, so busy tenants do not push each other out. The most recently used idle
- * slot is reused first, so slots a tenant no longer needs go idle and are closed after the idle timeout, their
- * grants back in the budget once closed; a whole pool closes at once when its tenant changes (suspended, deleted,
- * moved). A request that finds no connection waits in line and gets a 503 with Retry-After when its wait ends.
+ * When the budget is spent, a tenant without any connection gets one by closing an idle spare connection of a
+ * tenant that holds several, or else the idle pool unused for longest; a tenant's further connections come only
+ * from free budget, so busy tenants do not push each other out. The most recently used idle slot is reused
+ * first, so slots a tenant no longer needs go idle and are closed after the idle timeout, their grants back in the
+ * budget once closed; a whole pool closes at once when its tenant changes (suspended, deleted, moved). A request
+ * that finds no connection waits in line and gets a 503 with Retry-After when its wait ends.
  */
 @ApplicationScoped
 public class TenantPools {
@@ -61,6 +62,8 @@ public class TenantPools {
     private final ArrayDeque<Waiter> waitingForBudget = new ArrayDeque<>();
     /** Connections open or closing, over all tenants: never more than the budget. */
     private int granted;
+    /** Connections being closed to make room for tenants that have none. */
+    private int reclaiming;
     private long sweepTimer;
 
     @PostConstruct
@@ -128,7 +131,7 @@ public class TenantPools {
         return Uni.createFrom().emitter(emitter -> {
             Lease ready = null;
             TenantPool outdated = null;
-            TenantPool evicted = null;
+            List<Slot> victims = List.of();
             synchronized (this) {
                 TenantPool pool = pools.get(route.orgId());
                 if (pool != null && !pool.route.connectsLike(route)) {
@@ -151,8 +154,8 @@ public class TenantPools {
                 } else {
                     Waiter waiter = new Waiter(pool, emitter, deadline);
                     if (pool.slots.isEmpty()) {
-                        evicted = leastRecentlyUsedIdlePool();
                         waitingForBudget.add(waiter);
+                        victims = makeRoom();
                     } else {
                         pool.waiting.add(waiter);
                     }
@@ -165,10 +168,54 @@ public class TenantPools {
             if (ready != null) {
                 emitter.complete(ready);
             }
-            if (evicted != null) {
-                close(evicted);
-            }
+            victims.forEach(slot -> closeSlot(slot, true));
         });
+    }
+
+    /**
+     * Chooses connections to close so that each tenant waiting without any connection gets one: first an idle
+     * spare connection of a tenant that holds several, then the whole idle pool unused for longest. Caller holds
+     * the lock and closes what is returned.
+     */
+    private List<Slot> makeRoom() {
+        List<Slot> victims = new ArrayList<>();
+        while (waitingForBudget.size() > reclaiming && granted >= config.pools().globalBudget()) {
+            Slot spare = leastRecentlyUsedSpareSlot();
+            if (spare != null) {
+                victims.add(spare);
+                reclaiming++;
+                continue;
+            }
+            TenantPool idle = leastRecentlyUsedIdlePool();
+            if (idle == null) {
+                break;
+            }
+            victims.addAll(idle.slots);
+            reclaiming += idle.slots.size();
+            idle.slots.clear();
+        }
+        return victims;
+    }
+
+    /** The idle connection unused for longest among tenants holding more than one, taken out of its pool. */
+    private Slot leastRecentlyUsedSpareSlot() {
+        TenantPool owner = null;
+        Slot oldest = null;
+        for (TenantPool pool : pools.values()) {
+            if (pool.slots.size() < 2) {
+                continue;
+            }
+            for (Slot slot : pool.slots) {
+                if (!slot.busy && (oldest == null || slot.lastUsed < oldest.lastUsed)) {
+                    oldest = slot;
+                    owner = pool;
+                }
+            }
+        }
+        if (owner != null) {
+            owner.slots.remove(oldest);
+        }
+        return oldest;
     }
 
     /** Opens a busy slot, one connection from the budget; caller holds the lock and checked the budget. */
@@ -188,7 +235,7 @@ public class TenantPools {
 
     private void release(Lease lease) {
         Waiter next = null;
-        TenantPool toClose = null;
+        List<Slot> victims = List.of();
         synchronized (this) {
             if (lease.released || lease.pool.closed) {
                 lease.released = true;
@@ -208,17 +255,15 @@ public class TenantPools {
                 slot.busy = true;
                 vertx.cancelTimer(next.timer);
                 next.slot = slot;
-            } else if (pool.isIdle() && !waitingForBudget.isEmpty()) {
-                // A tenant with no connection at all is waiting: this idle pool makes room for it.
-                toClose = pool;
+            } else if (!waitingForBudget.isEmpty()) {
+                // A connection went idle: it may be what a tenant with none is waiting for.
+                victims = makeRoom();
             }
         }
         if (next != null) {
             next.emitter.complete(new Lease(next.pool, next.slot));
         }
-        if (toClose != null) {
-            close(toClose);
-        }
+        victims.forEach(victim -> closeSlot(victim, true));
     }
 
     private Waiter removeBudgetWaiterFor(TenantPool pool) {
@@ -278,7 +323,7 @@ public class TenantPools {
             }
         }
         idlePools.forEach(this::close);
-        idleSlots.forEach(this::closeSlot);
+        idleSlots.forEach(slot -> closeSlot(slot, false));
     }
 
     private boolean nobodyWaitsFor(TenantPool pool) {
@@ -301,22 +346,28 @@ public class TenantPools {
             vertx.cancelTimer(waiter.timer);
             lease(tenantPool.route, waiter.deadline).subscribe().with(waiter.emitter::complete, waiter.emitter::fail);
         }
-        slots.forEach(this::closeSlot);
+        slots.forEach(slot -> closeSlot(slot, false));
     }
 
-    /** Closes the slot's connection; its grant returns to the budget once the connection is closed. */
-    private void closeSlot(Slot slot) {
-        slot.pool.close().subscribe().with(done -> returnToBudget(), failure -> {
+    /**
+     * Closes the slot's connection; its grant returns to the budget once the connection is closed. A
+     * {@code reclaim} was closed to make room for a tenant waiting without any connection.
+     */
+    private void closeSlot(Slot slot, boolean reclaim) {
+        slot.pool.close().subscribe().with(done -> returnToBudget(reclaim), failure -> {
             LOG.warnf("closing a tenant connection: %s", failure.getMessage());
-            returnToBudget();
+            returnToBudget(reclaim);
         });
     }
 
     /** One connection came back to the budget: it goes to the first request of a tenant that had none. */
-    private void returnToBudget() {
+    private void returnToBudget(boolean reclaim) {
         List<Map.Entry<Waiter, Lease>> served = new ArrayList<>();
         synchronized (this) {
             granted--;
+            if (reclaim) {
+                reclaiming--;
+            }
             while (!waitingForBudget.isEmpty() && granted < config.pools().globalBudget()) {
                 Waiter waiter = waitingForBudget.poll();
                 vertx.cancelTimer(waiter.timer);
