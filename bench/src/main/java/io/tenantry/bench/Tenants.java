@@ -71,19 +71,20 @@ final class Tenants {
         return results;
     }
 
-    interface Step<T> {
-        T run(String orgId) throws Exception;
+    interface Step<T, R> {
+        R run(T item) throws Exception;
     }
 
-    static <T> List<T> parallel(List<String> orgs, Step<T> step) throws Exception {
+    /** Runs the step for every item, eight at a time, and returns the results in the items' order. */
+    static <T, R> List<R> parallel(List<T> items, Step<T, R> step) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
-            List<Future<T>> futures = new ArrayList<>();
-            for (String orgId : orgs) {
-                futures.add(pool.submit(() -> step.run(orgId)));
+            List<Future<R>> futures = new ArrayList<>();
+            for (T item : items) {
+                futures.add(pool.submit(() -> step.run(item)));
             }
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
+            List<R> results = new ArrayList<>();
+            for (Future<R> future : futures) {
                 results.add(future.get());
             }
             return results;
