@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.tenantry.testing.ApiDocument;
 import io.tenantry.testing.TenantryTestServers;
 
 @QuarkusTest
@@ -29,5 +30,10 @@ class HealthAndStartupTest {
         given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
         given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
                 .body(containsString("/api/v1/orgs/{orgId}/members"));
+    }
+
+    @Test
+    void theServedApiIsTheDocumentedOne() {
+        ApiDocument.assertDocumented("metadata-service", given().get("/q/openapi").then().statusCode(200).extract().asString());
     }
 }

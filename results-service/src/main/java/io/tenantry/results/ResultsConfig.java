@@ -22,8 +22,10 @@ public interface ResultsConfig {
     Queue queue();
 
     interface Server {
+        /** Where the server answers; named as in the provisioner's configuration and the tenant registry. */
         String host();
 
+        /** Its PostgreSQL port. */
         @WithDefault("5432")
         int port();
 

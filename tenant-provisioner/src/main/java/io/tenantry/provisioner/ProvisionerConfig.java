@@ -38,6 +38,7 @@ public interface ProvisionerConfig {
         /** A role with CREATEDB and CREATEROLE (not necessarily a superuser). */
         String adminUser();
 
+        /** The admin role's password; reference an environment variable ({@code ${...}}) rather than write it here. */
         Optional<String> adminPassword();
 
         /** How many tenant databases the server may hold. */

@@ -1,12 +1,13 @@
 package io.tenantry.provisioner;
 
-import io.tenantry.schema.ResultsSchema;
-import java.util.List;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Inject;
+
+import org.flywaydb.core.Flyway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -18,11 +19,13 @@ import io.tenantry.provisioner.reconcile.Reconciler;
 import io.tenantry.provisioner.rollout.FleetRollout;
 import io.tenantry.provisioner.rollout.RolloutPlan;
 import io.tenantry.provisioner.rollout.RolloutView;
+import io.tenantry.schema.ResultsSchema;
 
 /**
  * Without arguments the provisioner runs as a service. With one it runs that command and exits, for a
- * Kubernetes Job: {@code reconcile}, {@code status}, or {@code rollout [--canary N] [--parallelism P]
- * [--max-failures F]} (exit code 1 unless every tenant migrated).
+ * Kubernetes Job or init step: {@code migrate} (the registry schema, then exit), {@code reconcile},
+ * {@code status}, or {@code rollout [--canary N] [--parallelism P] [--max-failures F]} (exit code 1 unless every
+ * tenant migrated).
  */
 @QuarkusMain
 public class ProvisionerMain implements QuarkusApplication {
@@ -39,6 +42,9 @@ public class ProvisionerMain implements QuarkusApplication {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    Flyway flyway;
+
     @Override
     public int run(String... args) throws Exception {
         if (args.length == 0) {
@@ -46,6 +52,8 @@ public class ProvisionerMain implements QuarkusApplication {
             return 0;
         }
         switch (args[0]) {
+            // Flyway migrated the registry while the application started; a Kubernetes init step needs no more.
+            case "migrate" -> System.out.println("tenant registry at version " + flyway.info().current().getVersion());
             case "reconcile" -> System.out.println("moved " + reconciler.reconcileAll() + " organizations");
             case "status" -> System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(fleet.summary()));
             case "rollout" -> {
@@ -58,7 +66,7 @@ public class ProvisionerMain implements QuarkusApplication {
                 return "succeeded".equals(result.status()) ? 0 : 1;
             }
             default -> {
-                System.err.println("usage: [reconcile | status | rollout [--canary N] [--parallelism P] [--max-failures F]]");
+                System.err.println("usage: [migrate | reconcile | status | rollout [--canary N] [--parallelism P] [--max-failures F]]");
                 return 2;
             }
         }

@@ -20,6 +20,13 @@ import io.tenantry.testing.TenantryTestServers;
 class CommandLineTest {
 
     @Test
+    @Launch("migrate")
+    void migrateReportsTheRegistryVersionAndExits(LaunchResult result) {
+        assertEquals(0, result.exitCode());
+        assertTrue(result.getOutput().contains("tenant registry at version 2"), result.getOutput());
+    }
+
+    @Test
     @Launch("status")
     void statusPrintsTheFleet(LaunchResult result) {
         assertTrue(result.getOutput().contains("bySchemaVersion"), result.getOutput());

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.tenantry.testing.ApiDocument;
 import io.tenantry.schema.ResultsSchema;
 import io.tenantry.testing.TenantryTestServers;
 
@@ -53,5 +54,10 @@ class HealthTest {
     void unknownPathsAnswerWithAProblem() {
         given().get("/api/v1/nothing-here").then().statusCode(404)
                 .contentType("application/problem+json").body("status", equalTo(404));
+    }
+
+    @Test
+    void theServedApiIsTheDocumentedOne() {
+        ApiDocument.assertDocumented("tenant-provisioner", given().get("/q/openapi").then().statusCode(200).extract().asString());
     }
 }

@@ -20,6 +20,7 @@ public interface AuthConfig {
     @WithDefault("11")
     int bcryptCost();
 
+    /** Sign-in rate limiting, counted in Redis. */
     RateLimit rateLimit();
 
     /** An optional first platform administrator, created at start if no user has that email. */
@@ -30,16 +31,20 @@ public interface AuthConfig {
         @WithDefault("15M")
         Duration window();
 
+        /** Failed sign-ins of one account within the window before it gets 429. */
         @WithDefault("5")
         int maxFailuresPerAccount();
 
+        /** Failed sign-ins from one client address within the window before it gets 429. */
         @WithDefault("20")
         int maxFailuresPerAddress();
     }
 
     interface BootstrapAdmin {
+        /** The administrator's email; with a password, the account is created at start unless it exists. */
         Optional<String> email();
 
+        /** At least 12 characters; set it for the first start only, then remove it. */
         Optional<String> password();
     }
 }

@@ -1,0 +1,244 @@
+package io.tenantry.deploy;
+
+import static io.tenantry.deploy.Manifests.KUBERNETES;
+import static io.tenantry.deploy.Manifests.ROOT;
+import static io.tenantry.deploy.Manifests.SERVICES;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+
+/**
+ * The Kubernetes manifests say what the services really do: each probe path, port and metrics path is one the
+ * service serves, each environment variable one it reads (and each it reads is set), and the pieces that must
+ * agree with each other (server names, connection budgets, selectors, kustomize patches) do.
+ */
+class ManifestTest {
+
+    private static final List<HasMetadata> BASE = Manifests.resources(KUBERNETES.resolve("base"));
+    /** Quarkus settings a manifest may set that have no line in application.properties. */
+    private static final Set<String> QUARKUS_RUNTIME_SWITCHES = Set.of("QUARKUS_INIT_AND_EXIT");
+
+    @Test
+    void probesPortsAndMetricsAreWhereTheServicesServeThem() {
+        for (String service : SERVICES) {
+            Deployment deployment = Manifests.named(BASE, Deployment.class, service);
+            Container container = mainContainer(deployment);
+            int port = Integer.parseInt(Manifests.prodProperties(service).getProperty("quarkus.http.port"));
+            assertEquals(port, container.getPorts().get(0).getContainerPort(), service);
+            assertEquals("http", container.getPorts().get(0).getName(), service);
+            assertProbe(service, container.getStartupProbe(), "/q/health/started");
+            assertProbe(service, container.getLivenessProbe(), "/q/health/live");
+            assertProbe(service, container.getReadinessProbe(), "/q/health/ready");
+            Map<String, String> annotations = deployment.getSpec().getTemplate().getMetadata().getAnnotations();
+            assertEquals("true", annotations.get("prometheus.io/scrape"), service);
+            assertEquals("/q/metrics", annotations.get("prometheus.io/path"), service);
+            assertEquals(Integer.toString(port), annotations.get("prometheus.io/port"), service);
+            assertTrue(container.getResources().getRequests().containsKey("cpu"), service + " requests CPU");
+            assertTrue(container.getResources().getLimits().containsKey("memory"), service + " limits memory");
+            String dockerfile = Manifests.read(ROOT.resolve(service + "/src/main/docker/Dockerfile.jvm"));
+            assertTrue(dockerfile.contains("EXPOSE " + port), service + "'s Dockerfile exposes its port");
+        }
+    }
+
+    @Test
+    void everyVariableAServiceReadsIsSetAndEverySetVariableIsRead() {
+        for (String service : SERVICES) {
+            Deployment deployment = Manifests.named(BASE, Deployment.class, service);
+            Properties prod = Manifests.prodProperties(service);
+            Set<String> read = new TreeSet<>(Manifests.environmentReferences(prod));
+            mountedConfig(deployment).ifPresent(config -> read.addAll(Manifests.environmentReferences(config)));
+            List<Container> containers = new ArrayList<>(deployment.getSpec().getTemplate().getSpec().getContainers());
+            containers.addAll(initContainers(deployment));
+            for (Container container : containers) {
+                Set<String> set = container.getEnv().stream().map(EnvVar::getName).collect(Collectors.toCollection(TreeSet::new));
+                Set<String> missing = new TreeSet<>(read);
+                missing.removeAll(set);
+                assertTrue(missing.isEmpty(), service + "/" + container.getName() + " does not set " + missing);
+                Set<String> unread = new TreeSet<>(set);
+                unread.removeAll(read);
+                unread.removeIf(name -> QUARKUS_RUNTIME_SWITCHES.contains(name)
+                        || prod.stringPropertyNames().stream().anyMatch(key -> Manifests.environmentName(key).equals(name)));
+                assertTrue(unread.isEmpty(), service + "/" + container.getName() + " sets what it never reads: " + unread);
+            }
+        }
+    }
+
+    @Test
+    void eachInitStepMigratesAndExitsAndTheServiceThenOnlyStarts() {
+        for (String service : List.of("metadata-service", "tenant-provisioner")) {
+            Deployment deployment = Manifests.named(BASE, Deployment.class, service);
+            assertEquals("true", Manifests.prodProperties(service).getProperty("quarkus.flyway.migrate-at-start"));
+            Container migrate = initContainers(deployment).stream().filter(c -> c.getName().equals("migrate"))
+                    .findFirst().orElseThrow(() -> new AssertionError(service + " has no migrate step"));
+            // Quarkus's init-and-exit, or the provisioner's own migrate command (init-and-exit does not go with a
+            // command-line main).
+            boolean migratesAndExits = "true".equals(env(migrate, "QUARKUS_INIT_AND_EXIT"))
+                    || List.of("migrate").equals(migrate.getArgs());
+            assertTrue(migratesAndExits, service + "'s migrate step does not exit");
+            assertEquals(mainContainer(deployment).getImage(), migrate.getImage(), service);
+            assertEquals("false", env(mainContainer(deployment), "QUARKUS_FLYWAY_MIGRATE_AT_START"), service);
+        }
+    }
+
+    @Test
+    void servicesSelectTheirPodsAndTargetTheirPorts() {
+        for (String service : SERVICES) {
+            Service svc = Manifests.named(BASE, Service.class, service);
+            Deployment deployment = Manifests.named(BASE, Deployment.class, service);
+            Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+            assertTrue(podLabels.entrySet().containsAll(svc.getSpec().getSelector().entrySet()), service);
+            assertTrue(podLabels.entrySet().containsAll(deployment.getSpec().getSelector().getMatchLabels().entrySet()));
+            assertEquals("http", svc.getSpec().getPorts().get(0).getTargetPort().getStrVal(), service);
+        }
+    }
+
+    @Test
+    void noSecretIsCommittedWithValues() {
+        for (Path dir : List.of(KUBERNETES.resolve("base"), KUBERNETES.resolve("overlays"))) {
+            assertTrue(Manifests.ofKind(Manifests.resources(dir), Secret.class).isEmpty(), "a Secret is committed in " + dir);
+        }
+        for (Path file : Manifests.yamlFiles(KUBERNETES)) {
+            assertFalse(Manifests.read(file).contains("secretGenerator"), file + " generates a secret");
+        }
+    }
+
+    @Test
+    void tenantServersAreTheSameForTheProvisionerResultsServiceAndPostgres() {
+        Properties provisioner = Manifests.mountedProperties(Manifests.named(BASE, ConfigMap.class, "tenantry-provisioner-servers"));
+        Properties results = Manifests.mountedProperties(Manifests.named(BASE, ConfigMap.class, "tenantry-results-servers"));
+        Set<String> provisionerServers = serverNames(provisioner, "tenantry.provisioner.servers.");
+        assertEquals(provisionerServers, serverNames(results, "tenantry.results.servers."));
+        Set<String> clusters = Manifests.custom(BASE, "Cluster").stream().map(c -> c.getMetadata().getName())
+                .collect(Collectors.toSet());
+        for (String server : provisionerServers) {
+            String host = results.getProperty("tenantry.results.servers." + server + ".host");
+            assertTrue(clusters.contains(host.replaceAll("-rw$", "")), server + " points at cluster " + host);
+            assertTrue(provisioner.getProperty("tenantry.provisioner.servers." + server + ".jdbc-url").contains("//" + host + ":"),
+                    server + ": both services reach the same host");
+        }
+    }
+
+    @Test
+    void resultsServiceNeverAsksForMoreConnectionsThanATenantServerAccepts() {
+        HorizontalPodAutoscaler hpa = Manifests.named(BASE, HorizontalPodAutoscaler.class, "results-service");
+        Properties results = Manifests.mountedProperties(Manifests.named(BASE, ConfigMap.class, "tenantry-results-servers"));
+        int budget = Integer.parseInt(results.getProperty("tenantry.results.pools.global-budget"));
+        for (GenericKubernetesResource cluster : Manifests.custom(BASE, "Cluster")) {
+            if (cluster.getMetadata().getName().equals("tenantry-metadata")) {
+                continue;
+            }
+            JsonNode spec = Manifests.YAML.valueToTree(cluster.getAdditionalProperties().get("spec"));
+            int maxConnections = spec.path("postgresql").path("parameters").path("max_connections").asInt();
+            // Room is kept for the provisioner, the operator and an administrator.
+            assertTrue(hpa.getSpec().getMaxReplicas() * budget <= maxConnections - 50, cluster.getMetadata().getName()
+                    + ": " + hpa.getSpec().getMaxReplicas() + " replicas x " + budget + " > " + maxConnections + " - 50");
+        }
+    }
+
+    @Test
+    void onlyTheServicesReachTheDatabasesAndRedis() {
+        Set<String> clients = Manifests.ofKind(BASE, Deployment.class).stream()
+                .filter(d -> "true".equals(d.getSpec().getTemplate().getMetadata().getLabels().get("tenantry.io/database-client")))
+                .map(d -> d.getMetadata().getName()).collect(Collectors.toSet());
+        assertEquals(Set.copyOf(SERVICES), clients);
+        NetworkPolicy postgres = Manifests.named(BASE, NetworkPolicy.class, "postgres-from-services-only");
+        Set<String> guarded = new TreeSet<>(postgres.getSpec().getPodSelector().getMatchExpressions().get(0).getValues());
+        Set<String> clusters = Manifests.custom(BASE, "Cluster").stream().map(c -> c.getMetadata().getName())
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(clusters, guarded, "every PostgreSQL cluster is behind the policy");
+        NetworkPolicy redis = Manifests.named(BASE, NetworkPolicy.class, "redis-from-services-only");
+        assertEquals("tenantry-redis", redis.getSpec().getPodSelector().getMatchLabels().get("app.kubernetes.io/name"));
+    }
+
+    @Test
+    void resultsServiceHasADisruptionBudgetAndAnAutoscaler() {
+        PodDisruptionBudget pdb = Manifests.named(BASE, PodDisruptionBudget.class, "results-service");
+        assertEquals("results-service", pdb.getSpec().getSelector().getMatchLabels().get("app.kubernetes.io/name"));
+        HorizontalPodAutoscaler hpa = Manifests.named(BASE, HorizontalPodAutoscaler.class, "results-service");
+        assertEquals("results-service", hpa.getSpec().getScaleTargetRef().getName());
+        assertTrue(hpa.getSpec().getMinReplicas() <= hpa.getSpec().getMaxReplicas());
+    }
+
+    @Test
+    void kustomizationsReferToWhatExistsAndPatchOnlyExistingResources() {
+        for (Path kustomization : Manifests.yamlFiles(KUBERNETES).stream()
+                .filter(f -> f.getFileName().toString().equals("kustomization.yaml")).toList()) {
+            JsonNode k = Manifests.yaml(kustomization);
+            for (JsonNode resource : k.path("resources")) {
+                assertTrue(Files.exists(kustomization.getParent().resolve(resource.asText())), kustomization + ": " + resource);
+            }
+            for (JsonNode patch : k.path("patches")) {
+                JsonNode target = patch.path("target");
+                String kind = target.path("kind").asText();
+                String names = target.path("name").asText(".*");
+                boolean matches = BASE.stream().anyMatch(r -> r.getKind().equals(kind)
+                        && r.getMetadata().getName().matches(names));
+                assertTrue(matches, kustomization + " patches " + kind + " " + names + ", which the base does not have");
+            }
+        }
+    }
+
+    private static void assertProbe(String service, Probe probe, String path) {
+        assertEquals(path, probe.getHttpGet().getPath(), service);
+        assertEquals("http", probe.getHttpGet().getPort().getStrVal(), service);
+    }
+
+    private static Container mainContainer(Deployment deployment) {
+        return deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+    }
+
+    private static List<Container> initContainers(Deployment deployment) {
+        return deployment.getSpec().getTemplate().getSpec().getInitContainers();
+    }
+
+    private static String env(Container container, String name) {
+        return container.getEnv().stream().filter(e -> e.getName().equals(name)).map(EnvVar::getValue).findFirst()
+                .orElse(null);
+    }
+
+    /** The properties of the ConfigMap a Deployment mounts as its config/application.properties, if any. */
+    private static Optional<Properties> mountedConfig(Deployment deployment) {
+        for (Volume volume : deployment.getSpec().getTemplate().getSpec().getVolumes()) {
+            if (volume.getConfigMap() != null) {
+                return Optional.of(Manifests.mountedProperties(
+                        Manifests.named(BASE, ConfigMap.class, volume.getConfigMap().getName())));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Set<String> serverNames(Properties properties, String prefix) {
+        return properties.stringPropertyNames().stream().filter(k -> k.startsWith(prefix))
+                .map(k -> k.substring(prefix.length(), k.indexOf('.', prefix.length())))
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+}
