@@ -123,7 +123,7 @@ final class ConfigurationReference {
                     collect(lines, interfaces, interfaces.get(nested), inner, into);
                 } else {
                     into.add(new Setting(prefix + name, defaultValue == null ? "–" : defaultValue,
-                            javadoc.toString().trim().replaceAll("\\s+", " ")));
+                            javadoc.toString().trim().replaceAll("\\s+", " ").replaceAll("\\{@code ([^}]*)}", "`$1`")));
                 }
                 javadoc.setLength(0);
                 defaultValue = null;

@@ -28,6 +28,13 @@ public interface ProvisionerConfig {
     @WithDefault("2")
     int maxConcurrentReconciles();
 
+    /**
+     * A further Flyway location (such as {@code filesystem:/staged}) whose results migrations are applied after
+     * the released ones, by provisioning and by rollouts: to try a migration on the fleet before it is released,
+     * or to measure a rollout. New tenants are still copied from a template at the released version.
+     */
+    Optional<String> stagedResultsMigrations();
+
     /** Where final exports of deleted tenants are written. */
     Path exportDirectory();
 

@@ -2,7 +2,6 @@ package io.tenantry.provisioner;
 
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Inject;
@@ -19,7 +18,7 @@ import io.tenantry.provisioner.reconcile.Reconciler;
 import io.tenantry.provisioner.rollout.FleetRollout;
 import io.tenantry.provisioner.rollout.RolloutPlan;
 import io.tenantry.provisioner.rollout.RolloutView;
-import io.tenantry.schema.ResultsSchema;
+import io.tenantry.provisioner.tenant.ResultsMigrations;
 
 /**
  * Without arguments the provisioner runs as a service. With one it runs that command and exits, for a
@@ -45,6 +44,9 @@ public class ProvisionerMain implements QuarkusApplication {
     @Inject
     Flyway flyway;
 
+    @Inject
+    ResultsMigrations migrations;
+
     @Override
     public int run(String... args) throws Exception {
         if (args.length == 0) {
@@ -60,8 +62,7 @@ public class ProvisionerMain implements QuarkusApplication {
                 Map<String, Integer> options = options(Arrays.copyOfRange(args, 1, args.length));
                 RolloutPlan plan = new RolloutPlan(options.get("--canary"), options.get("--parallelism"),
                         options.get("--max-failures")).withDefaults();
-                RolloutView result = rollouts.run(rollouts.plan(plan, "cli"), plan, List.of(
-                        ResultsSchema.LOCATION));
+                RolloutView result = rollouts.run(rollouts.plan(plan, "cli"), plan, migrations.locations());
                 System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(result));
                 return "succeeded".equals(result.status()) ? 0 : 1;
             }

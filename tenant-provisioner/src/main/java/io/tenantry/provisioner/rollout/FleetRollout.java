@@ -28,6 +28,7 @@ import io.tenantry.common.OrgId;
 import io.tenantry.common.problem.ApiProblem;
 import io.tenantry.provisioner.registry.Tenant;
 import io.tenantry.provisioner.registry.TenantRegistry;
+import io.tenantry.provisioner.tenant.ResultsMigrations;
 import io.tenantry.provisioner.tenant.TenantDatabase;
 
 /**
@@ -48,6 +49,9 @@ public class FleetRollout {
 
     @Inject
     TenantDatabase databases;
+
+    @Inject
+    ResultsMigrations migrations;
 
     @Inject
     ManagedExecutor background;
@@ -78,7 +82,7 @@ public class FleetRollout {
         UUID id = plan(plan.withDefaults(), requestedBy);
         background.runAsync(() -> {
             try {
-                run(id, plan.withDefaults(), RolloutPlan.defaultLocations());
+                run(id, plan.withDefaults(), migrations.locations());
             } catch (SQLException | RuntimeException e) {
                 LOG.errorf(e, "rollout %s failed", id);
             }

@@ -1,11 +1,7 @@
 package io.tenantry.provisioner.rollout;
 
-import java.util.List;
-
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-
-import io.tenantry.schema.ResultsSchema;
 
 /**
  * How a rollout proceeds: {@code canarySize} tenants first (any failure among them stops the rollout), then the
@@ -21,9 +17,5 @@ public record RolloutPlan(@Min(0) @Max(1000) Integer canarySize, @Min(1) @Max(64
         return new RolloutPlan(canarySize == null ? DEFAULT.canarySize : canarySize,
                 parallelism == null ? DEFAULT.parallelism : parallelism,
                 maxFailures == null ? DEFAULT.maxFailures : maxFailures);
-    }
-
-    static List<String> defaultLocations() {
-        return List.of(ResultsSchema.LOCATION);
     }
 }

@@ -50,6 +50,9 @@ public class TenantDatabase {
     @Inject
     ProvisionerConfig config;
 
+    @Inject
+    ResultsMigrations migrations;
+
     public record Migration(String version, String description, int durationMs) {
     }
 
@@ -158,7 +161,7 @@ public class TenantDatabase {
 
     /** Applies pending results migrations and grants the tenant role what it needs on the tables, nothing more. */
     public List<Migration> migrate(String server, OrgId orgId) throws SQLException {
-        return migrate(server, orgId, List.of(ResultsSchema.LOCATION));
+        return migrate(server, orgId, migrations.locations());
     }
 
     /**
