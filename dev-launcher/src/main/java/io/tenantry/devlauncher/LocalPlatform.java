@@ -47,14 +47,14 @@ public final class LocalPlatform implements AutoCloseable {
 
     private final List<Process> running = new ArrayList<>();
     private final Map<String, Process> byService = new HashMap<>();
+    private boolean closed;
 
-    private LocalPlatform() {
-    }
-
-    /** Starts every service and waits until each is ready; {@code progress} hears each step. */
-    public static LocalPlatform start(LocalServers servers, Settings settings, Consumer<String> progress)
+    /**
+     * Starts every service and waits until each is ready; {@code progress} hears each step. {@link #close()} may
+     * be called meanwhile, from a shutdown hook, and stops what has started.
+     */
+    public void start(LocalServers servers, Settings settings, Consumer<String> progress)
             throws IOException, InterruptedException {
-        LocalPlatform platform = new LocalPlatform();
         try {
             PostgresEndpoint metadata = servers.postgres(0);
             metadata.createDatabaseIfMissing(METADATA_DATABASE);
@@ -68,7 +68,7 @@ public final class LocalPlatform implements AutoCloseable {
                     "TENANTRY_REDIS_URL", servers.redisUrl(),
                     "TENANTRY_JWT_PRIVATE_KEY_LOCATION", settings.keys().privateKey().toUri().toString(),
                     "TENANTRY_JWT_PUBLIC_KEY_LOCATION", publicKey));
-            platform.launch(settings, "metadata-service", METADATA_PORT, metadataEnv, List.of(), progress);
+            launch(settings, "metadata-service", METADATA_PORT, metadataEnv, List.of(), progress);
 
             Map<String, String> provisionerEnv = Map.of(
                     "TENANTRY_METADATA_JDBC_URL", metadata.jdbcUrl(METADATA_DATABASE),
@@ -86,7 +86,7 @@ public final class LocalPlatform implements AutoCloseable {
                 provisionerServers.add(prefix + ".admin-password=" + server.superuserPassword());
                 provisionerServers.add(prefix + ".region=local");
             });
-            platform.launch(settings, "tenant-provisioner", PROVISIONER_PORT, provisionerEnv, provisionerServers,
+            launch(settings, "tenant-provisioner", PROVISIONER_PORT, provisionerEnv, provisionerServers,
                     progress);
 
             Map<String, String> resultsEnv = Map.of(
@@ -102,10 +102,9 @@ public final class LocalPlatform implements AutoCloseable {
                 resultsServers.add("-Dtenantry.results.servers." + name + ".host=" + server.host());
                 resultsServers.add("-Dtenantry.results.servers." + name + ".port=" + server.port());
             });
-            platform.launch(settings, "results-service", RESULTS_PORT, resultsEnv, resultsServers, progress);
-            return platform;
+            launch(settings, "results-service", RESULTS_PORT, resultsEnv, resultsServers, progress);
         } catch (IOException | InterruptedException | RuntimeException e) {
-            platform.close();
+            close();
             throw e;
         }
     }
@@ -115,23 +114,33 @@ public final class LocalPlatform implements AutoCloseable {
     }
 
     /** The operating system's process id of a running service, e.g. to read its memory. */
-    public long pid(String service) {
+    public synchronized long pid(String service) {
         return byService.get(service).pid();
     }
 
     /** Waits until every service has exited (they run until stopped). */
     public void awaitExit() throws InterruptedException {
-        for (Process process : running) {
+        List<Process> processes;
+        synchronized (this) {
+            processes = List.copyOf(running);
+        }
+        for (Process process : processes) {
             process.waitFor();
         }
     }
 
+    /** Stops every service started, the last started first, and any start still under way. */
     @Override
     public void close() {
-        for (int i = running.size() - 1; i >= 0; i--) {
-            stop(running.get(i));
+        List<Process> processes;
+        synchronized (this) {
+            closed = true;
+            processes = new ArrayList<>(running);
+            running.clear();
         }
-        running.clear();
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            stop(processes.get(i));
+        }
     }
 
     private void launch(Settings settings, String service, int port, Map<String, String> env, List<String> serviceArgs,
@@ -152,9 +161,15 @@ public final class LocalPlatform implements AutoCloseable {
         builder.environment().putAll(env);
         Path log = settings.state().resolve(service + ".log");
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        Process process = builder.start();
-        running.add(process);
-        byService.put(service, process);
+        Process process;
+        synchronized (this) {
+            if (closed) {
+                throw new InterruptedException("stopping");
+            }
+            process = builder.start();
+            running.add(process);
+            byService.put(service, process);
+        }
         waitUntilReady(service, process, url(port) + "/q/health/ready", log, Duration.ofMinutes(3));
         progress.accept(service + " is ready");
     }

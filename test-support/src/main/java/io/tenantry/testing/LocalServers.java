@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import org.jboss.logging.Logger;
@@ -20,8 +19,8 @@ import redis.embedded.RedisServer;
  * Real PostgreSQL servers and a real Redis, from the first source that exists:
  * <ol>
  * <li>servers named by {@code TENANTRY_PG_URLS} (comma-separated {@code postgresql://user:password@host:port})
- * and {@code TENANTRY_REDIS_URL};</li>
- * <li>containers, when a Docker engine answers (not exercised on machines without Docker);</li>
+ * and, independently, {@code TENANTRY_REDIS_URL};</li>
+ * <li>containers, when neither is named and a Docker engine answers (not exercised on machines without Docker);</li>
  * <li>embedded binaries from Maven Central, which need nothing installed.</li>
  * </ol>
  */
@@ -48,17 +47,33 @@ public final class LocalServers implements AutoCloseable {
         return start(postgresCount, dataRoot, 400);
     }
 
-    /** As {@link #start(int, Path)}, with embedded servers accepting up to {@code maxConnections} each. */
+    /**
+     * As {@link #start(int, Path)}, with embedded servers accepting up to {@code maxConnections} each. PostgreSQL
+     * and Redis are chosen independently: {@code TENANTRY_PG_URLS} names PostgreSQL servers to use, and
+     * {@code TENANTRY_REDIS_URL} a Redis; whatever is not named is embedded (or, when neither is named and a
+     * Docker engine answers, both run in containers).
+     */
     public static LocalServers start(int postgresCount, Path dataRoot, int maxConnections) {
-        String urls = System.getenv("TENANTRY_PG_URLS");
-        String redis = System.getenv("TENANTRY_REDIS_URL");
-        if (urls != null && !urls.isBlank() && redis != null && !redis.isBlank()) {
-            return configured(urls, redis, postgresCount);
-        }
-        if (ContainerServers.dockerAnswers()) {
+        String urls = blankToNull(System.getenv("TENANTRY_PG_URLS"));
+        String redisUrl = blankToNull(System.getenv("TENANTRY_REDIS_URL"));
+        if (urls == null && redisUrl == null && ContainerServers.dockerAnswers()) {
             return ContainerServers.start(postgresCount);
         }
-        return embedded(postgresCount, dataRoot, maxConnections);
+        List<AutoCloseable> running = new ArrayList<>();
+        try {
+            List<PostgresEndpoint> postgres = urls != null ? configuredPostgres(urls, postgresCount)
+                    : embeddedPostgres(postgresCount, dataRoot, maxConnections, running);
+            RedisServer redis = redisUrl == null ? embeddedRedis(dataRoot, running) : null;
+            String redisAddress = redis == null ? redisUrl : "redis://localhost:" + redis.ports().get(0);
+            LOG.infof("PostgreSQL %s (%s), Redis %s (%s)", postgres, urls == null ? "embedded" : "configured",
+                    redisAddress, redis == null ? "configured" : "embedded");
+            LocalServers servers = new LocalServers(postgres, redisAddress, running);
+            servers.embeddedRedis = redis;
+            return servers;
+        } catch (IOException e) {
+            closeAll(running);
+            throw new UncheckedIOException("could not start local servers", e);
+        }
     }
 
     public PostgresEndpoint postgres(int index) {
@@ -95,11 +110,15 @@ public final class LocalServers implements AutoCloseable {
         }
     }
 
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
     static LocalServers of(List<PostgresEndpoint> postgres, String redisUrl, List<AutoCloseable> running) {
         return new LocalServers(postgres, redisUrl, running);
     }
 
-    private static LocalServers configured(String urls, String redis, int postgresCount) {
+    private static List<PostgresEndpoint> configuredPostgres(String urls, int postgresCount) {
         List<PostgresEndpoint> endpoints = new ArrayList<>();
         String[] parts = urls.split(",");
         if (parts.length < postgresCount) {
@@ -113,50 +132,47 @@ public final class LocalServers implements AutoCloseable {
             endpoints.add(new PostgresEndpoint("pg" + i, uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(),
                     userInfo[0], userInfo.length > 1 ? userInfo[1] : ""));
         }
-        LOG.infof("using configured PostgreSQL %s and Redis %s", Arrays.toString(parts), redis);
-        return new LocalServers(endpoints, redis, new ArrayList<>());
+        return endpoints;
     }
 
-    private static LocalServers embedded(int postgresCount, Path dataRoot, int maxConnections) {
-        List<AutoCloseable> running = new ArrayList<>();
+    private static List<PostgresEndpoint> embeddedPostgres(int postgresCount, Path dataRoot, int maxConnections,
+                                                           List<AutoCloseable> running) throws IOException {
         List<PostgresEndpoint> endpoints = new ArrayList<>();
-        try {
-            for (int i = 0; i < postgresCount; i++) {
-                String name = "pg" + i;
-                boolean keep = dataRoot != null;
-                Path dataDir = keep ? dataRoot.resolve(name) : Files.createTempDirectory("tenantry-" + name);
-                Files.createDirectories(dataDir);
-                EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                        .setDataDirectory(dataDir)
-                        .setCleanDataDirectory(!keep)
-                        .setServerConfig("max_connections", Integer.toString(maxConnections))
-                        .setServerConfig("shared_buffers", "64MB")
-                        .setServerConfig("fsync", keep ? "on" : "off")
-                        .setServerConfig("synchronous_commit", keep ? "on" : "off")
-                        .setServerConfig("password_encryption", "scram-sha-256")
-                        .setDataDirectoryCustomizer(dir -> PgHba.requirePasswordsForTenantRoles(dir.toPath()))
-                        .setPGStartupWait(Duration.ofSeconds(90))
-                        .start();
-                running.add(pg);
-                endpoints.add(new PostgresEndpoint(name, "localhost", pg.getPort(), "postgres", ""));
-            }
-            int redisPort = freePort();
-            RedisServer redis = RedisServer.newRedisServer()
-                    .port(redisPort)
-                    .bind("127.0.0.1")
-                    .setting("save \"\"")
-                    .setting("appendonly no")
-                    .build();
-            redis.start();
-            running.add(redis::stop);
-            LOG.infof("started embedded PostgreSQL %s and Redis on port %d", endpoints, redisPort);
-            LocalServers servers = new LocalServers(endpoints, "redis://localhost:" + redisPort, running);
-            servers.embeddedRedis = redis;
-            return servers;
-        } catch (IOException e) {
-            closeAll(running);
-            throw new UncheckedIOException("could not start embedded servers", e);
+        for (int i = 0; i < postgresCount; i++) {
+            String name = "pg" + i;
+            boolean keep = dataRoot != null;
+            Path dataDir = keep ? dataRoot.resolve(name) : Files.createTempDirectory("tenantry-" + name);
+            Files.createDirectories(dataDir);
+            EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDir)
+                    .setCleanDataDirectory(!keep)
+                    .setServerConfig("max_connections", Integer.toString(maxConnections))
+                    .setServerConfig("shared_buffers", "64MB")
+                    .setServerConfig("fsync", keep ? "on" : "off")
+                    .setServerConfig("synchronous_commit", keep ? "on" : "off")
+                    .setServerConfig("password_encryption", "scram-sha-256")
+                    .setDataDirectoryCustomizer(dir -> PgHba.requirePasswordsForTenantRoles(dir.toPath()))
+                    .setPGStartupWait(Duration.ofSeconds(90))
+                    .start();
+            running.add(pg);
+            endpoints.add(new PostgresEndpoint(name, "localhost", pg.getPort(), "postgres", ""));
         }
+        return endpoints;
+    }
+
+    /** Throw-away data for tests; with a data root, an append-only file there, so a restart keeps the queue. */
+    private static RedisServer embeddedRedis(Path dataRoot, List<AutoCloseable> running) throws IOException {
+        var builder = RedisServer.newRedisServer().port(freePort()).bind("127.0.0.1").setting("save \"\"");
+        if (dataRoot == null) {
+            builder.setting("appendonly no");
+        } else {
+            Path dir = Files.createDirectories(dataRoot.resolve("redis"));
+            builder.setting("appendonly yes").setting("dir " + dir.toAbsolutePath());
+        }
+        RedisServer redis = builder.build();
+        redis.start();
+        running.add(redis::stop);
+        return redis;
     }
 
     static int freePort() {
