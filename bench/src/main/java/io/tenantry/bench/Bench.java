@@ -13,13 +13,16 @@ import java.util.Map;
 
 /**
  * The benchmark suite's entry point (see bench/README.md): starts the platform, sets the stage, runs the chosen
- * figures, and writes {@code results.json} into a folder of its own under {@code bench/results/}.
+ * figures, and writes {@code results.json} and {@code report.md} with its charts into a folder of its own under
+ * {@code bench/results/}.
  */
 public final class Bench {
 
-    /** How a run is set up; {@code --smoke} is a few seconds' check that everything works end to end. */
+    static final List<String> ALL = List.of("reads", "rollout", "direct", "writes", "provisioning");
+
+    /** How a run is set up; {@code --smoke} is a short check that every figure works end to end. */
     record Options(List<String> figures, int tenants, List<Integer> spreads, int clients, Duration warmup,
-                   Duration measure, int runs, int budget, int perTenant) {
+                   Duration measure, int runs, int budget, int perTenant, int provisioned, int rolloutParallelism) {
 
         static Options parse(String[] args) {
             Map<String, String> given = new LinkedHashMap<>();
@@ -31,21 +34,43 @@ public final class Bench {
                     given.putIfAbsent("warmup", "1");
                     given.putIfAbsent("measure", "2");
                     given.putIfAbsent("runs", "1");
+                    given.putIfAbsent("provisioned", "3");
                 } else if (args[i].startsWith("--") && i + 1 < args.length) {
                     given.put(args[i].substring(2), args[++i]);
                 } else {
                     throw new IllegalArgumentException("unknown argument " + args[i] + "; see bench/README.md");
                 }
             }
-            return new Options(List.of(given.getOrDefault("figures", "reads").split(",")),
-                    Integer.parseInt(given.getOrDefault("tenants", "1000")),
+            List<String> figures = List.of(given.getOrDefault("figures", String.join(",", ALL)).split(","));
+            if (!ALL.containsAll(figures)) {
+                throw new IllegalArgumentException("figures are " + ALL);
+            }
+            return new Options(figures, Integer.parseInt(given.getOrDefault("tenants", "1000")),
                     Arrays.stream(given.getOrDefault("spreads", "1,100,1000").split(",")).map(Integer::valueOf).toList(),
                     Integer.parseInt(given.getOrDefault("clients", "64")),
                     Duration.ofSeconds(Long.parseLong(given.getOrDefault("warmup", "10"))),
                     Duration.ofSeconds(Long.parseLong(given.getOrDefault("measure", "20"))),
                     Integer.parseInt(given.getOrDefault("runs", "3")),
                     Integer.parseInt(given.getOrDefault("budget", "1200")),
-                    Integer.parseInt(given.getOrDefault("per-tenant", "4")));
+                    Integer.parseInt(given.getOrDefault("per-tenant", "4")),
+                    Integer.parseInt(given.getOrDefault("provisioned", "200")),
+                    Integer.parseInt(given.getOrDefault("rollout-parallelism", "8")));
+        }
+
+        Map<String, Object> asMap() {
+            Map<String, Object> map = new LinkedHashMap<>();
+            map.put("figures", figures);
+            map.put("tenants", tenants);
+            map.put("spreads", spreads);
+            map.put("clients", clients);
+            map.put("warmupSeconds", warmup.toSeconds());
+            map.put("measureSeconds", measure.toSeconds());
+            map.put("runs", runs);
+            map.put("globalBudget", budget);
+            map.put("perTenant", perTenant);
+            map.put("provisionedPerRun", provisioned);
+            map.put("rolloutParallelism", rolloutParallelism);
+            return map;
         }
     }
 
@@ -56,32 +81,48 @@ public final class Bench {
         Options options = Options.parse(args);
         Path root = Path.of(System.getProperty("tenantry.root", ".")).toAbsolutePath().normalize();
         Path out = root.resolve("bench/results/" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        Files.createDirectories(out);
+        Path state = out.resolve("state");
+        Files.createDirectories(state.resolve(FleetRollouts.STAGED));
         log("results go to " + out);
-        Map<String, List<String>> jvmArgs = Map.of("results-service", List.of(
-                "-Dtenantry.results.pools.global-budget=" + options.budget(),
-                "-Dtenantry.results.pools.per-tenant=" + options.perTenant()));
+        Map<String, List<String>> jvmArgs = Map.of(
+                "results-service", List.of("-Dtenantry.results.pools.global-budget=" + options.budget(),
+                        "-Dtenantry.results.pools.per-tenant=" + options.perTenant()),
+                "tenant-provisioner", List.of("-Dtenantry.provisioner.staged-results-migrations=filesystem:"
+                        + state.resolve(FleetRollouts.STAGED)));
         List<Measurement> measurements = new ArrayList<>();
-        try (BenchPlatform bench = BenchPlatform.start(root, out.resolve("state"), options.budget() + 100, jvmArgs)) {
-            if (options.figures().contains("reads")) {
-                log("onboarding " + options.tenants() + " tenants");
+        Map<String, Object> setup = new LinkedHashMap<>();
+        try (BenchPlatform bench = BenchPlatform.start(root, state, options.budget() + 100, jvmArgs)) {
+            List<Tenants.Seeded> seeded = List.of();
+            if (options.figures().stream().anyMatch(f -> !f.equals("provisioning"))) {
+                log("onboarding " + options.tenants() + " tenants at once through metadata-service");
+                long onboarding = System.nanoTime();
                 List<String> orgs = Tenants.onboard(bench, "bench", options.tenants());
+                double seconds = (System.nanoTime() - onboarding) / 1e9;
+                setup.put("onboardedAtOnce", Map.of("tenants", orgs.size(), "seconds", seconds,
+                        "tenantsPerMinute", orgs.size() / seconds * 60));
+                log(String.format("%d tenants active after %.0f s (%.0f tenants/min)", orgs.size(), seconds,
+                        orgs.size() / seconds * 60));
                 log("seeding a job with 200 docking results in each");
-                List<Tenants.Seeded> seeded = Tenants.seed(bench, orgs, 200);
-                log("routed reads, about " + RoutedReads.total(options).toMinutes() + " minutes");
+                seeded = Tenants.seed(bench, orgs, 200);
+            }
+            if (options.figures().contains("reads")) {
                 measurements.addAll(RoutedReads.run(bench, options, seeded));
             }
+            if (options.figures().contains("rollout")) {
+                measurements.addAll(FleetRollouts.run(bench, options));
+            }
+            if (options.figures().contains("direct")) {
+                measurements.addAll(DirectReads.run(bench, options, seeded.get(0)));
+            }
+            if (options.figures().contains("writes")) {
+                measurements.addAll(Writes.run(bench, options, seeded));
+            }
+            if (options.figures().contains("provisioning")) {
+                measurements.addAll(Provisioning.run(bench, options));
+            }
         }
-        Map<String, Object> results = new LinkedHashMap<>();
-        results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
-                "java", System.getProperty("java.version"), "os", System.getProperty("os.name")));
-        results.put("options", Map.of("figures", options.figures(), "tenants", options.tenants(),
-                "spreads", options.spreads(), "clients", options.clients(), "warmupSeconds", options.warmup().toSeconds(),
-                "measureSeconds", options.measure().toSeconds(), "runs", options.runs(),
-                "globalBudget", options.budget(), "perTenant", options.perTenant()));
-        results.put("measurements", measurements);
-        BenchPlatform.JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("results.json").toFile(), results);
-        log("wrote " + out.resolve("results.json"));
+        Report.write(out, options, setup, measurements);
+        log("wrote " + out.resolve("results.json") + " and " + out.resolve("report.md"));
     }
 
     static void log(String message) {

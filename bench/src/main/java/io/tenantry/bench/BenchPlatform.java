@@ -75,7 +75,8 @@ final class BenchPlatform implements AutoCloseable {
                     "bench-master-secret-" + UUID.randomUUID(),
                     Map.of("TENANTRY_AUTH_BOOTSTRAP_ADMIN_EMAIL", "admin@bench.local",
                             "TENANTRY_AUTH_BOOTSTRAP_ADMIN_PASSWORD", adminPassword), jvmArgs);
-            platform = LocalPlatform.start(servers, settings, step -> Bench.log(step));
+            platform = new LocalPlatform();
+            platform.start(servers, settings, step -> Bench.log(step));
             PrivateKey key = KeyUtils.decodePrivateKey(Files.readString(keys.privateKey()));
             return new BenchPlatform(servers, platform, state, key, adminPassword);
         } catch (Exception e) {
@@ -123,6 +124,18 @@ final class BenchPlatform implements AutoCloseable {
                 }
             }
             return active;
+        }
+    }
+
+    /** The name of the server the provisioner placed the tenant on. */
+    String serverOf(String orgId) throws SQLException {
+        try (Connection c = metadataDatabase();
+             PreparedStatement s = c.prepareStatement("SELECT server FROM provisioner.tenants WHERE org_id = ?")) {
+            s.setString(1, orgId);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
         }
     }
 

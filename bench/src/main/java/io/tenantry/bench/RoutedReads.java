@@ -46,7 +46,7 @@ final class RoutedReads {
                                             "resultsServiceRssMiB", bench.residentMemoryMiB("results-service")));
                             Bench.log(String.format("%s over %d tenants, run %d: %.0f/s, p50 %.2f ms, p99 %.2f ms, "
                                             + "%d failures, peak %d connections %s", kind, used.size(), run,
-                                    m.perSecond(), m.p50Millis(), m.p99Millis(), m.failures(), m.peakConnections(),
+                                    m.rate(), m.p50Millis(), m.p99Millis(), m.failures(), m.peakConnections(),
                                     m.peakConnectionsByServer()));
                             measurements.add(m);
                         }

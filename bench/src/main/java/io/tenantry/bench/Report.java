@@ -1,0 +1,152 @@
+package io.tenantry.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
+
+/**
+ * Writes a run's figures: {@code results.json} (every run of every variant, and per variant the median run with
+ * the slowest and fastest beside it) and {@code report.md} with SVG charts, for a person.
+ */
+final class Report {
+
+    private Report() {
+    }
+
+    /** The runs of one variant of one figure over one number of tenants, and their median. */
+    record Summary(String figure, String variant, int tenants, String unit, Measurement median, double slowest,
+                   double fastest, int runs) {
+    }
+
+    static void write(Path out, Bench.Options options, Map<String, Object> setup, List<Measurement> measurements)
+            throws IOException {
+        List<Summary> summaries = summarize(measurements);
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
+                "memoryGiB", Math.round(totalMemoryGiB()), "java", System.getProperty("java.version"),
+                "os", System.getProperty("os.name") + " " + System.getProperty("os.version")));
+        results.put("options", options.asMap());
+        results.put("setup", setup);
+        results.put("summaries", summaries);
+        results.put("measurements", measurements);
+        BenchPlatform.JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("results.json").toFile(), results);
+        Files.writeString(out.resolve("report.md"), markdown(out, options, setup, summaries));
+    }
+
+    static List<Summary> summarize(List<Measurement> measurements) {
+        Map<String, List<Measurement>> byVariant = measurements.stream().collect(Collectors.groupingBy(
+                m -> m.figure() + "|" + m.variant() + "|" + m.tenants(), LinkedHashMap::new, Collectors.toList()));
+        List<Summary> summaries = new ArrayList<>();
+        byVariant.values().forEach(runs -> {
+            Measurement median = Measurement.median(runs);
+            summaries.add(new Summary(median.figure(), median.variant(), median.tenants(), median.unit(), median,
+                    Measurement.spread(runs, false), Measurement.spread(runs, true), runs.size()));
+        });
+        return summaries;
+    }
+
+    private static String markdown(Path out, Bench.Options options, Map<String, Object> setup, List<Summary> summaries)
+            throws IOException {
+        StringBuilder md = new StringBuilder("# Benchmark report\n\n");
+        md.append(String.format(Locale.ROOT, "%d cores, %d GiB, Java %s. Options: %s.%n%n",
+                Runtime.getRuntime().availableProcessors(), Math.round(totalMemoryGiB()), System.getProperty("java.version"),
+                options.asMap()));
+        if (!setup.isEmpty()) {
+            md.append("Setup: ").append(setup).append("\n\n");
+        }
+        md.append("| figure | variant | tenants | median | slowest – fastest | p50 | p99 | worst | failures | peak connections |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Summary s : summaries) {
+            Measurement m = s.median();
+            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f %s | %,.0f – %,.0f | %.2f ms | %.2f ms | %.0f ms | %d | %s |%n",
+                    s.figure(), s.variant(), s.tenants(), m.rate(), m.unit(), s.slowest(), s.fastest(), m.p50Millis(),
+                    m.p99Millis(), m.maxMillis(), m.failures(),
+                    m.peakConnections() == 0 ? "" : m.peakConnections() + " " + m.peakConnectionsByServer()));
+        }
+        for (Map.Entry<String, Chart> chart : charts(summaries).entrySet()) {
+            Files.writeString(out.resolve(chart.getKey()), chart.getValue().svg());
+            md.append("\n![").append(chart.getKey()).append("](").append(chart.getKey()).append(")\n");
+        }
+        return md.toString();
+    }
+
+    /** The charts there is data for, by file name. */
+    static Map<String, Chart> charts(List<Summary> summaries) {
+        Map<String, Chart> charts = new LinkedHashMap<>();
+        List<Summary> reads = of(summaries, RoutedReads.FIGURE);
+        if (!reads.isEmpty()) {
+            List<Integer> spreads = reads.stream().map(Summary::tenants).distinct().sorted().toList();
+            List<String> groups = spreads.stream().map(t -> t + (t == 1 ? " tenant" : " tenants")).toList();
+            Chart rate = new Chart("Routed reads, 64 clients: requests per second", "requests/s", groups);
+            Chart p99 = new Chart("Routed reads, 64 clients: latency", "milliseconds", groups);
+            for (String kind : List.of("get-job", "top-10-docking-results")) {
+                rate.series(kind, values(reads, kind, spreads, s -> s.median().rate()));
+                p99.series(kind + " p50", values(reads, kind, spreads, s -> s.median().p50Millis()));
+                p99.series(kind + " p99", values(reads, kind, spreads, s -> s.median().p99Millis()));
+            }
+            charts.put("routed-reads-throughput.svg", rate);
+            charts.put("routed-reads-latency.svg", p99);
+        }
+        List<Summary> direct = of(summaries, DirectReads.FIGURE);
+        if (!direct.isEmpty() && !reads.isEmpty()) {
+            List<String> kinds = List.of("get-job", "top-10-docking-results");
+            Chart limit = new Chart("One tenant, 64 clients: through results-service and straight to PostgreSQL",
+                    "per second", kinds);
+            limit.series("HTTP, routed", kinds.stream().mapToDouble(k -> find(reads, k, 1).median().rate()).toArray());
+            limit.series("JDBC, direct", kinds.stream().mapToDouble(k -> find(direct, k, 1).median().rate()).toArray());
+            charts.put("http-vs-direct.svg", limit);
+        }
+        List<Summary> provisioning = of(summaries, Provisioning.FIGURE);
+        if (!provisioning.isEmpty()) {
+            Measurement m = provisioning.get(0).median();
+            charts.put("provisioning.svg", new Chart("Organization created to first routed read ("
+                    + m.tenants() + " tenants, one at a time)", "milliseconds", List.of("median", "p99", "worst"))
+                    .series("latency", new double[] {m.p50Millis(), m.p99Millis(), m.maxMillis()}));
+        }
+        List<Summary> rollouts = of(summaries, FleetRollouts.FIGURE);
+        if (!rollouts.isEmpty()) {
+            List<String> variants = rollouts.stream().map(Summary::variant).toList();
+            charts.put("fleet-rollout.svg", new Chart("Fleet rollout over " + rollouts.get(0).tenants() + " tenants",
+                    "seconds", variants).series("duration", rollouts.stream()
+                    .mapToDouble(s -> ((Number) s.median().extra().get("seconds")).doubleValue()).toArray()));
+        }
+        return charts;
+    }
+
+    private static List<Summary> of(List<Summary> summaries, String figure) {
+        return summaries.stream().filter(s -> s.figure().equals(figure)).toList();
+    }
+
+    private static Summary find(List<Summary> summaries, String variant, int tenants) {
+        return summaries.stream().filter(s -> s.variant().equals(variant) && s.tenants() == tenants).findFirst()
+                .orElseThrow();
+    }
+
+    private static double[] values(List<Summary> summaries, String variant, List<Integer> spreads,
+                                   ToDoubleFunction<Summary> value) {
+        return spreads.stream().map(t -> summaries.stream().filter(s -> s.variant().equals(variant) && s.tenants() == t)
+                        .findFirst().orElse(null))
+                .filter(Objects::nonNull).mapToDouble(value).toArray();
+    }
+
+    private static double totalMemoryGiB() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0;
+                }
+            }
+        } catch (IOException e) {
+            return Double.NaN;
+        }
+        return Double.NaN;
+    }
+}
