@@ -174,7 +174,7 @@ class ProvisioningTest {
                     () -> registry.place(orgId, "pg1", id.databaseName(), "tenant_" + orgId),
                     () -> { databases.ensureRole("pg1", id, 1); return null; },
                     () -> { databases.ensureDatabase("pg1", id); return null; },
-                    () -> databases.migrate("pg1", id));
+                    () -> databases.prepare("pg1", id));
             for (int step = 0; step < crashAfter && step < steps.size(); step++) {
                 steps.get(step).call();
             }

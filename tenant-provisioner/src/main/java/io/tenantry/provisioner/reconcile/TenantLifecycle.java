@@ -77,7 +77,7 @@ public class TenantLifecycle {
             databases.ensureRole(tenant.server(), orgId, tenant.credentialGeneration());
             databases.ensureDatabase(tenant.server(), orgId).ifPresent(version ->
                     registry.recordMigration(orgId.value(), version, "copied from the template database", 0));
-            List<TenantDatabase.Migration> applied = databases.migrate(tenant.server(), orgId);
+            List<TenantDatabase.Migration> applied = databases.prepare(tenant.server(), orgId);
             applied.forEach(m -> registry.recordMigration(orgId.value(), m.version(), m.description(), m.durationMs()));
             registry.setSchemaVersion(orgId.value(), databases.schemaVersion(tenant.server(), orgId));
             registry.setStatus(orgId.value(), "active", null);

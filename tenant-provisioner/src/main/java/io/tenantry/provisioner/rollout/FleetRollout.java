@@ -189,7 +189,9 @@ public class FleetRollout {
             List<TenantDatabase.Migration> applied = databases.migrate(tenant.server(), org, locations);
             applied.forEach(m -> registry.recordMigration(orgId, m.version(), m.description(), m.durationMs()));
             String version = applied.isEmpty() ? tenant.schemaVersion() : applied.get(applied.size() - 1).version();
-            registry.setSchemaVersion(orgId, version);
+            if (!applied.isEmpty()) {
+                registry.setSchemaVersion(orgId, version);
+            }
             record(id, orgId, "succeeded", version, start, null);
             metrics.counter("tenantry_rollout_tenants_total", "outcome", "succeeded").increment();
             return true;

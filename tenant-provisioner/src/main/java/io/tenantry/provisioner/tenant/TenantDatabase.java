@@ -159,14 +159,20 @@ public class TenantDatabase {
         }
     }
 
-    /** Applies pending results migrations and grants the tenant role what it needs on the tables, nothing more. */
-    public List<Migration> migrate(String server, OrgId orgId) throws SQLException {
-        return migrate(server, orgId, migrations.locations());
+    /**
+     * Brings a new tenant's database to the newest schema and grants its role what it needs on the tables. A copy
+     * of the template arrives with its tables but without grants for the new role, so they are always given here.
+     */
+    public List<Migration> prepare(String server, OrgId orgId) throws SQLException {
+        List<Migration> applied = migrate(server, orgId, migrations.locations());
+        grantTables(server, orgId);
+        return applied;
     }
 
     /**
-     * Applies pending migrations from the given locations. PostgreSQL runs each migration in a transaction, so a
-     * failing one leaves the tenant on its previous version.
+     * Applies pending migrations from the given locations, and grants the tenant role the tables they made. PostgreSQL
+     * runs each migration in a transaction, so a failing one leaves the tenant on its previous version. With nothing
+     * pending, it costs one connection and a look at the schema history.
      */
     public List<Migration> migrate(String server, OrgId orgId, List<String> locations) throws SQLException {
         ProvisionerConfig.Server target = servers.get(server);
@@ -176,6 +182,16 @@ public class TenantDatabase {
                 .locations(locations.toArray(String[]::new))
                 .load()
                 .migrate();
+        List<Migration> applied = new ArrayList<>();
+        result.migrations.forEach(m -> applied.add(new Migration(m.version, m.description, m.executionTime)));
+        if (!applied.isEmpty()) {
+            grantTables(server, orgId);
+        }
+        return applied;
+    }
+
+    /** The tenant role may read and write every table but the migration history, and nothing else. */
+    private void grantTables(String server, OrgId orgId) throws SQLException {
         String role = Identifiers.quote(TenantCredentials.roleName(orgId));
         try (Connection c = servers.admin(server, orgId.databaseName()); Statement s = c.createStatement()) {
             s.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC");
@@ -184,9 +200,6 @@ public class TenantDatabase {
             s.execute("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO " + role);
             s.execute("REVOKE ALL ON TABLE flyway_schema_history FROM " + role);
         }
-        List<Migration> applied = new ArrayList<>();
-        result.migrations.forEach(m -> applied.add(new Migration(m.version, m.description, m.executionTime)));
-        return applied;
     }
 
     public String schemaVersion(String server, OrgId orgId) {
