@@ -48,7 +48,8 @@ class HealthTest {
         for (String series : List.of(
                 "http_server_requests_seconds_count{method=\"GET\",outcome=\"SUCCESS\",status=\"200\",uri=\"/api/v1/orgs/{orgId}/jobs/{jobId}\"}",
                 "tenantry_results_pools_open", "tenantry_results_connections_granted",
-                "tenantry_results_connections_budget", "tenantry_results_connections_waiting",
+                "tenantry_results_connections_budget", "tenantry_results_connections_busy",
+                "tenantry_results_connections_waiting",
                 "tenantry_results_queue_jobs{state=\"waiting\"}", "tenantry_results_queue_jobs{state=\"delivered\"}",
                 "tenantry_results_queue_dispatch_lag_seconds_count", "tenantry_results_queue_dispatch_failures_total")) {
             assertTrue(metrics.contains(series), series);

@@ -10,6 +10,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.tenantry.common.paging.Page;
@@ -27,6 +29,7 @@ public class DockingResource {
     }
 
     @GET
+    @Operation(summary = "One molecule's docking results across all the organization's jobs, best score first")
     public Uni<Page<DockingResultView>> ofMolecule(@PathParam("orgId") String orgId,
                                                    @QueryParam("moleculeId") String moleculeId,
                                                    @QueryParam("after") String after,

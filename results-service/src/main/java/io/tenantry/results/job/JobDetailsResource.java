@@ -12,6 +12,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.tenantry.common.paging.Page;
@@ -35,6 +37,7 @@ public class JobDetailsResource {
 
     @GET
     @Path("/events")
+    @Operation(summary = "The job's timeline: every state change and progress report, oldest first")
     public Uni<Page<Timeline.Event>> events(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
                                             @QueryParam("after") String after,
                                             @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
@@ -43,6 +46,7 @@ public class JobDetailsResource {
 
     @GET
     @Path("/executions")
+    @Operation(summary = "The job's task executions, one per step and attempt, in step order")
     public Uni<Page<Timeline.Execution>> executions(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
                                                     @QueryParam("after") String after,
                                                     @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
@@ -51,6 +55,7 @@ public class JobDetailsResource {
 
     @GET
     @Path("/executions/{executionId}/results")
+    @Operation(summary = "The task results of one execution")
     public Uni<Page<Timeline.TaskResult>> results(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
                                                   @PathParam("executionId") UUID executionId,
                                                   @QueryParam("after") String after,
@@ -61,6 +66,7 @@ public class JobDetailsResource {
     /** Best scores first; the first page with {@code limit=N} is the job's top N. */
     @GET
     @Path("/docking-results")
+    @Operation(summary = "The job's docking results, best score first; with limit=N the first page is the top N")
     public Uni<Page<DockingResultView>> dockingResults(@PathParam("orgId") String orgId,
                                                        @PathParam("jobId") UUID jobId,
                                                        @QueryParam("moleculeId") String moleculeId,

@@ -18,6 +18,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.tenantry.common.paging.Page;
@@ -36,12 +38,14 @@ public class JobResource {
     }
 
     @POST
+    @Operation(summary = "Submit a job: a template version, inputs, a priority; 201 once stored, 429 past a quota")
     public Uni<Response> submit(@PathParam("orgId") String orgId, @NotNull @Valid JobRequests.Submit request) {
         return jobs.submit(orgId, request).map(job -> Response
                 .created(URI.create("/api/v1/orgs/" + orgId + "/jobs/" + job.id())).entity(job).build());
     }
 
     @GET
+    @Operation(summary = "The organization's jobs, newest first, without their steps and inputs")
     public Uni<Page<JobView>> list(@PathParam("orgId") String orgId, @QueryParam("status") String status,
                                    @QueryParam("after") String after,
                                    @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
@@ -50,12 +54,14 @@ public class JobResource {
 
     @GET
     @Path("/{jobId}")
+    @Operation(summary = "One job, with the template steps and inputs it was submitted with")
     public Uni<JobView> get(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId) {
         return jobs.get(orgId, jobId);
     }
 
     @POST
     @Path("/{jobId}/cancel")
+    @Operation(summary = "Cancel a queued or running job; its worker is refused from its next report")
     public Uni<JobView> cancel(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId) {
         return jobs.cancel(orgId, jobId);
     }

@@ -74,6 +74,8 @@ public class TenantPools {
                 .description("tenant connection pools open").register(metrics);
         Gauge.builder("tenantry.results.connections.granted", this, TenantPools::grantedConnections)
                 .description("connections open to tenant databases, against the global budget").register(metrics);
+        Gauge.builder("tenantry.results.connections.busy", this, TenantPools::busyConnections)
+                .description("connections to tenant databases running a request right now").register(metrics);
         Gauge.builder("tenantry.results.connections.budget", this, p -> p.config.pools().globalBudget())
                 .description("the global connection budget").register(metrics);
         Gauge.builder("tenantry.results.connections.waiting", this, TenantPools::waitingRequests)
@@ -117,6 +119,10 @@ public class TenantPools {
 
     public synchronized int grantedConnections() {
         return granted;
+    }
+
+    public synchronized int busyConnections() {
+        return pools.values().stream().mapToInt(p -> (int) p.slots.stream().filter(slot -> slot.busy).count()).sum();
     }
 
     public synchronized int waitingRequests() {

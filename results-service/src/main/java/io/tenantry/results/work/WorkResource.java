@@ -14,6 +14,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.tenantry.results.job.JobView;
@@ -37,6 +39,7 @@ public class WorkResource {
     /** 200 with the claimed job (its lease in {@code leaseExpiresAt}), or 204 when no job waits. */
     @POST
     @Path("/next")
+    @Operation(summary = "The next job for this worker: a reclaimed one first, else the highest priority; 204 if none")
     public Uni<Response> next(@PathParam("orgId") String orgId, @NotNull @Valid WorkRequests.Next request) {
         return work.next(orgId, request).map(job -> job.isPresent() ? Response.ok(job.get()).build()
                 : Response.noContent().build());
@@ -44,6 +47,7 @@ public class WorkResource {
 
     @POST
     @Path("/jobs/{jobId}/progress")
+    @Operation(summary = "Report progress on a held job; renews its lease")
     public Uni<WorkService.Lease> progress(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
                                            @NotNull @Valid WorkRequests.Progress request) {
         return work.progress(orgId, jobId, request);
@@ -51,6 +55,7 @@ public class WorkResource {
 
     @PUT
     @Path("/jobs/{jobId}/steps/{stepIndex}")
+    @Operation(summary = "Move a step of the held job to running, succeeded or failed; renews the lease")
     public Uni<WorkService.Lease> step(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
                                        @PathParam("stepIndex") @Min(0) int stepIndex,
                                        @NotNull @Valid WorkRequests.Step request) {
@@ -59,6 +64,7 @@ public class WorkResource {
 
     @POST
     @Path("/jobs/{jobId}/steps/{stepIndex}/results")
+    @Operation(summary = "Record a task result of a step of the held job")
     public Uni<Response> taskResult(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
                                     @PathParam("stepIndex") @Min(0) int stepIndex,
                                     @NotNull @Valid WorkRequests.TaskResult request) {
@@ -68,6 +74,7 @@ public class WorkResource {
 
     @POST
     @Path("/jobs/{jobId}/docking-results")
+    @Operation(summary = "Ingest up to 5,000 docking results for the held job in one request")
     public Uni<Response> dockingResults(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
                                         @NotNull @Valid WorkRequests.DockingBatch batch) {
         return work.dockingResults(orgId, jobId, batch)
@@ -76,6 +83,7 @@ public class WorkResource {
 
     @POST
     @Path("/jobs/{jobId}/complete")
+    @Operation(summary = "Complete the held job once every step of this attempt has succeeded")
     public Uni<JobView> complete(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
                                  @NotNull @Valid WorkRequests.Finish request) {
         return work.complete(orgId, jobId, request);
@@ -83,6 +91,7 @@ public class WorkResource {
 
     @POST
     @Path("/jobs/{jobId}/fail")
+    @Operation(summary = "Fail the held job with an error; its open steps are closed")
     public Uni<JobView> fail(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
                              @NotNull @Valid WorkRequests.Failure request) {
         return work.fail(orgId, jobId, request);
