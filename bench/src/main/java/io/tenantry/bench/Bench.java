@@ -88,9 +88,20 @@ public final class Bench {
                 "results-service", List.of("-Dtenantry.results.pools.global-budget=" + options.budget(),
                         "-Dtenantry.results.pools.per-tenant=" + options.perTenant()),
                 "tenant-provisioner", List.of("-Dtenantry.provisioner.staged-results-migrations=filesystem:"
-                        + state.resolve(FleetRollouts.STAGED)));
+                        + state.resolve(FleetRollouts.STAGED),
+                        // Room for every tenant the run makes on each server (the default is 500 per server).
+                        "-Dtenantry.provisioner.servers.pg0.capacity=" + capacity(options),
+                        "-Dtenantry.provisioner.servers.pg1.capacity=" + capacity(options)));
         List<Measurement> measurements = new ArrayList<>();
         Map<String, Object> setup = new LinkedHashMap<>();
+        // Each figure's runs are written as soon as they are done, so a later failure keeps them.
+        Runnable report = () -> {
+            try {
+                Report.write(out, options, setup, measurements);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
         try (BenchPlatform bench = BenchPlatform.start(root, state, options.budget() + 100, jvmArgs)) {
             List<Tenants.Seeded> seeded = List.of();
             if (options.figures().stream().anyMatch(f -> !f.equals("provisioning"))) {
@@ -107,22 +118,31 @@ public final class Bench {
             }
             if (options.figures().contains("reads")) {
                 measurements.addAll(RoutedReads.run(bench, options, seeded));
+                report.run();
             }
             if (options.figures().contains("rollout")) {
                 measurements.addAll(FleetRollouts.run(bench, options));
+                report.run();
             }
             if (options.figures().contains("direct")) {
                 measurements.addAll(DirectReads.run(bench, options, seeded.get(0)));
+                report.run();
             }
             if (options.figures().contains("writes")) {
                 measurements.addAll(Writes.run(bench, options, seeded));
+                report.run();
             }
             if (options.figures().contains("provisioning")) {
                 measurements.addAll(Provisioning.run(bench, options));
+                report.run();
             }
         }
-        Report.write(out, options, setup, measurements);
+        report.run();
         log("wrote " + out.resolve("results.json") + " and " + out.resolve("report.md"));
+    }
+
+    private static int capacity(Options options) {
+        return options.tenants() + options.runs() * options.provisioned() + 100;
     }
 
     static void log(String message) {

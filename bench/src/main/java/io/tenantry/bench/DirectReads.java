@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -44,8 +45,12 @@ final class DirectReads {
         List<Measurement> runs = new ArrayList<>();
         for (Map.Entry<String, String> query : Map.of("get-job", JOB, "top-10-docking-results", TOP_TEN).entrySet()) {
             for (int run = 1; run <= options.runs(); run++) {
-                runs.add(measure(server, database, query.getKey(), query.getValue(), UUID.fromString(tenant.jobId()),
-                        options, run));
+                CompletableFuture<CpuCensus> cpu = CpuCensus.after(options.warmup(), bench);
+                Measurement m = measure(server, database, query.getKey(), query.getValue(), UUID.fromString(tenant.jobId()),
+                        options, run);
+                runs.add(new Measurement(m.figure(), m.variant(), m.tenants(), m.run(), m.rate(), m.unit(), m.p50Millis(),
+                        m.p99Millis(), m.maxMillis(), m.failures(), m.peakConnections(), m.peakConnectionsByServer(),
+                        Map.of("clients", options.clients(), "cpuCores", cpu.join().coresUsed())));
             }
         }
         return runs;

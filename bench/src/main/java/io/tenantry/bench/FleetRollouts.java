@@ -36,6 +36,7 @@ final class FleetRollouts {
             Files.writeString(staged.resolve("V" + version + "__bench_rollout_" + run + ".sql"),
                     "ALTER TABLE jobs ADD COLUMN bench_note_" + run + " text;\n");
             for (String variant : List.of("one-new-migration", "nothing-to-apply")) {
+                CpuCensus cpu = CpuCensus.begin(bench);
                 JsonNode done = rollOut(bench, admin, options.rolloutParallelism());
                 double seconds = Duration.between(OffsetDateTime.parse(done.get("startedAt").asText()),
                         OffsetDateTime.parse(done.get("finishedAt").asText())).toMillis() / 1000.0;
@@ -45,7 +46,7 @@ final class FleetRollouts {
                 }
                 Measurement m = new Measurement(FIGURE, variant, total, run, total / seconds, "tenants/s", 0, 0, 0,
                         done.get("failed").asLong(), 0, Map.of(), Map.of("seconds", seconds,
-                        "parallelism", options.rolloutParallelism()));
+                        "parallelism", options.rolloutParallelism(), "cpuCores", cpu.coresUsed()));
                 Bench.log(String.format("rollout (%s) over %d tenants, run %d: %.1f s, %.0f tenants/s", variant, total,
                         run, seconds, m.rate()));
                 runs.add(m);

@@ -62,20 +62,33 @@ final class Report {
         if (!setup.isEmpty()) {
             md.append("Setup: ").append(setup).append("\n\n");
         }
-        md.append("| figure | variant | tenants | median | slowest – fastest | p50 | p99 | worst | failures | peak connections |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append("| figure | variant | tenants | median | slowest – fastest | p50 | p99 | worst | failures | peak connections | CPU cores used |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Summary s : summaries) {
             Measurement m = s.median();
-            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f %s | %,.0f – %,.0f | %.2f ms | %.2f ms | %.0f ms | %d | %s |%n",
+            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f %s | %,.0f – %,.0f | %.2f ms | %.2f ms | %.0f ms | %d | %s | %s |%n",
                     s.figure(), s.variant(), s.tenants(), m.rate(), m.unit(), s.slowest(), s.fastest(), m.p50Millis(),
                     m.p99Millis(), m.maxMillis(), m.failures(),
-                    m.peakConnections() == 0 ? "" : m.peakConnections() + " " + m.peakConnectionsByServer()));
+                    m.peakConnections() == 0 ? "" : m.peakConnections() + " " + m.peakConnectionsByServer(),
+                    cpu(m)));
         }
         for (Map.Entry<String, Chart> chart : charts(summaries).entrySet()) {
             Files.writeString(out.resolve(chart.getKey()), chart.getValue().svg());
             md.append("\n![").append(chart.getKey()).append("](").append(chart.getKey()).append(")\n");
         }
         return md.toString();
+    }
+
+    /** Where the CPU went, as "part cores" pairs, the busiest first. */
+    @SuppressWarnings("unchecked")
+    private static String cpu(Measurement m) {
+        Object cores = m.extra().get("cpuCores");
+        if (!(cores instanceof Map<?, ?> map)) {
+            return "";
+        }
+        return ((Map<String, Double>) map).entrySet().stream()
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
     }
 
     /** The charts there is data for, by file name. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
@@ -36,13 +37,14 @@ final class RoutedReads {
                     Function<Tenants.Seeded, String> path = kinds.get(kind);
                     for (int run = 1; run <= options.runs(); run++) {
                         try (ConnectionCensus census = new ConnectionCensus(bench.tenantServers())) {
+                            CompletableFuture<CpuCensus> cpu = CpuCensus.after(options.warmup(), bench);
                             LoadGenerator.Result result = load.run(options.clients(), options.warmup(),
                                     options.measure(), () -> {
                                         Tenants.Seeded t = used.get(ThreadLocalRandom.current().nextInt(used.size()));
                                         return LoadGenerator.Request.get(path.apply(t), t.clientToken());
                                     });
                             Measurement m = Measurement.of(FIGURE, kind, used.size(), run, result, census,
-                                    Map.of("clients", options.clients(),
+                                    Map.of("clients", options.clients(), "cpuCores", cpu.join().coresUsed(),
                                             "resultsServiceRssMiB", bench.residentMemoryMiB("results-service")));
                             Bench.log(String.format("%s over %d tenants, run %d: %.0f/s, p50 %.2f ms, p99 %.2f ms, "
                                             + "%d failures, peak %d connections %s", kind, used.size(), run,

@@ -3,6 +3,7 @@ package io.tenantry.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -36,23 +37,26 @@ final class Writes {
         try (LoadGenerator load = new LoadGenerator(8082)) {
             for (int run = 1; run <= options.runs(); run++) {
                 try (ConnectionCensus census = new ConnectionCensus(bench.tenantServers())) {
+                    CompletableFuture<CpuCensus> cpu = CpuCensus.after(options.warmup(), bench);
                     LoadGenerator.Result result = load.run(options.clients(), options.warmup(), options.measure(), () -> {
                         Tenants.Seeded t = spread.get(ThreadLocalRandom.current().nextInt(spread.size()));
                         return new LoadGenerator.Request(HttpMethod.POST, "/api/v1/orgs/" + t.orgId() + "/jobs",
                                 t.clientToken(), job);
                     });
                     runs.add(log(Measurement.of(FIGURE, "job-submissions", spread.size(), run, result, census,
-                            Map.of("clients", options.clients()))));
+                            Map.of("clients", options.clients(), "cpuCores", cpu.join().coresUsed()))));
                 }
                 AtomicInteger next = new AtomicInteger();
                 try (ConnectionCensus census = new ConnectionCensus(bench.tenantServers())) {
+                    CompletableFuture<CpuCensus> cpu = CpuCensus.after(options.warmup(), bench);
                     LoadGenerator.Result result = load.run(held.size(), options.warmup(), options.measure(), () -> {
                         Held h = held.get(Math.floorMod(next.getAndIncrement(), held.size()));
                         return new LoadGenerator.Request(HttpMethod.POST, "/api/v1/orgs/" + h.orgId() + "/work/jobs/"
                                 + h.jobId() + "/docking-results", h.workerToken(), batch);
                     });
                     Measurement requests = Measurement.of(FIGURE, "docking-results-ingested", held.size(), run, result,
-                            census, Map.of("clients", held.size(), "rowsPerRequest", BATCH));
+                            census, Map.of("clients", held.size(), "rowsPerRequest", BATCH,
+                                    "cpuCores", cpu.join().coresUsed()));
                     runs.add(log(new Measurement(FIGURE, requests.variant(), requests.tenants(), run,
                             requests.rate() * BATCH, "rows/s", requests.p50Millis(), requests.p99Millis(),
                             requests.maxMillis(), requests.failures(), requests.peakConnections(),

@@ -1,0 +1,103 @@
+package io.tenantry.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Where the machine's CPU went during a measured window, from /proc: the CPU time each part of the platform used
+ * (results-service, the other services, PostgreSQL, Redis, this load generator) divided by the window, so
+ * {@code 1.0} is one core busy the whole time. What limits a figure shows here.
+ */
+final class CpuCensus {
+
+    private static final long TICKS_PER_SECOND = 100;
+
+    private final Map<String, Long> start;
+    private final long startedAt = System.nanoTime();
+    private final Map<String, Long> servicePids;
+
+    private CpuCensus(Map<String, Long> servicePids) {
+        this.servicePids = servicePids;
+        this.start = ticksByPart();
+    }
+
+    /** A census that begins once {@code delay} has passed (a load's warm-up), so it covers the measured window. */
+    static CompletableFuture<CpuCensus> after(Duration delay, BenchPlatform bench) {
+        return CompletableFuture.supplyAsync(() -> begin(bench),
+                CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    static CpuCensus begin(BenchPlatform bench) {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        for (String service : List.of("metadata-service", "tenant-provisioner", "results-service")) {
+            pids.put(service, bench.platform.pid(service));
+        }
+        return new CpuCensus(pids);
+    }
+
+    /** Cores used by each part since {@link #begin}, and by the machine as a whole. */
+    Map<String, Double> coresUsed() {
+        Map<String, Long> end = ticksByPart();
+        double seconds = (System.nanoTime() - startedAt) / 1e9;
+        Map<String, Double> cores = new LinkedHashMap<>();
+        end.forEach((part, ticks) -> cores.put(part,
+                Math.round((ticks - start.getOrDefault(part, 0L)) / (double) TICKS_PER_SECOND / seconds * 100) / 100.0));
+        return cores;
+    }
+
+    private Map<String, Long> ticksByPart() {
+        Map<String, Long> ticks = new LinkedHashMap<>();
+        servicePids.forEach((service, pid) -> ticks.put(service, ticks(pid)));
+        ticks.put("postgresql", sumOf("postgres"));
+        ticks.put("redis", sumOf("redis-server"));
+        ticks.put("load generator", ticks(ProcessHandle.current().pid()));
+        ticks.put("machine", machineTicks());
+        return ticks;
+    }
+
+    /** utime + stime of one process. */
+    private static long ticks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** The CPU time of every process whose command is {@code name} (PostgreSQL forks one per connection). */
+    private static long sumOf(String name) {
+        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+            return processes.filter(p -> p.getFileName().toString().matches("\\d+")).mapToLong(p -> {
+                try {
+                    String comm = Files.readString(p.resolve("comm")).trim();
+                    return comm.startsWith(name) ? ticks(Long.parseLong(p.getFileName().toString())) : 0;
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Busy time of all cores: user, nice, system, irq and softirq from the first line of /proc/stat. */
+    private static long machineTicks() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            return Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
+                    + Long.parseLong(f[7]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+}
