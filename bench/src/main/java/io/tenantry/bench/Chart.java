@@ -68,8 +68,9 @@ final class Chart {
                     x0 + groupWidth * 0.4, TOP + plotHeight + 18, escape(groups.get(g))));
         }
         int s = 0;
+        int legendSpacing = plotWidth / series.size();
         for (String name : series.keySet()) {
-            int x = LEFT + s * 200;
+            int x = LEFT + s * legendSpacing;
             svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
                             + "<text x=\"%d\" y=\"%d\">%s</text>%n", x, HEIGHT - 24, COLOURS[s % COLOURS.length], x + 16,
                     HEIGHT - 14, escape(name)));

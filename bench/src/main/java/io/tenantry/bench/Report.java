@@ -98,8 +98,9 @@ final class Report {
         if (!reads.isEmpty()) {
             List<Integer> spreads = reads.stream().map(Summary::tenants).distinct().sorted().toList();
             List<String> groups = spreads.stream().map(t -> t + (t == 1 ? " tenant" : " tenants")).toList();
-            Chart rate = new Chart("Routed reads, 64 clients: requests per second", "requests/s", groups);
-            Chart p99 = new Chart("Routed reads, 64 clients: latency", "milliseconds", groups);
+            Object clients = reads.get(0).median().extra().get("clients");
+            Chart rate = new Chart("Routed reads, " + clients + " clients: requests per second", "requests/s", groups);
+            Chart p99 = new Chart("Routed reads, " + clients + " clients: latency", "milliseconds", groups);
             for (String kind : List.of("get-job", "top-10-docking-results")) {
                 rate.series(kind, values(reads, kind, spreads, s -> s.median().rate()));
                 p99.series(kind + " p50", values(reads, kind, spreads, s -> s.median().p50Millis()));
@@ -111,8 +112,8 @@ final class Report {
         List<Summary> direct = of(summaries, DirectReads.FIGURE);
         if (!direct.isEmpty() && !reads.isEmpty()) {
             List<String> kinds = List.of("get-job", "top-10-docking-results");
-            Chart limit = new Chart("One tenant, 64 clients: through results-service and straight to PostgreSQL",
-                    "per second", kinds);
+            Chart limit = new Chart("One tenant, " + direct.get(0).median().extra().get("clients")
+                    + " clients: through results-service and straight to PostgreSQL", "per second", kinds);
             limit.series("HTTP, routed", kinds.stream().mapToDouble(k -> find(reads, k, 1).median().rate()).toArray());
             limit.series("JDBC, direct", kinds.stream().mapToDouble(k -> find(direct, k, 1).median().rate()).toArray());
             charts.put("http-vs-direct.svg", limit);
