@@ -30,10 +30,6 @@ public record JobView(UUID id, UUID templateId, String templateName, int templat
     /** The same columns without the stored JSON, for lists. */
     static final String SUMMARY_COLUMNS = COLUMNS.replace("steps::text, inputs::text", "NULL::text, NULL::text");
 
-    public boolean isLeaseLive(OffsetDateTime now) {
-        return leaseExpiresAt != null && leaseExpiresAt.isAfter(now);
-    }
-
     static JobView of(Row row) {
         return new JobView(row.getUUID(0), row.getUUID(1), row.getString(2), row.getInteger(3), row.getString(4),
                 row.getString(5), row.getInteger(6), row.getString(7), row.getString(8), row.getString(9),
