@@ -22,7 +22,8 @@ public final class Bench {
 
     /** How a run is set up; {@code --smoke} is a short check that every figure works end to end. */
     record Options(List<String> figures, int tenants, List<Integer> spreads, int clients, Duration warmup,
-                   Duration measure, int runs, int budget, int perTenant, int provisioned, int rolloutParallelism) {
+                   Duration measure, int runs, int budget, int perTenant, int provisioned, int rolloutParallelism,
+                   String resultsHeap) {
 
         static Options parse(String[] args) {
             Map<String, String> given = new LinkedHashMap<>();
@@ -54,7 +55,8 @@ public final class Bench {
                     Integer.parseInt(given.getOrDefault("budget", "1200")),
                     Integer.parseInt(given.getOrDefault("per-tenant", "4")),
                     Integer.parseInt(given.getOrDefault("provisioned", "200")),
-                    Integer.parseInt(given.getOrDefault("rollout-parallelism", "8")));
+                    Integer.parseInt(given.getOrDefault("rollout-parallelism", "8")),
+                    given.getOrDefault("results-heap", ""));
         }
 
         Map<String, Object> asMap() {
@@ -70,6 +72,7 @@ public final class Bench {
             map.put("perTenant", perTenant);
             map.put("provisionedPerRun", provisioned);
             map.put("rolloutParallelism", rolloutParallelism);
+            map.put("resultsHeap", resultsHeap.isEmpty() ? "JVM default" : resultsHeap);
             return map;
         }
     }
@@ -84,9 +87,13 @@ public final class Bench {
         Path state = out.resolve("state");
         Files.createDirectories(state.resolve(FleetRollouts.STAGED));
         log("results go to " + out);
+        List<String> resultsArgs = new ArrayList<>(List.of("-Dtenantry.results.pools.global-budget=" + options.budget(),
+                "-Dtenantry.results.pools.per-tenant=" + options.perTenant()));
+        if (!options.resultsHeap().isEmpty()) {
+            resultsArgs.add("-Xmx" + options.resultsHeap());
+        }
         Map<String, List<String>> jvmArgs = Map.of(
-                "results-service", List.of("-Dtenantry.results.pools.global-budget=" + options.budget(),
-                        "-Dtenantry.results.pools.per-tenant=" + options.perTenant()),
+                "results-service", resultsArgs,
                 "tenant-provisioner", List.of("-Dtenantry.provisioner.staged-results-migrations=filesystem:"
                         + state.resolve(FleetRollouts.STAGED),
                         // Room for every tenant the run makes on each server (the default is 500 per server).

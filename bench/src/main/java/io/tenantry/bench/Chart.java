@@ -1,5 +1,6 @@
 package io.tenantry.bench;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ final class Chart {
     private static final int LEFT = 70;
     private static final int BOTTOM = 60;
     private static final int TOP = 50;
+    private static final int LEGEND_ROW = 18;
 
     private final String title;
     private final String unit;
@@ -33,16 +35,19 @@ final class Chart {
     }
 
     String svg() {
-        double max = series.values().stream().flatMapToDouble(Arrays::stream).max().orElse(1) * 1.15;
+        double step = tickStep(series.values().stream().flatMapToDouble(Arrays::stream).max().orElse(1) * 1.1 / 4);
+        double max = step * 4;
         int plotWidth = WIDTH - LEFT - 20;
         int plotHeight = HEIGHT - TOP - BOTTOM;
+        List<int[]> legend = legendPositions(plotWidth);
+        int height = HEIGHT + legend.get(legend.size() - 1)[1];
         StringBuilder svg = new StringBuilder(String.format(Locale.ROOT,
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" "
                         + "font-size=\"12\">%n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>%n"
                         + "<text x=\"%d\" y=\"24\" font-size=\"15\" font-weight=\"bold\">%s</text>%n",
-                WIDTH, HEIGHT, LEFT, escape(title)));
+                WIDTH, height, LEFT, escape(title)));
         for (int tick = 0; tick <= 4; tick++) {
-            double value = max * tick / 4;
+            double value = step * tick;
             double y = TOP + plotHeight - plotHeight * tick / 4.0;
             svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
                     + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", LEFT, LEFT + plotWidth, y, y,
@@ -68,15 +73,46 @@ final class Chart {
                     x0 + groupWidth * 0.4, TOP + plotHeight + 18, escape(groups.get(g))));
         }
         int s = 0;
-        int legendSpacing = plotWidth / series.size();
         for (String name : series.keySet()) {
-            int x = LEFT + s * legendSpacing;
+            int x = LEFT + legend.get(s)[0];
+            int y = HEIGHT - 24 + legend.get(s)[1];
             svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
-                            + "<text x=\"%d\" y=\"%d\">%s</text>%n", x, HEIGHT - 24, COLOURS[s % COLOURS.length], x + 16,
-                    HEIGHT - 14, escape(name)));
+                            + "<text x=\"%d\" y=\"%d\">%s</text>%n", x, y, COLOURS[s % COLOURS.length], x + 16,
+                    y + 10, escape(name)));
             s++;
         }
         return svg.append("</svg>\n").toString();
+    }
+
+    /** Where each series' legend entry goes (x within the plot, row offset), wrapping rows by the names' widths. */
+    private List<int[]> legendPositions(int plotWidth) {
+        List<int[]> positions = new ArrayList<>();
+        int x = 0;
+        int row = 0;
+        for (String name : series.keySet()) {
+            int width = 16 + name.length() * 7 + 24;
+            if (x > 0 && x + width > plotWidth) {
+                x = 0;
+                row += LEGEND_ROW;
+            }
+            positions.add(new int[] {x, row});
+            x += width;
+        }
+        return positions;
+    }
+
+    /** A round step (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten) of at least {@code rough}, for the axis' four ticks. */
+    private static double tickStep(double rough) {
+        if (!(rough > 0)) {
+            return 1;
+        }
+        double magnitude = Math.pow(10, Math.floor(Math.log10(rough)));
+        for (double nice : new double[] {1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10}) {
+            if (nice * magnitude >= rough) {
+                return nice * magnitude;
+            }
+        }
+        return 10 * magnitude;
     }
 
     private static String format(double value) {

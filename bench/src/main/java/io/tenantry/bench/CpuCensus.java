@@ -63,12 +63,16 @@ final class CpuCensus {
         return ticks;
     }
 
-    /** utime + stime of one process. */
+    /**
+     * utime + stime of one process and of its children that have exited: PostgreSQL's backends come and go with
+     * their connections, and the postmaster's children's time keeps theirs once they are gone.
+     */
     private static long ticks(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]) + Long.parseLong(fields[13])
+                    + Long.parseLong(fields[14]);
         } catch (IOException | RuntimeException e) {
             return 0;
         }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
@@ -66,17 +67,45 @@ final class Report {
         md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Summary s : summaries) {
             Measurement m = s.median();
-            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f %s | %,.0f – %,.0f | %.2f ms | %.2f ms | %.0f ms | %d | %s | %s |%n",
-                    s.figure(), s.variant(), s.tenants(), m.rate(), m.unit(), s.slowest(), s.fastest(), m.p50Millis(),
-                    m.p99Millis(), m.maxMillis(), m.failures(),
+            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f %s%s | %,.0f – %,.0f | %s | %d | %s | %s |%n",
+                    s.figure(), s.variant(), s.tenants(), m.rate(), m.unit(), duration(m), s.slowest(), s.fastest(),
+                    latencies(m), m.failures(),
                     m.peakConnections() == 0 ? "" : m.peakConnections() + " " + m.peakConnectionsByServer(),
                     cpu(m)));
         }
+        md.append(residentMemory(summaries));
         for (Map.Entry<String, Chart> chart : charts(summaries).entrySet()) {
             Files.writeString(out.resolve(chart.getKey()), chart.getValue().svg());
             md.append("\n![").append(chart.getKey()).append("](").append(chart.getKey()).append(")\n");
         }
         return md.toString();
+    }
+
+    /** results-service's resident memory after each spread of routed reads, its tenants' pools warm. */
+    private static String residentMemory(List<Summary> summaries) {
+        String bySpread = of(summaries, RoutedReads.FIGURE).stream()
+                .filter(s -> s.median().extra().get("resultsServiceRssMiB") instanceof Number)
+                .collect(Collectors.toMap(Summary::tenants,
+                        s -> ((Number) s.median().extra().get("resultsServiceRssMiB")).doubleValue(), Math::max,
+                        TreeMap::new))
+                .entrySet().stream()
+                .map(e -> String.format(Locale.ROOT, "%,.0f MiB with %d warm tenants", e.getValue(), e.getKey()))
+                .collect(Collectors.joining(", "));
+        return bySpread.isEmpty() ? "" : "\nresults-service resident memory: " + bySpread + ".\n";
+    }
+
+    /** The whole run's length, for figures timed as one operation (a rollout). */
+    private static String duration(Measurement m) {
+        return m.extra().get("seconds") instanceof Number seconds
+                ? String.format(Locale.ROOT, " (%.1f s)", seconds.doubleValue()) : "";
+    }
+
+    /** p50, p99 and worst, or blanks for figures without per-request latencies. */
+    private static String latencies(Measurement m) {
+        if (m.maxMillis() == 0) {
+            return " | | ";
+        }
+        return String.format(Locale.ROOT, "%.2f ms | %.2f ms | %.0f ms", m.p50Millis(), m.p99Millis(), m.maxMillis());
     }
 
     /** Where the CPU went, as "part cores" pairs, the busiest first. */
@@ -113,7 +142,7 @@ final class Report {
         if (!direct.isEmpty() && !reads.isEmpty()) {
             List<String> kinds = List.of("get-job", "top-10-docking-results");
             Chart limit = new Chart("One tenant, " + direct.get(0).median().extra().get("clients")
-                    + " clients: through results-service and straight to PostgreSQL", "per second", kinds);
+                    + " clients: routed HTTP against direct JDBC", "per second", kinds);
             limit.series("HTTP, routed", kinds.stream().mapToDouble(k -> find(reads, k, 1).median().rate()).toArray());
             limit.series("JDBC, direct", kinds.stream().mapToDouble(k -> find(direct, k, 1).median().rate()).toArray());
             charts.put("http-vs-direct.svg", limit);
