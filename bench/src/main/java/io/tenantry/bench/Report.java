@@ -89,7 +89,8 @@ final class Report {
                         s -> ((Number) s.median().extra().get("resultsServiceRssMiB")).doubleValue(), Math::max,
                         TreeMap::new))
                 .entrySet().stream()
-                .map(e -> String.format(Locale.ROOT, "%,.0f MiB with %d warm tenants", e.getValue(), e.getKey()))
+                .map(e -> String.format(Locale.ROOT, "%,.0f MiB with %d warm tenant%s", e.getValue(), e.getKey(),
+                        e.getKey() == 1 ? "" : "s"))
                 .collect(Collectors.joining(", "));
         return bySpread.isEmpty() ? "" : "\nresults-service resident memory: " + bySpread + ".\n";
     }
