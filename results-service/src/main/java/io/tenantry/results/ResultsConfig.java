@@ -21,6 +21,8 @@ public interface ResultsConfig {
 
     Queue queue();
 
+    Auth auth();
+
     interface Server {
         /** Where the server answers; named as in the provisioner's configuration and the tenant registry. */
         String host();
@@ -84,5 +86,14 @@ public interface ResultsConfig {
         /** How many results one bulk ingestion request may carry. */
         @WithDefault("5000")
         int maxDockingResultsPerRequest();
+    }
+
+    interface Auth {
+        /**
+         * Distinct tokens remembered as verified until they expire, so a client's repeated requests skip the
+         * signature check; the least recently used are forgotten first.
+         */
+        @WithDefault("10000")
+        int verifiedTokens();
     }
 }
