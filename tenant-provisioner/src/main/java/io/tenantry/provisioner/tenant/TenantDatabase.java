@@ -164,7 +164,7 @@ public class TenantDatabase {
      * of the template arrives with its tables but without grants for the new role, so they are always given here.
      */
     public List<Migration> prepare(String server, OrgId orgId) throws SQLException {
-        List<Migration> applied = migrate(server, orgId, migrations.locations());
+        List<Migration> applied = applyMigrations(server, orgId, migrations.locations());
         grantTables(server, orgId);
         return applied;
     }
@@ -175,6 +175,14 @@ public class TenantDatabase {
      * pending, it costs one connection and a look at the schema history.
      */
     public List<Migration> migrate(String server, OrgId orgId, List<String> locations) throws SQLException {
+        List<Migration> applied = applyMigrations(server, orgId, locations);
+        if (!applied.isEmpty()) {
+            grantTables(server, orgId);
+        }
+        return applied;
+    }
+
+    private List<Migration> applyMigrations(String server, OrgId orgId, List<String> locations) {
         ProvisionerConfig.Server target = servers.get(server);
         MigrateResult result = Flyway.configure()
                 .dataSource(servers.databaseUrl(server, orgId.databaseName()), target.adminUser(),
@@ -184,9 +192,6 @@ public class TenantDatabase {
                 .migrate();
         List<Migration> applied = new ArrayList<>();
         result.migrations.forEach(m -> applied.add(new Migration(m.version, m.description, m.executionTime)));
-        if (!applied.isEmpty()) {
-            grantTables(server, orgId);
-        }
         return applied;
     }
 
