@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * The benchmark suite's entry point (see bench/README.md): starts the platform, sets the stage, runs the chosen
@@ -101,51 +102,39 @@ public final class Bench {
                         "-Dtenantry.provisioner.servers.pg1.capacity=" + capacity(options)));
         List<Measurement> measurements = new ArrayList<>();
         Map<String, Object> setup = new LinkedHashMap<>();
-        // Each figure's runs are written as soon as they are done, so a later failure keeps them.
-        Runnable report = () -> {
-            try {
-                Report.write(out, options, setup, measurements);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        };
         try (BenchPlatform bench = BenchPlatform.start(root, state, options.budget() + 100, jvmArgs)) {
-            List<Tenants.Seeded> seeded = List.of();
-            if (options.figures().stream().anyMatch(f -> !f.equals("provisioning"))) {
-                log("onboarding " + options.tenants() + " tenants at once through metadata-service");
-                long onboarding = System.nanoTime();
-                List<String> orgs = Tenants.onboard(bench, "bench", options.tenants());
-                double seconds = (System.nanoTime() - onboarding) / 1e9;
-                setup.put("onboardedAtOnce", Map.of("tenants", orgs.size(), "seconds", seconds,
-                        "tenantsPerMinute", orgs.size() / seconds * 60));
-                log(String.format("%d tenants active after %.0f s (%.0f tenants/min)", orgs.size(), seconds,
-                        orgs.size() / seconds * 60));
-                log("seeding a job with 200 docking results in each");
-                seeded = Tenants.seed(bench, orgs, 200);
-            }
-            if (options.figures().contains("reads")) {
-                measurements.addAll(RoutedReads.run(bench, options, seeded));
-                report.run();
-            }
-            if (options.figures().contains("rollout")) {
-                measurements.addAll(FleetRollouts.run(bench, options));
-                report.run();
-            }
-            if (options.figures().contains("direct")) {
-                measurements.addAll(DirectReads.run(bench, options, seeded.get(0)));
-                report.run();
-            }
-            if (options.figures().contains("writes")) {
-                measurements.addAll(Writes.run(bench, options, seeded));
-                report.run();
-            }
-            if (options.figures().contains("provisioning")) {
-                measurements.addAll(Provisioning.run(bench, options));
-                report.run();
+            boolean needsTenants = options.figures().stream().anyMatch(f -> !f.equals("provisioning"));
+            List<Tenants.Seeded> seeded = needsTenants ? onboardAndSeed(bench, options, setup) : List.of();
+            Map<String, Callable<List<Measurement>>> figures = Map.of(
+                    "reads", () -> RoutedReads.run(bench, options, seeded),
+                    "rollout", () -> FleetRollouts.run(bench, options),
+                    "direct", () -> DirectReads.run(bench, options, seeded.get(0)),
+                    "writes", () -> Writes.run(bench, options, seeded),
+                    "provisioning", () -> Provisioning.run(bench, options));
+            for (String figure : ALL) {
+                if (options.figures().contains(figure)) {
+                    measurements.addAll(figures.get(figure).call());
+                    // Written after every figure, so a later failure keeps what was measured.
+                    Report.write(out, options, setup, measurements);
+                }
             }
         }
-        report.run();
         log("wrote " + out.resolve("results.json") + " and " + out.resolve("report.md"));
+    }
+
+    /** Onboards every tenant at once (timed, as part of the setup) and gives each a job with docking results. */
+    private static List<Tenants.Seeded> onboardAndSeed(BenchPlatform bench, Options options, Map<String, Object> setup)
+            throws Exception {
+        log("onboarding " + options.tenants() + " tenants at once through metadata-service");
+        long onboarding = System.nanoTime();
+        List<String> orgs = Tenants.onboard(bench, "bench", options.tenants());
+        double seconds = (System.nanoTime() - onboarding) / 1e9;
+        setup.put("onboardedAtOnce", Map.of("tenants", orgs.size(), "seconds", seconds,
+                "tenantsPerMinute", orgs.size() / seconds * 60));
+        log(String.format("%d tenants active after %.0f s (%.0f tenants/min)", orgs.size(), seconds,
+                orgs.size() / seconds * 60));
+        log("seeding a job with 200 docking results in each");
+        return Tenants.seed(bench, orgs, 200);
     }
 
     private static int capacity(Options options) {

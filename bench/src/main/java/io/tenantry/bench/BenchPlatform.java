@@ -2,11 +2,9 @@ package io.tenantry.bench;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
@@ -28,6 +26,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.util.KeyUtils;
+import io.tenantry.devlauncher.Api;
 import io.tenantry.devlauncher.LocalPlatform;
 import io.tenantry.testing.JwtKeys;
 import io.tenantry.testing.LocalServers;
@@ -50,6 +49,7 @@ final class BenchPlatform implements AutoCloseable {
     private final PrivateKey signingKey;
     private final String adminPassword;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final Api api = new Api();
 
     private BenchPlatform(LocalServers servers, LocalPlatform platform, Path state, PrivateKey signingKey,
                           String adminPassword) {
@@ -97,19 +97,14 @@ final class BenchPlatform implements AutoCloseable {
     }
 
     String adminToken() throws IOException, InterruptedException {
-        String form = "grant_type=password&username=admin%40bench.local&password="
-                + URLEncoder.encode(adminPassword, StandardCharsets.UTF_8);
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(metadata("/api/v1/auth/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-        return expect(response, 200).get("access_token").asText();
+        return api.token(Map.of("grant_type", "password", "username", "admin@bench.local", "password", adminPassword));
     }
 
     /** Onboards an organization through metadata-service, as an operator would. */
     void onboard(String adminToken, String orgId) throws IOException, InterruptedException {
         Map<String, Object> body = Map.of("orgId", orgId, "displayName", "Bench " + orgId, "region", "local",
                 "quotas", Map.of("maxQueuedJobs", 1_000_000, "maxJobsPerDay", 10_000_000));
-        expect(send(metadata("/api/v1/orgs"), "POST", adminToken, body), 202);
+        expect(send(Api.metadata("/api/v1/orgs"), "POST", adminToken, body), 202);
     }
 
     /** Of these organizations, the ones whose tenant database is active. */
@@ -161,14 +156,6 @@ final class BenchPlatform implements AutoCloseable {
                     + response.statusCode() + ": " + response.body());
         }
         return response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
-    }
-
-    static URI metadata(String path) {
-        return URI.create(LocalPlatform.url(LocalPlatform.METADATA_PORT) + path);
-    }
-
-    static URI results(String path) {
-        return URI.create(LocalPlatform.url(LocalPlatform.RESULTS_PORT) + path);
     }
 
     /** Resident memory of a service's process, in MiB, from /proc. */

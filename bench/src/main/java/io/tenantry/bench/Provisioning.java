@@ -9,6 +9,8 @@ import java.util.Map;
 
 import org.HdrHistogram.Histogram;
 
+import io.tenantry.devlauncher.Api;
+
 /**
  * Figure 1: tenant provisioning. One organization at a time is onboarded through metadata-service; the clock
  * stops when the organization's first routed request through results-service answers 200 (before that it
@@ -33,7 +35,7 @@ final class Provisioning {
             for (int i = 0; i < options.provisioned(); i++) {
                 String orgId = "prov_" + run + "_" + i;
                 String token = bench.token(orgId, BenchPlatform.CLIENT);
-                URI firstRequest = BenchPlatform.results("/api/v1/orgs/" + orgId + "/jobs?limit=1");
+                URI firstRequest = Api.results("/api/v1/orgs/" + orgId + "/jobs?limit=1");
                 long created = System.nanoTime();
                 bench.onboard(admin, orgId);
                 long deadline = created + Duration.ofMinutes(1).toNanos();

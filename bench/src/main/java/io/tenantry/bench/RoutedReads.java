@@ -8,6 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
+import io.tenantry.devlauncher.Api;
+
 /**
  * Figure 3: routed reads. 64 clients read from results-service, each request for a tenant picked at random among
  * the first N (1, 100, 1,000): one job by id, or a job's ten best docking results. Every request is authorized,
@@ -32,7 +34,7 @@ final class RoutedReads {
                 List<Tenants.Seeded> used = tenants.subList(0, Math.min(spread, tenants.size()));
                 // Active tenants have their connections open: one request each opens them before the timed warm-up.
                 Tenants.parallel(used, t -> BenchPlatform.expect(bench.send(
-                        BenchPlatform.results(kinds.get("get-job").apply(t)), "GET", t.clientToken(), null), 200));
+                        Api.results(kinds.get("get-job").apply(t)), "GET", t.clientToken(), null), 200));
                 for (String kind : List.of("get-job", "top-10-docking-results")) {
                     Function<Tenants.Seeded, String> path = kinds.get(kind);
                     for (int run = 1; run <= options.runs(); run++) {

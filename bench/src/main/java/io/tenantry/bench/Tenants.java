@@ -11,6 +11,8 @@ import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.tenantry.devlauncher.Api;
+
 /** Organizations onboarded through metadata-service and given data through results-service, as users would. */
 final class Tenants {
 
@@ -50,12 +52,12 @@ final class Tenants {
             String client = bench.token(orgId, BenchPlatform.CLIENT);
             String worker = bench.token(orgId, BenchPlatform.WORKER);
             String jobs = "/api/v1/orgs/" + orgId + "/jobs";
-            BenchPlatform.expect(bench.send(BenchPlatform.results(jobs), "POST", client, Map.of(
+            BenchPlatform.expect(bench.send(Api.results(jobs), "POST", client, Map.of(
                     "template", "standard-docking", "inputs", Map.of("receptor", "1ABC", "ligandSet", "bench"))), 201);
-            JsonNode job = BenchPlatform.expect(bench.send(BenchPlatform.results("/api/v1/orgs/" + orgId + "/work/next"),
+            JsonNode job = BenchPlatform.expect(bench.send(Api.results("/api/v1/orgs/" + orgId + "/work/next"),
                     "POST", worker, Map.of("worker", "seeder")), 200);
             String jobId = job.get("id").asText();
-            BenchPlatform.expect(bench.send(BenchPlatform.results("/api/v1/orgs/" + orgId + "/work/jobs/" + jobId
+            BenchPlatform.expect(bench.send(Api.results("/api/v1/orgs/" + orgId + "/work/jobs/" + jobId
                     + "/docking-results"), "POST", worker, Map.of("worker", "seeder", "results", poses(results))), 201);
             return new Seeded(orgId, jobId, client);
         });

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.tenantry.devlauncher.Api;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 
@@ -74,10 +75,10 @@ final class Writes {
     private static List<Held> holdJobs(BenchPlatform bench, List<Tenants.Seeded> tenants) throws Exception {
         return Tenants.parallel(tenants, t -> {
             String worker = bench.token(t.orgId(), BenchPlatform.WORKER);
-            BenchPlatform.expect(bench.send(BenchPlatform.results("/api/v1/orgs/" + t.orgId() + "/jobs"), "POST",
+            BenchPlatform.expect(bench.send(Api.results("/api/v1/orgs/" + t.orgId() + "/jobs"), "POST",
                     t.clientToken(), Map.of("template", "standard-docking", "priority", 9,
                             "inputs", Map.of("receptor", "1ABC", "ligandSet", "bench"))), 201);
-            JsonNode job = BenchPlatform.expect(bench.send(BenchPlatform.results("/api/v1/orgs/" + t.orgId()
+            JsonNode job = BenchPlatform.expect(bench.send(Api.results("/api/v1/orgs/" + t.orgId()
                     + "/work/next"), "POST", worker, Map.of("worker", "bench-ingest")), 200);
             return new Held(t.orgId(), job.get("id").asText(), worker);
         });

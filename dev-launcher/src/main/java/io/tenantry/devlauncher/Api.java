@@ -14,8 +14,11 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** The platform's HTTP APIs as the demo calls them: JSON in and out, a bearer token, problems as exceptions. */
-final class Api {
+/**
+ * The platform's HTTP APIs as the demo and the benchmarks call them: JSON in and out, a bearer token, problems as
+ * exceptions.
+ */
+public final class Api {
 
     static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -31,7 +34,7 @@ final class Api {
     }
 
     /** A token from metadata-service for the form's grant (password or client_credentials). */
-    String token(Map<String, String> form) throws IOException, InterruptedException {
+    public String token(Map<String, String> form) throws IOException, InterruptedException {
         String body = form.entrySet().stream()
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
@@ -42,7 +45,12 @@ final class Api {
     }
 
     JsonNode get(URI uri, String token) throws IOException, InterruptedException {
-        return answer(request(uri, token).GET().build(), 200);
+        return get(uri, token, 200);
+    }
+
+    /** A GET that expects one of {@code statuses}, for asking whether something exists (200 or 404). */
+    JsonNode get(URI uri, String token, int... statuses) throws IOException, InterruptedException {
+        return answer(request(uri, token).GET().build(), statuses);
     }
 
     /** Sends a JSON body and expects one of {@code statuses}; a 204 or empty body reads as a missing node. */
@@ -53,11 +61,11 @@ final class Api {
         return answer(request, statuses);
     }
 
-    static URI metadata(String path) {
+    public static URI metadata(String path) {
         return URI.create(LocalPlatform.url(LocalPlatform.METADATA_PORT) + path);
     }
 
-    static URI results(String path) {
+    public static URI results(String path) {
         return URI.create(LocalPlatform.url(LocalPlatform.RESULTS_PORT) + path);
     }
 
