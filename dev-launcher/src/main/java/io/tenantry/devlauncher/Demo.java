@@ -24,7 +24,7 @@ final class Demo {
 
     static final String ORG = "demo";
     static final String LEAD = "lead@demo.local";
-    private static final List<Map<String, String>> MOLECULES = List.of(
+    static final List<Map<String, String>> MOLECULES = List.of(
             Map.of("name", "aspirin", "smiles", "CC(=O)OC1=CC=CC=C1C(=O)O", "formula", "C9H8O4",
                     "inchiKey", "BSYNRYMUTXBXSQ-UHFFFAOYSA-N"),
             Map.of("name", "caffeine", "smiles", "CN1C=NC2=C1C(=O)N(C(=O)N2C)C", "formula", "C8H10N4O2",
@@ -61,7 +61,7 @@ final class Demo {
             api.send("POST", Api.metadata("/api/v1/users"), admin,
                     Map.of("email", LEAD, "displayName", "Demo Lead", "password", leadPassword), 201);
         }
-        JsonNode org = api.send("GET", Api.metadata("/api/v1/orgs/" + ORG), admin, Map.of(), 200, 404);
+        JsonNode org = api.get(Api.metadata("/api/v1/orgs/" + ORG), admin, 200, 404);
         if (!org.has("orgId")) {
             step.accept("onboarding the organization \"" + ORG + "\" (" + LEAD + " is its admin)");
             api.send("POST", Api.metadata("/api/v1/orgs"), admin, Map.of("orgId", ORG, "displayName", "Demo Lab",

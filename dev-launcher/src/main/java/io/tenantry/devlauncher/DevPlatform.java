@@ -75,7 +75,7 @@ public final class DevPlatform {
                                      JsonNode top, int earlierJobs, boolean again) {
         Map<String, String> names = new HashMap<>();
         for (int i = 0; i < setup.moleculeIds().size(); i++) {
-            names.put(setup.moleculeIds().get(i), new String[] {"aspirin", "caffeine", "ibuprofen"}[i]);
+            names.put(setup.moleculeIds().get(i), Demo.MOLECULES.get(i).get("name"));
         }
         StringBuilder best = new StringBuilder();
         for (JsonNode result : top.get("items")) {
