@@ -28,9 +28,9 @@ import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.util.KeyUtils;
 import io.tenantry.devlauncher.Api;
 import io.tenantry.devlauncher.LocalPlatform;
-import io.tenantry.testing.JwtKeys;
-import io.tenantry.testing.LocalServers;
-import io.tenantry.testing.PostgresEndpoint;
+import io.tenantry.servers.JwtKeys;
+import io.tenantry.servers.LocalServers;
+import io.tenantry.servers.PostgresEndpoint;
 
 /**
  * The platform under test: PostgreSQL servers and Redis (embedded with throw-away data, or the servers named by

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.tenantry.testing.PostgresEndpoint;
+import io.tenantry.servers.PostgresEndpoint;
 
 /**
  * PostgreSQL's own count of the connections tenant roles hold, sampled in the background while load runs: the

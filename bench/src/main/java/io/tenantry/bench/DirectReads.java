@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 
 import io.tenantry.common.OrgId;
-import io.tenantry.testing.PostgresEndpoint;
+import io.tenantry.servers.PostgresEndpoint;
 
 /**
  * Figure 4: the physical limit beside the HTTP figures. The same single-row read as {@code GET job} (the same

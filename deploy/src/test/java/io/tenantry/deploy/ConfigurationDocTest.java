@@ -48,7 +48,7 @@ class ConfigurationDocTest {
     void theRunCommandsEnvironmentIsDocumented() throws IOException {
         String doc = Files.readString(DOC);
         Pattern getenv = Pattern.compile("System\\.getenv\\(\"([A-Z_]+)\"\\)");
-        for (Path dir : List.of(ROOT.resolve("dev-launcher/src/main"), ROOT.resolve("test-support/src/main"))) {
+        for (Path dir : List.of(ROOT.resolve("dev-launcher/src/main"), ROOT.resolve("local-servers/src/main"))) {
             try (Stream<Path> files = Files.walk(dir)) {
                 for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
                     Matcher m = getenv.matcher(Files.readString(file));

@@ -11,8 +11,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.tenantry.testing.JwtKeys;
-import io.tenantry.testing.LocalServers;
+import io.tenantry.servers.JwtKeys;
+import io.tenantry.servers.LocalServers;
 
 /**
  * The README's run command: PostgreSQL and Redis (named by TENANTRY_PG_URLS and TENANTRY_REDIS_URL, or embedded

@@ -7,19 +7,22 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import io.tenantry.testing.JwtKeys;
-import io.tenantry.testing.LocalServers;
-import io.tenantry.testing.PostgresEndpoint;
+import io.tenantry.schema.MetadataSchema;
+import io.tenantry.servers.JwtKeys;
+import io.tenantry.servers.LocalServers;
+import io.tenantry.servers.PostgresEndpoint;
 
 /**
  * The three services running as their built jars, in the prod profile, against given PostgreSQL servers and
@@ -45,6 +48,8 @@ public final class LocalPlatform implements AutoCloseable {
         }
     }
 
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private final List<Process> running = new ArrayList<>();
     private final Map<String, Process> byService = new HashMap<>();
     private boolean closed;
@@ -58,6 +63,8 @@ public final class LocalPlatform implements AutoCloseable {
         try {
             PostgresEndpoint metadata = servers.postgres(0);
             metadata.createDatabaseIfMissing(METADATA_DATABASE);
+            String provisionerPassword = serviceRole(metadata, MetadataSchema.PROVISIONER_ROLE);
+            String resultsPassword = serviceRole(metadata, MetadataSchema.RESULTS_ROLE);
             String publicKey = settings.keys().publicKey().toUri().toString();
 
             Map<String, String> metadataEnv = new HashMap<>(settings.metadataEnvironment());
@@ -72,8 +79,8 @@ public final class LocalPlatform implements AutoCloseable {
 
             Map<String, String> provisionerEnv = Map.of(
                     "TENANTRY_METADATA_JDBC_URL", metadata.jdbcUrl(METADATA_DATABASE),
-                    "TENANTRY_PROVISIONER_DB_USER", metadata.superuser(),
-                    "TENANTRY_PROVISIONER_DB_PASSWORD", metadata.superuserPassword(),
+                    "TENANTRY_PROVISIONER_DB_USER", MetadataSchema.PROVISIONER_ROLE,
+                    "TENANTRY_PROVISIONER_DB_PASSWORD", provisionerPassword,
                     "TENANTRY_REDIS_URL", servers.redisUrl(),
                     "TENANTRY_TENANT_MASTER_SECRET", settings.masterSecret(),
                     "TENANTRY_EXPORT_DIRECTORY", settings.state().resolve("exports").toString(),
@@ -92,8 +99,8 @@ public final class LocalPlatform implements AutoCloseable {
             Map<String, String> resultsEnv = Map.of(
                     "TENANTRY_METADATA_REACTIVE_URL", "postgresql://" + metadata.host() + ":" + metadata.port() + "/"
                             + METADATA_DATABASE,
-                    "TENANTRY_RESULTS_DB_USER", metadata.superuser(),
-                    "TENANTRY_RESULTS_DB_PASSWORD", metadata.superuserPassword(),
+                    "TENANTRY_RESULTS_DB_USER", MetadataSchema.RESULTS_ROLE,
+                    "TENANTRY_RESULTS_DB_PASSWORD", resultsPassword,
                     "TENANTRY_REDIS_URL", servers.redisUrl(),
                     "TENANTRY_TENANT_MASTER_SECRET", settings.masterSecret(),
                     "TENANTRY_JWT_PUBLIC_KEY_LOCATION", publicKey);
@@ -107,6 +114,15 @@ public final class LocalPlatform implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** The service's own role on the metadata database, with a password new at every start. */
+    private static String serviceRole(PostgresEndpoint metadata, String role) {
+        byte[] secret = new byte[24];
+        RANDOM.nextBytes(secret);
+        String password = HexFormat.of().formatHex(secret);
+        metadata.ensureLoginRole(role, password);
+        return password;
     }
 
     public static String url(int port) {

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.tenantry.testing.PostgresEndpoint;
+import io.tenantry.schema.MetadataSchema;
+import io.tenantry.servers.PostgresEndpoint;
 import io.tenantry.testing.SchemaChecks;
 import io.tenantry.testing.TenantryTestServers;
 
@@ -36,7 +37,7 @@ class MigrationTest {
         String scratch = "migration_check_" + System.nanoTime();
         pg.createDatabaseIfMissing(scratch);
         Flyway fresh = Flyway.configure().dataSource(pg.jdbcUrl(scratch), pg.superuser(), pg.superuserPassword())
-                .locations("classpath:db/migration").load();
+                .locations(MetadataSchema.LOCATION).load();
         assertTrue(fresh.migrate().migrationsExecuted >= 1);
         assertEquals(flyway.info().current().getVersion(), fresh.info().current().getVersion());
     }

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.tenantry.testing.LocalServers;
-import io.tenantry.testing.PostgresEndpoint;
+import io.tenantry.servers.LocalServers;
+import io.tenantry.servers.PostgresEndpoint;
 import io.tenantry.testing.SchemaChecks;
 
 /** The tenant schema on a real PostgreSQL: built from nothing, indexed where it joins, and its timeline kept. */

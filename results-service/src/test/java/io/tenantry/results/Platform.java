@@ -24,7 +24,8 @@ import io.smallrye.jwt.build.Jwt;
 import io.tenantry.common.OrgId;
 import io.tenantry.common.TenantCredentials;
 import io.tenantry.common.Uuids;
-import io.tenantry.testing.PostgresEndpoint;
+import io.tenantry.schema.MetadataSchema;
+import io.tenantry.servers.PostgresEndpoint;
 import io.tenantry.testing.TenantryTestServers;
 
 /**
@@ -35,14 +36,14 @@ import io.tenantry.testing.TenantryTestServers;
 public final class Platform {
 
     /** metadata-service owns these tables; the tests apply its migrations rather than copy them. */
-    public static final String METADATA_MIGRATIONS = "filesystem:../metadata-service/src/main/resources/db/migration";
+    public static final String METADATA_MIGRATIONS = MetadataSchema.LOCATION;
     public static final String TEMPLATE = "results-test-docking";
     public static final String TEMPLATE_ID = "00000000-0000-7000-8000-00000000d0c1";
     static final String MASTER_SECRET = "test-only-master-secret-0123456789abcdef";
     static final List<String> CLIENT = List.of("jobs:read", "jobs:submit", "jobs:cancel", "results:read");
     static final List<String> WORKER = List.of("jobs:read", "jobs:work", "results:read");
     static final List<String> VIEWER = List.of("jobs:read", "results:read");
-    private static final Path PROVISIONER = Path.of("../tenant-provisioner/target/quarkus-app/quarkus-run.jar");
+    private static final Path PROVISIONER = Path.of("target/tenant-provisioner/quarkus-app/quarkus-run.jar");
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
     private Platform() {
@@ -215,7 +216,7 @@ public final class Platform {
 
     private static void runProvisioner(String command) throws IOException, InterruptedException {
         if (!Files.exists(PROVISIONER)) {
-            throw new IllegalStateException(PROVISIONER + " is missing; the reactor builds tenant-provisioner first");
+            throw new IllegalStateException(PROVISIONER + " is missing; Maven unpacks the tenant-provisioner dependency there");
         }
         PostgresEndpoint meta = TenantryTestServers.servers().postgres(0);
         List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
@@ -233,8 +234,9 @@ public final class Platform {
         ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
         var env = builder.environment();
         env.put("TENANTRY_METADATA_JDBC_URL", meta.jdbcUrl(TenantryTestServers.METADATA_DATABASE));
-        env.put("TENANTRY_PROVISIONER_DB_USER", meta.superuser());
-        env.put("TENANTRY_PROVISIONER_DB_PASSWORD", meta.superuserPassword());
+        env.put("TENANTRY_PROVISIONER_DB_USER", MetadataSchema.PROVISIONER_ROLE);
+        env.put("TENANTRY_PROVISIONER_DB_PASSWORD",
+                TenantryTestServers.SERVICE_ROLE_PASSWORD_PREFIX + MetadataSchema.PROVISIONER_ROLE);
         env.put("TENANTRY_REDIS_URL", TenantryTestServers.servers().redisUrl());
         env.put("TENANTRY_TENANT_MASTER_SECRET", MASTER_SECRET);
         env.put("TENANTRY_EXPORT_DIRECTORY", Files.createTempDirectory("tenantry-exports").toString());

@@ -23,7 +23,7 @@ class CommandLineTest {
     @Launch("migrate")
     void migrateReportsTheRegistryVersionAndExits(LaunchResult result) {
         assertEquals(0, result.exitCode());
-        assertTrue(result.getOutput().contains("tenant registry at version 2"), result.getOutput());
+        assertTrue(result.getOutput().contains("tenant registry at version 3"), result.getOutput());
     }
 
     @Test

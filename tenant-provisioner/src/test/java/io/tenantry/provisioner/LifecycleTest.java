@@ -31,7 +31,7 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.tenantry.provisioner.reconcile.Reconciler;
-import io.tenantry.testing.PostgresEndpoint;
+import io.tenantry.servers.PostgresEndpoint;
 import io.tenantry.testing.TenantryTestServers;
 
 @QuarkusTest

@@ -9,14 +9,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.tenantry.common.OrgId;
 import io.tenantry.common.TenantCredentials;
-import io.tenantry.testing.PostgresEndpoint;
+import io.tenantry.schema.MetadataSchema;
+import io.tenantry.servers.PostgresEndpoint;
 import io.tenantry.testing.TenantryTestServers;
 
 /** Organizations written the way metadata-service writes them, and direct looks at the servers. */
 final class ProvisionerTestSupport {
 
     /** metadata-service owns these tables; the provisioner's tests apply its migrations rather than copy them. */
-    static final String METADATA_MIGRATIONS = "filesystem:../metadata-service/src/main/resources/db/migration";
+    static final String METADATA_MIGRATIONS = MetadataSchema.LOCATION;
     static final String MASTER_SECRET = "test-only-master-secret-0123456789abcdef";
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 

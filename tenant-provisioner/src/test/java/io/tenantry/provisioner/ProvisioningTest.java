@@ -38,7 +38,7 @@ import io.tenantry.provisioner.reconcile.Reconciler;
 import io.tenantry.provisioner.registry.TenantRegistry;
 import io.tenantry.provisioner.tenant.TenantDatabase;
 import io.tenantry.schema.ResultsSchema;
-import io.tenantry.testing.PostgresEndpoint;
+import io.tenantry.servers.PostgresEndpoint;
 import io.tenantry.testing.TenantryTestServers;
 
 @QuarkusTest

@@ -1,5 +1,7 @@
 package io.tenantry.metadata.organization;
 
+import io.tenantry.common.lifecycle.DesiredState;
+
 import jakarta.persistence.Converter;
 
 import io.tenantry.metadata.persistence.LowercaseEnumConverter;

@@ -1,5 +1,7 @@
 package io.tenantry.metadata.organization;
 
+import io.tenantry.common.lifecycle.OrganizationStatus;
+
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;

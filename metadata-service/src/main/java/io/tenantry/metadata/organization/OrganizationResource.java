@@ -1,5 +1,7 @@
 package io.tenantry.metadata.organization;
 
+import io.tenantry.common.lifecycle.OrganizationStatus;
+
 import java.net.URI;
 
 import jakarta.inject.Inject;

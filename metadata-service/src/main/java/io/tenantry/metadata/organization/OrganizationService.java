@@ -1,5 +1,8 @@
 package io.tenantry.metadata.organization;
 
+import io.tenantry.common.lifecycle.OrganizationStatus;
+import io.tenantry.common.lifecycle.DesiredState;
+
 import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;

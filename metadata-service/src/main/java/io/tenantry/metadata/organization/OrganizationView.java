@@ -1,5 +1,8 @@
 package io.tenantry.metadata.organization;
 
+import io.tenantry.common.lifecycle.OrganizationStatus;
+import io.tenantry.common.lifecycle.DesiredState;
+
 import java.time.OffsetDateTime;
 
 /** An organization as the API shows it: observed status, desired state, quotas and placement. */

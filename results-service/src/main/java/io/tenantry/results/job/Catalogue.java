@@ -14,8 +14,8 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * The science catalogue as metadata-service keeps it, read from the metadata database: pipeline templates (global
- * ones and the organization's own, never another's) and the organization's molecules.
+ * The science catalogue as metadata-service keeps it, read through the views it grants results-service: pipeline
+ * templates (global ones and the organization's own, never another's) and the organization's molecules.
  */
 @ApplicationScoped
 public class Catalogue {
@@ -29,23 +29,21 @@ public class Catalogue {
 
     public Uni<Template> templateById(UUID id, String orgId) {
         return metadata.preparedQuery("""
-                        SELECT id, name, version, steps::text FROM pipeline_templates
-                         WHERE id = $1 AND (org_id IS NULL OR org_id = $2)""")
+                        SELECT id, name, version, steps::text FROM available_pipeline_templates
+                         WHERE id = $1 AND available_to = $2""")
                 .execute(Tuple.of(id, orgId))
                 .map(rows -> template(rows.size() == 0 ? null : rows.iterator().next(),
                         "templateId names no pipeline template available to organization '" + orgId + "'"));
     }
 
     /**
-     * The named template, its newest version unless one is given. As in metadata-service, an organization that has
-     * a template of that name uses its own, never the global one of the same name.
+     * The named template, its newest version unless one is given, as metadata-service's view resolves names: an
+     * organization that has a template of that name uses its own, never the global one.
      */
     public Uni<Template> templateByName(String name, Integer version, String orgId) {
         return metadata.preparedQuery("""
-                        SELECT id, name, version, steps::text FROM pipeline_templates
-                         WHERE name = $1 AND ($3::integer IS NULL OR version = $3)
-                           AND CASE WHEN EXISTS (SELECT 1 FROM pipeline_templates WHERE org_id = $2 AND name = $1)
-                                    THEN org_id = $2 ELSE org_id IS NULL END
+                        SELECT id, name, version, steps::text FROM available_pipeline_templates
+                         WHERE available_to = $2 AND name = $1 AND preferred AND ($3::integer IS NULL OR version = $3)
                          ORDER BY version DESC LIMIT 1""")
                 .execute(Tuple.of(name, orgId, version))
                 .map(rows -> template(rows.size() == 0 ? null : rows.iterator().next(), "no pipeline template '" + name
@@ -60,7 +58,7 @@ public class Catalogue {
         }
         return metadata.preparedQuery("""
                         SELECT wanted FROM unnest($1::uuid[]) AS wanted
-                         WHERE NOT EXISTS (SELECT 1 FROM molecules m WHERE m.id = wanted AND m.org_id = $2)
+                         WHERE NOT EXISTS (SELECT 1 FROM organization_molecules m WHERE m.id = wanted AND m.org_id = $2)
                          LIMIT 5""")
                 .execute(Tuple.of(ids.toArray(UUID[]::new), orgId))
                 .invoke(rows -> {

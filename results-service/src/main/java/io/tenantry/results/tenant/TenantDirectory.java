@@ -96,7 +96,7 @@ public class TenantDirectory {
         return metadata.preparedQuery("""
                         SELECT o.org_id, coalesce(t.status, o.status), t.server, t.database_name, t.role_name,
                                coalesce(t.credential_generation, 1), o.max_queued_jobs, o.max_jobs_per_day
-                          FROM organizations o LEFT JOIN provisioner.tenants t ON t.org_id = o.org_id
+                          FROM organization_lifecycle o LEFT JOIN provisioner.tenants t ON t.org_id = o.org_id
                          WHERE o.org_id = $1""")
                 .execute(Tuple.of(orgId))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(route(rows.iterator().next())));

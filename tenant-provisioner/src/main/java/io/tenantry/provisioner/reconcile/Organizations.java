@@ -14,8 +14,9 @@ import jakarta.inject.Inject;
 import io.agroal.api.AgroalDataSource;
 
 /**
- * The provisioner's view of metadata-service's organizations table: it reads the desired state and writes back
- * the observed status, each change with its audit entry in the same transaction.
+ * The provisioner's side of metadata-service's organizations: it reads their lifecycle through the view metadata-service
+ * grants it, and reports the observed status through metadata-service's function, which takes only legal moves and
+ * writes the audit entry with the change.
  */
 @ApplicationScoped
 public class Organizations {
@@ -24,7 +25,7 @@ public class Organizations {
 
     /** Organizations whose observed status lags their desired state, oldest change first. */
     private static final String WORK = """
-            SELECT org_id FROM organizations
+            SELECT org_id FROM organization_lifecycle
              WHERE (desired_state = 'active' AND status IN ('requested', 'provisioning', 'suspended'))
                 OR (desired_state = 'suspended' AND status IN ('requested', 'provisioning', 'active'))
                 OR (desired_state = 'deleted' AND status NOT IN ('deleted'))
@@ -51,7 +52,7 @@ public class Organizations {
 
     public Optional<Desired> read(String orgId) throws SQLException {
         try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT org_id, status, desired_state, region FROM organizations WHERE org_id = ?")) {
+                "SELECT org_id, status, desired_state, region FROM organization_lifecycle WHERE org_id = ?")) {
             s.setString(1, orgId);
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() ? Optional.of(new Desired(rs.getString(1), rs.getString(2), rs.getString(3),
@@ -60,37 +61,16 @@ public class Organizations {
         }
     }
 
-    /** Moves the observed status and records why, atomically with its audit entry. */
+    /** Moves the observed status from {@code from} and records why; nothing happens if it is no longer {@code from}. */
     public void report(String orgId, String from, String to, String reason) throws SQLException {
-        try (Connection c = metadata.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement update = c.prepareStatement("""
-                    UPDATE organizations SET status = ?, status_reason = ?, updated_at = now(), version = version + 1
-                     WHERE org_id = ? AND status = ?""");
-                 PreparedStatement audit = c.prepareStatement("""
-                         INSERT INTO audit_log (occurred_at, actor, org_id, action, target_type, target_id, details)
-                         VALUES (now(), ?, ?, 'organization.status-changed', 'organization', ?,
-                                 jsonb_strip_nulls(jsonb_build_object('from', ?::text, 'to', ?::text, 'reason', ?::text)))""")) {
-                update.setString(1, to);
-                update.setString(2, reason);
-                update.setString(3, orgId);
-                update.setString(4, from);
-                if (update.executeUpdate() == 1) {
-                    audit.setString(1, ACTOR);
-                    audit.setString(2, orgId);
-                    audit.setString(3, orgId);
-                    audit.setString(4, from);
-                    audit.setString(5, to);
-                    audit.setString(6, reason);
-                    audit.executeUpdate();
-                }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+        try (Connection c = metadata.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT report_organization_status(?, ?, ?, ?, ?, NULL)")) {
+            s.setString(1, orgId);
+            s.setString(2, from);
+            s.setString(3, to);
+            s.setString(4, reason);
+            s.setString(5, ACTOR);
+            s.executeQuery().close();
         }
     }
 

@@ -1,4 +1,4 @@
-package io.tenantry.metadata.organization;
+package io.tenantry.common.lifecycle;
 
 import java.util.Locale;
 

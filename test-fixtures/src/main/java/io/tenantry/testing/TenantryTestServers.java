@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.tenantry.servers.JwtKeys;
+import io.tenantry.servers.LocalServers;
+import io.tenantry.servers.PostgresEndpoint;
 
 /**
  * The one test resource every module uses: real PostgreSQL (the metadata database on server 0, and as many
@@ -15,6 +19,13 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 public class TenantryTestServers implements QuarkusTestResourceLifecycleManager {
 
     public static final String METADATA_DATABASE = "tenantry_metadata";
+
+    /**
+     * The roles the provisioner and results-service sign in to the metadata database as; the metadata migrations
+     * grant them what they may do. Their password is this prefix and the role's name (the %test profiles say so).
+     */
+    public static final List<String> SERVICE_ROLES = List.of("tenantry_provisioner", "tenantry_results");
+    public static final String SERVICE_ROLE_PASSWORD_PREFIX = "test-only-password-";
 
     private static LocalServers servers;
     private int postgresCount = 1;
@@ -35,6 +46,7 @@ public class TenantryTestServers implements QuarkusTestResourceLifecycleManager 
         servers = LocalServers.start(postgresCount, null);
         PostgresEndpoint primary = servers.postgres(0);
         primary.createDatabaseIfMissing(METADATA_DATABASE);
+        SERVICE_ROLES.forEach(role -> primary.ensureLoginRole(role, SERVICE_ROLE_PASSWORD_PREFIX + role));
         if (metadataMigrations != null) {
             org.flywaydb.core.Flyway.configure()
                     .dataSource(primary.jdbcUrl(METADATA_DATABASE), primary.superuser(), primary.superuserPassword())

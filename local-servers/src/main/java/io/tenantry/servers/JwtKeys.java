@@ -1,4 +1,4 @@
-package io.tenantry.testing;
+package io.tenantry.servers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.tenantry.testing;
+package io.tenantry.servers;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
