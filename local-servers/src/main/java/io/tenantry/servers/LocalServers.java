@@ -54,16 +54,27 @@ public final class LocalServers implements AutoCloseable {
      * Docker engine answers, both run in containers).
      */
     public static LocalServers start(int postgresCount, Path dataRoot, int maxConnections) {
+        return start(postgresCount, dataRoot, maxConnections, 0, 0);
+    }
+
+    /**
+     * As {@link #start(int, Path, int)}, with embedded servers on fixed ports, for configuration that names them
+     * (Quarkus dev mode): PostgreSQL server {@code i} on {@code firstPostgresPort + i}, Redis on {@code redisPort};
+     * 0 takes any free port.
+     */
+    public static LocalServers start(int postgresCount, Path dataRoot, int maxConnections, int firstPostgresPort,
+                                     int redisPort) {
         String urls = blankToNull(System.getenv("TENANTRY_PG_URLS"));
         String redisUrl = blankToNull(System.getenv("TENANTRY_REDIS_URL"));
-        if (urls == null && redisUrl == null && ContainerServers.dockerAnswers()) {
+        boolean anyPorts = firstPostgresPort == 0 && redisPort == 0;
+        if (anyPorts && urls == null && redisUrl == null && ContainerServers.dockerAnswers()) {
             return ContainerServers.start(postgresCount);
         }
         List<AutoCloseable> running = new ArrayList<>();
         try {
             List<PostgresEndpoint> postgres = urls != null ? configuredPostgres(urls, postgresCount)
-                    : embeddedPostgres(postgresCount, dataRoot, maxConnections, running);
-            RedisServer redis = redisUrl == null ? embeddedRedis(dataRoot, running) : null;
+                    : embeddedPostgres(postgresCount, dataRoot, maxConnections, firstPostgresPort, running);
+            RedisServer redis = redisUrl == null ? embeddedRedis(dataRoot, redisPort, running) : null;
             String redisAddress = redis == null ? redisUrl : "redis://localhost:" + redis.ports().get(0);
             LOG.infof("PostgreSQL %s (%s), Redis %s (%s)", postgres, urls == null ? "embedded" : "configured",
                     redisAddress, redis == null ? "configured" : "embedded");
@@ -136,14 +147,19 @@ public final class LocalServers implements AutoCloseable {
     }
 
     private static List<PostgresEndpoint> embeddedPostgres(int postgresCount, Path dataRoot, int maxConnections,
-                                                           List<AutoCloseable> running) throws IOException {
+                                                           int firstPort, List<AutoCloseable> running)
+            throws IOException {
         List<PostgresEndpoint> endpoints = new ArrayList<>();
         for (int i = 0; i < postgresCount; i++) {
             String name = "pg" + i;
             boolean keep = dataRoot != null;
             Path dataDir = keep ? dataRoot.resolve(name) : Files.createTempDirectory("tenantry-" + name);
             Files.createDirectories(dataDir);
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            if (firstPort > 0) {
+                builder.setPort(firstPort + i);
+            }
+            EmbeddedPostgres pg = builder
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(!keep)
                     .setServerConfig("max_connections", Integer.toString(maxConnections))
@@ -161,8 +177,9 @@ public final class LocalServers implements AutoCloseable {
     }
 
     /** Throw-away data for tests; with a data root, an append-only file there, so a restart keeps the queue. */
-    private static RedisServer embeddedRedis(Path dataRoot, List<AutoCloseable> running) throws IOException {
-        var builder = RedisServer.newRedisServer().port(freePort()).bind("127.0.0.1").setting("save \"\"");
+    private static RedisServer embeddedRedis(Path dataRoot, int port, List<AutoCloseable> running)
+            throws IOException {
+        var builder = RedisServer.newRedisServer().port(port > 0 ? port : freePort()).bind("127.0.0.1").setting("save \"\"");
         if (dataRoot == null) {
             builder.setting("appendonly no");
         } else {
