@@ -4,6 +4,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.tenantry.common.problem.ApiProblem;
+
 /**
  * The immutable slug that names an organization everywhere. It becomes part of SQL identifiers
  * ({@code results_<org_id>} and the tenant role), so it is validated strictly and reserved words are refused.
@@ -80,9 +82,10 @@ public final class OrgId {
         return value;
     }
 
-    public static final class InvalidOrgIdException extends IllegalArgumentException {
+    /** A client's invalid organization id: a 400 wherever it surfaces in a request. */
+    public static final class InvalidOrgIdException extends ApiProblem {
         public InvalidOrgIdException(String message) {
-            super(message);
+            super(400, "Bad Request", message);
         }
     }
 }

@@ -22,7 +22,6 @@ import com.fasterxml.jackson.databind.exc.PropertyBindingException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
-import io.tenantry.common.OrgId;
 
 /** Turns every failure into an RFC 7807 body: clients never see a stack trace or an HTML page. */
 public class ProblemMappers {
@@ -37,11 +36,6 @@ public class ProblemMappers {
     /** For service-specific mappers that translate their own exceptions into an {@link ApiProblem}. */
     public static Response toResponse(ApiProblem e, UriInfo uri) {
         return respond(e.status(), e.title(), e.getMessage(), uri, List.of(), e.headers());
-    }
-
-    @ServerExceptionMapper
-    public Response invalidOrgId(OrgId.InvalidOrgIdException e, UriInfo uri) {
-        return respond(400, "Bad Request", e.getMessage(), uri, List.of(), Map.of());
     }
 
     @ServerExceptionMapper
