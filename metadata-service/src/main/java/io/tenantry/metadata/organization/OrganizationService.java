@@ -16,11 +16,11 @@ import io.tenantry.common.OrgId;
 import io.tenantry.common.paging.Cursor;
 import io.tenantry.common.paging.Page;
 import io.tenantry.common.problem.ApiProblem;
-import io.tenantry.metadata.access.AccessGuard;
-import io.tenantry.metadata.access.MembershipService;
 import io.tenantry.common.Permission;
-import io.tenantry.metadata.access.Role;
 import io.tenantry.metadata.audit.AuditLog;
+import io.tenantry.metadata.membership.MembershipService;
+import io.tenantry.metadata.role.Role;
+import io.tenantry.metadata.security.AccessGuard;
 
 /**
  * Organizations' desired state and quotas. Onboarding, suspension, resumption and deletion only record what is

@@ -14,15 +14,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
+import io.tenantry.common.Permission;
 import io.tenantry.common.Uuids;
 import io.tenantry.common.paging.Cursor;
 import io.tenantry.common.paging.Page;
 import io.tenantry.common.problem.ApiProblem;
-import io.tenantry.metadata.access.AccessGuard;
-import io.tenantry.common.Permission;
 import io.tenantry.metadata.audit.AuditLog;
-import io.tenantry.metadata.auth.Caller;
 import io.tenantry.metadata.persistence.KeysetQuery;
+import io.tenantry.metadata.security.AccessGuard;
+import io.tenantry.metadata.security.Caller;
 import io.tenantry.metadata.task.ConfigSchema;
 import io.tenantry.metadata.task.TaskDefinition;
 

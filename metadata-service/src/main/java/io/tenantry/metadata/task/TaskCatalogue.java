@@ -14,9 +14,9 @@ import io.tenantry.common.Uuids;
 import io.tenantry.common.paging.Cursor;
 import io.tenantry.common.paging.Page;
 import io.tenantry.common.problem.ApiProblem;
-import io.tenantry.metadata.access.AccessGuard;
 import io.tenantry.metadata.audit.AuditLog;
 import io.tenantry.metadata.persistence.KeysetQuery;
+import io.tenantry.metadata.security.AccessGuard;
 
 /** Task definitions and the engines that run them: readable by everyone signed in, changed by platform admins. */
 @ApplicationScoped

@@ -20,8 +20,4 @@ public final class UserRequests {
 
     public record Update(@Size(min = 1, max = 200) String displayName, UserStatus status, Boolean platformAdmin) {
     }
-
-    public record ChangePassword(@NotNull @Size(max = 128) String currentPassword,
-                                 @NotNull @Size(min = MIN_PASSWORD, max = 128) String newPassword) {
-    }
 }

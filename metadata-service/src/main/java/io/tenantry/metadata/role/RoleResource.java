@@ -1,4 +1,4 @@
-package io.tenantry.metadata.access;
+package io.tenantry.metadata.role;
 
 import java.net.URI;
 import java.util.List;
