@@ -1,7 +1,5 @@
 package io.tenantry.metadata.organization;
 
-import io.tenantry.common.lifecycle.OrganizationStatus;
-
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
@@ -10,6 +8,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import io.tenantry.common.OrgId;
+import io.tenantry.common.lifecycle.OrganizationStatus;
 
 /** The bodies the organization endpoints accept. */
 public final class OrganizationRequests {
