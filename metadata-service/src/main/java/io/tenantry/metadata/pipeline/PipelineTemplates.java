@@ -92,14 +92,13 @@ public class PipelineTemplates {
     }
 
     public TemplateView globalVersion(String name, int version) {
-        return TemplateView.of(findVersion(null, name, version));
+        return TemplateView.of(found(PipelineTemplate.globalVersion(name, version), name, version));
     }
 
     /** The organization's own template of that name if it has one, otherwise the global one. */
     public TemplateView versionForOrganization(String orgId, String name, int version) {
         guard.require(orgId, Permission.TEMPLATES_READ);
-        boolean ownsName = PipelineTemplate.count("orgId = ?1 and name = ?2", orgId, name) > 0;
-        return TemplateView.of(findVersion(ownsName ? orgId : null, name, version));
+        return TemplateView.of(found(PipelineTemplate.resolvedFor(orgId, name, version), name, version));
     }
 
     private Page<TemplateView> list(String orgId, String name, String after, int limit) {
@@ -112,10 +111,7 @@ public class PipelineTemplates {
         return Page.of(rows, limit, t -> t.id.toString(), TemplateView::of);
     }
 
-    private static PipelineTemplate findVersion(String orgId, String name, int version) {
-        PipelineTemplate template = orgId == null
-                ? PipelineTemplate.<PipelineTemplate>find("orgId is null and name = ?1 and version = ?2", name, version).firstResult()
-                : PipelineTemplate.<PipelineTemplate>find("orgId = ?1 and name = ?2 and version = ?3", orgId, name, version).firstResult();
+    private static PipelineTemplate found(PipelineTemplate template, String name, int version) {
         if (template == null) {
             throw ApiProblem.notFound("pipeline template '" + name + "' version " + version + " not found");
         }
