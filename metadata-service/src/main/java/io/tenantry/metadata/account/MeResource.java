@@ -8,6 +8,8 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import io.quarkus.security.Authenticated;
 import io.tenantry.metadata.user.UserRequests;
 
@@ -19,6 +21,8 @@ public class MeResource {
     @Inject
     AccountService account;
 
+    @Schema(name = "PasswordChange", examples = """
+            {"currentPassword": "correct-horse-battery", "newPassword": "staple-battery-horse-correct"}""")
     public record ChangePassword(@NotNull @Size(max = 128) String currentPassword,
                                  @NotNull @Size(min = UserRequests.MIN_PASSWORD, max = 128) String newPassword) {
     }
