@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.inject.Inject;
@@ -47,6 +50,31 @@ class MigrationTest {
         try (Connection c = TenantryTestServers.servers().postgres(0).connect(TenantryTestServers.METADATA_DATABASE)) {
             List<String> uncovered = SchemaChecks.foreignKeysWithoutIndex(c);
             assertTrue(uncovered.isEmpty(), "foreign keys without a leading index: " + uncovered);
+        }
+    }
+
+    @Test
+    void schemasWrittenForTheOldSubsetKeepRefusingKeysOutsideTheirProperties() throws SQLException {
+        PostgresEndpoint pg = TenantryTestServers.servers().postgres(0);
+        String scratch = "migration_v4_" + System.nanoTime();
+        pg.createDatabaseIfMissing(scratch);
+        Flyway.configure().dataSource(pg.jdbcUrl(scratch), pg.superuser(), pg.superuserPassword())
+                .locations(MetadataSchema.LOCATION).target("3").load().migrate();
+        try (Connection c = pg.connect(scratch); Statement sql = c.createStatement()) {
+            sql.execute("""
+                    INSERT INTO task_definitions (name, display_name, config_schema, created_at) VALUES
+                        ('closed', 'Closed', '{"type": "object", "properties": {"a": {"type": "string"}}}', now()),
+                        ('open', 'Open', '{"type": "object", "properties": {}, "additionalProperties": true}', now()),
+                        ('bare', 'Bare', '{"type": "object"}', now())""");
+            Flyway.configure().dataSource(pg.jdbcUrl(scratch), pg.superuser(), pg.superuserPassword())
+                    .locations(MetadataSchema.LOCATION).load().migrate();
+            ResultSet rows = sql.executeQuery(
+                    "SELECT name, config_schema -> 'additionalProperties' FROM task_definitions ORDER BY name");
+            List<String> seen = new ArrayList<>();
+            while (rows.next()) {
+                seen.add(rows.getString(1) + "=" + rows.getString(2));
+            }
+            assertEquals(List.of("bare=null", "closed=false", "open=true"), seen);
         }
     }
 }

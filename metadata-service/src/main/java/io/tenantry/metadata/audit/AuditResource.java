@@ -11,9 +11,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 
 import io.quarkus.security.Authenticated;
-import io.tenantry.common.paging.Page;
-import io.tenantry.metadata.access.AccessGuard;
 import io.tenantry.common.Permission;
+import io.tenantry.common.paging.Page;
+import io.tenantry.metadata.security.AccessGuard;
 
 /** One organization's audit trail, for its members with the audit:read permission. */
 @Path("/api/v1/orgs/{orgId}/audit")
@@ -21,18 +21,18 @@ import io.tenantry.common.Permission;
 public class AuditResource {
 
     @Inject
-    AuditLog audit;
+    AuditTrail trail;
 
     @Inject
     AccessGuard guard;
 
     @GET
-    public Page<AuditLog.AuditView> forOrganization(@PathParam("orgId") String orgId,
-                                                    @QueryParam("action") @Size(max = 100) String action,
-                                                    @QueryParam("actor") @Size(max = 100) String actor,
-                                                    @QueryParam("after") String after,
-                                                    @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
+    public Page<AuditTrail.AuditView> forOrganization(@PathParam("orgId") String orgId,
+                                                      @QueryParam("action") @Size(max = 100) String action,
+                                                      @QueryParam("actor") @Size(max = 100) String actor,
+                                                      @QueryParam("after") String after,
+                                                      @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
         guard.require(orgId, Permission.AUDIT_READ);
-        return audit.search(new AuditLog.AuditQuery(orgId, action, actor, after), limit);
+        return trail.search(new AuditTrail.AuditQuery(orgId, action, actor, after), limit);
     }
 }

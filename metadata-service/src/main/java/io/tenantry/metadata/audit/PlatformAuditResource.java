@@ -11,7 +11,7 @@ import jakarta.ws.rs.QueryParam;
 
 import io.quarkus.security.Authenticated;
 import io.tenantry.common.paging.Page;
-import io.tenantry.metadata.access.AccessGuard;
+import io.tenantry.metadata.security.AccessGuard;
 
 /** The whole platform's audit trail, for platform administrators. */
 @Path("/api/v1/audit")
@@ -19,18 +19,18 @@ import io.tenantry.metadata.access.AccessGuard;
 public class PlatformAuditResource {
 
     @Inject
-    AuditLog audit;
+    AuditTrail trail;
 
     @Inject
     AccessGuard guard;
 
     @GET
-    public Page<AuditLog.AuditView> all(@QueryParam("orgId") @Size(max = 40) String orgId,
-                                        @QueryParam("action") @Size(max = 100) String action,
-                                        @QueryParam("actor") @Size(max = 100) String actor,
-                                        @QueryParam("after") String after,
-                                        @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
+    public Page<AuditTrail.AuditView> all(@QueryParam("orgId") @Size(max = 40) String orgId,
+                                          @QueryParam("action") @Size(max = 100) String action,
+                                          @QueryParam("actor") @Size(max = 100) String actor,
+                                          @QueryParam("after") String after,
+                                          @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
         guard.requirePlatformAdmin();
-        return audit.search(new AuditLog.AuditQuery(orgId, action, actor, after), limit);
+        return trail.search(new AuditTrail.AuditQuery(orgId, action, actor, after), limit);
     }
 }

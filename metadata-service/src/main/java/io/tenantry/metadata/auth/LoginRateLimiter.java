@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.tenantry.common.problem.ApiProblem;
+import io.tenantry.metadata.security.AuthConfig;
 import io.vertx.mutiny.redis.client.Response;
 
 /**

@@ -1,6 +1,7 @@
 package io.tenantry.metadata.auth;
 
 import java.util.List;
+
 import jakarta.inject.Inject;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
@@ -11,6 +12,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestForm;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -18,6 +20,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.tenantry.common.problem.ApiProblem;
 import io.vertx.core.http.HttpServerRequest;
 
+/** Sign-in for people and API clients; Swagger UI's "Authorize" gets its token here (META-INF/openapi.yaml). */
 @Path("/api/v1/auth/token")
 public class TokenResource {
 
@@ -40,6 +43,11 @@ public class TokenResource {
     @Operation(summary = "Issue an access token",
             description = "OAuth 2 style: grant_type=password (username, password, optional org_id) "
                     + "or grant_type=client_credentials (client_id, client_secret).")
+    @APIResponse(responseCode = "200", description = "The token, and the organization and permissions it carries")
+    @APIResponse(responseCode = "401", description = "Wrong credentials, or a disabled account or revoked client")
+    @APIResponse(responseCode = "403", description = "The person is not a member of the organization in org_id")
+    @APIResponse(responseCode = "429", description = "Too many failed sign-ins for this account or address; "
+            + "the Retry-After header says when to try again")
     public TokenResponse issue(@RestForm("grant_type") @NotBlank String grantType,
                                @RestForm @Size(max = 254) String username,
                                @RestForm @Size(max = 128) String password,

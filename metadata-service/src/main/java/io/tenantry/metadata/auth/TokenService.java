@@ -15,9 +15,12 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.jwt.build.Jwt;
 import io.tenantry.common.OrgId;
 import io.tenantry.common.problem.ApiProblem;
-import io.tenantry.metadata.access.Membership;
 import io.tenantry.metadata.audit.AuditLog;
 import io.tenantry.metadata.client.ApiClient;
+import io.tenantry.metadata.membership.Membership;
+import io.tenantry.metadata.security.AuthConfig;
+import io.tenantry.metadata.security.Caller;
+import io.tenantry.metadata.security.PasswordHasher;
 import io.tenantry.metadata.user.User;
 
 /**

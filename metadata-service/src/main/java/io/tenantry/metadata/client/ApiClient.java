@@ -12,7 +12,7 @@ import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
-import io.tenantry.metadata.access.Role;
+import io.tenantry.metadata.role.Role;
 
 /** A machine credential scoped to one organization; its secret is shown once and kept only as a hash. */
 @Entity

@@ -20,6 +20,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import io.quarkus.security.Authenticated;
 import io.tenantry.common.paging.Page;
@@ -31,6 +32,8 @@ public class ApiClientResource {
     @Inject
     ApiClientService clients;
 
+    @Schema(name = "ApiClientCreate", examples = """
+            {"name": "nightly-docking", "role": "scientist"}""")
     public record CreateClient(@NotBlank @Size(max = 100) String name, @NotBlank @Size(max = 40) String role) {
     }
 

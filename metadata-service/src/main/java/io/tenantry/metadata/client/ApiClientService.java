@@ -11,16 +11,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
+import io.tenantry.common.Permission;
 import io.tenantry.common.Uuids;
 import io.tenantry.common.paging.Cursor;
 import io.tenantry.common.paging.Page;
 import io.tenantry.common.problem.ApiProblem;
-import io.tenantry.metadata.access.AccessGuard;
-import io.tenantry.common.Permission;
-import io.tenantry.metadata.access.Role;
 import io.tenantry.metadata.audit.AuditLog;
-import io.tenantry.metadata.auth.PasswordHasher;
 import io.tenantry.metadata.persistence.KeysetQuery;
+import io.tenantry.metadata.role.Role;
+import io.tenantry.metadata.security.AccessGuard;
+import io.tenantry.metadata.security.PasswordHasher;
 
 /** Machine credentials for one organization. The secret is returned once, at creation, and stored hashed. */
 @ApplicationScoped

@@ -13,14 +13,16 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import io.tenantry.common.Permission;
 import io.tenantry.common.Uuids;
 import io.tenantry.common.paging.Cursor;
 import io.tenantry.common.paging.Page;
 import io.tenantry.common.problem.ApiProblem;
-import io.tenantry.metadata.access.AccessGuard;
-import io.tenantry.common.Permission;
 import io.tenantry.metadata.audit.AuditLog;
 import io.tenantry.metadata.persistence.KeysetQuery;
+import io.tenantry.metadata.security.AccessGuard;
 
 /** Each organization's molecules. Every lookup is by organization and id together, never by id alone. */
 @ApplicationScoped
@@ -35,6 +37,13 @@ public class MoleculeService {
     @Inject
     AuditLog audit;
 
+    @Schema(name = "MoleculeRegistration", examples = """
+            {
+              "name": "Aspirin",
+              "smiles": "CC(=O)OC1=CC=CC=C1C(=O)O",
+              "formula": "C9H8O4",
+              "inchiKey": "BSYNRYMUTXBXSQ-UHFFFAOYSA-N"
+            }""")
     public record Register(@NotBlank @Size(max = 200) String name,
                            @NotNull @Size(min = 1, max = 2000) @Pattern(regexp = SMILES, message = "must be a SMILES string") String smiles,
                            @Pattern(regexp = "^[A-Za-z0-9]{1,100}$", message = "must be a molecular formula such as C9H8O4") String formula,

@@ -1,9 +1,8 @@
 package io.tenantry.metadata.organization;
 
-import io.tenantry.common.lifecycle.DesiredState;
-
 import jakarta.persistence.Converter;
 
+import io.tenantry.common.lifecycle.DesiredState;
 import io.tenantry.metadata.persistence.LowercaseEnumConverter;
 
 @Converter

@@ -1,8 +1,5 @@
 package io.tenantry.metadata.organization;
 
-import io.tenantry.common.lifecycle.OrganizationStatus;
-import io.tenantry.common.lifecycle.DesiredState;
-
 import java.time.OffsetDateTime;
 import java.util.List;
 
@@ -14,6 +11,8 @@ import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.tenantry.common.lifecycle.DesiredState;
+import io.tenantry.common.lifecycle.OrganizationStatus;
 import io.tenantry.metadata.persistence.KeysetQuery;
 
 @Entity
@@ -53,6 +52,16 @@ public class Organization extends PanacheEntityBase {
 
     @Version
     public long version;
+
+    /**
+     * The row as the database has it now. A database function may have changed it behind Hibernate's back, so an
+     * instance this transaction loaded before would be stale.
+     */
+    static Organization reread(String orgId) {
+        Organization org = findById(orgId);
+        getEntityManager().refresh(org);
+        return org;
+    }
 
     public static List<Organization> page(String after, OrganizationStatus status, String region,
                                           List<String> onlyIds, int limit) {

@@ -1,7 +1,5 @@
 package io.tenantry.metadata.organization;
 
-import io.tenantry.common.lifecycle.OrganizationStatus;
-
 import java.net.URI;
 
 import jakarta.inject.Inject;
@@ -25,6 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.quarkus.security.Authenticated;
 import io.tenantry.common.WireEnums;
+import io.tenantry.common.lifecycle.OrganizationStatus;
 import io.tenantry.common.paging.Page;
 
 @Path("/api/v1/orgs")

@@ -1,26 +1,28 @@
 package io.tenantry.metadata.organization;
 
-import io.tenantry.common.lifecycle.OrganizationStatus;
-import io.tenantry.common.lifecycle.DesiredState;
-
 import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
 import io.tenantry.common.OrgId;
+import io.tenantry.common.Permission;
+import io.tenantry.common.lifecycle.DesiredState;
+import io.tenantry.common.lifecycle.OrganizationStatus;
 import io.tenantry.common.paging.Cursor;
 import io.tenantry.common.paging.Page;
 import io.tenantry.common.problem.ApiProblem;
-import io.tenantry.metadata.access.AccessGuard;
-import io.tenantry.metadata.access.MembershipService;
-import io.tenantry.common.Permission;
-import io.tenantry.metadata.access.Role;
 import io.tenantry.metadata.audit.AuditLog;
+import io.tenantry.metadata.membership.MembershipService;
+import io.tenantry.metadata.role.Role;
+import io.tenantry.metadata.security.AccessGuard;
+import io.tenantry.metadata.security.Caller;
+import io.tenantry.metadata.web.RequestId;
 
 /**
  * Organizations' desired state and quotas. Onboarding, suspension, resumption and deletion only record what is
@@ -33,13 +35,22 @@ public class OrganizationService {
     AccessGuard guard;
 
     @Inject
+    Caller caller;
+
+    @Inject
+    RequestId requestId;
+
+    @Inject
     AuditLog audit;
+
+    @Inject
+    OrganizationStatusReports statusReports;
 
     @Inject
     MembershipService memberships;
 
     @Inject
-    jakarta.enterprise.event.Event<ProvisionerWakeUp.DesiredStateChanged> desiredStateChanged;
+    Event<ProvisionerWakeUp.DesiredStateChanged> desiredStateChanged;
 
     @Transactional
     public OrganizationView create(OrganizationRequests.Create request) {
@@ -126,29 +137,13 @@ public class OrganizationService {
         return desire(orgId, DesiredState.DELETED, "organization.delete-requested");
     }
 
+    /** The provisioner's report of the observed status; the database function decides whether the move is legal. */
     @Transactional
     public OrganizationView reportStatus(String orgId, OrganizationRequests.StatusReport report) {
         guard.requirePlatformAdmin();
-        Organization org = find(OrgId.of(orgId).value());
-        if (org.status == report.status()) {
-            return OrganizationView.of(org);
-        }
-        if (!org.status.canMoveTo(report.status())) {
-            throw ApiProblem.conflict("organization '" + orgId + "' cannot go from " + org.status.wire() + " to "
-                    + report.status().wire() + "; allowed: " + org.status.next().stream().map(OrganizationStatus::wire).toList());
-        }
-        Map<String, Object> details = new HashMap<>();
-        details.put("from", org.status.wire());
-        details.put("to", report.status().wire());
-        if (report.reason() != null) {
-            details.put("reason", report.reason());
-        }
-        org.status = report.status();
-        org.statusReason = report.reason();
-        org.updatedAt = OffsetDateTime.now();
-        audit.record("organization.status-changed", orgId, "organization", orgId, details);
-        Organization.getEntityManager().flush();
-        return OrganizationView.of(org);
+        String id = OrgId.of(orgId).value();
+        statusReports.report(id, report.status(), report.reason(), caller.subject(), requestId.value());
+        return OrganizationView.of(Organization.reread(id));
     }
 
     private OrganizationView desire(String orgId, DesiredState wanted, String action) {

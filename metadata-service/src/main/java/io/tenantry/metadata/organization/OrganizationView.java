@@ -1,9 +1,9 @@
 package io.tenantry.metadata.organization;
 
-import io.tenantry.common.lifecycle.OrganizationStatus;
-import io.tenantry.common.lifecycle.DesiredState;
-
 import java.time.OffsetDateTime;
+
+import io.tenantry.common.lifecycle.DesiredState;
+import io.tenantry.common.lifecycle.OrganizationStatus;
 
 /** An organization as the API shows it: observed status, desired state, quotas and placement. */
 public record OrganizationView(String orgId, String displayName, OrganizationStatus status,

@@ -28,9 +28,9 @@ public class GlobalPipelineTemplateResource {
     PipelineTemplates templates;
 
     @GET
-    public Page<PipelineTemplates.TemplateView> list(@QueryParam("name") @Size(max = 63) String name,
-                                                     @QueryParam("after") String after,
-                                                     @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
+    public Page<PipelineTemplates.PipelineTemplateView> list(@QueryParam("name") @Size(max = 63) String name,
+                                                             @QueryParam("after") String after,
+                                                             @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
         return templates.listGlobal(name, after, limit);
     }
 
@@ -43,8 +43,8 @@ public class GlobalPipelineTemplateResource {
 
     @GET
     @Path("{name}/versions/{version}")
-    public PipelineTemplates.TemplateView version(@PathParam("name") @Size(max = 63) String name,
-                                                  @PathParam("version") int version) {
+    public PipelineTemplates.PipelineTemplateView version(@PathParam("name") @Size(max = 63) String name,
+                                                          @PathParam("version") int version) {
         return templates.globalVersion(name, version);
     }
 }

@@ -28,10 +28,10 @@ public class OrganizationPipelineTemplateResource {
     PipelineTemplates templates;
 
     @GET
-    public Page<PipelineTemplates.TemplateView> list(@PathParam("orgId") String orgId,
-                                                     @QueryParam("name") @Size(max = 63) String name,
-                                                     @QueryParam("after") String after,
-                                                     @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
+    public Page<PipelineTemplates.PipelineTemplateView> list(@PathParam("orgId") String orgId,
+                                                             @QueryParam("name") @Size(max = 63) String name,
+                                                             @QueryParam("after") String after,
+                                                             @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
         return templates.listForOrganization(orgId, name, after, limit);
     }
 
@@ -44,9 +44,9 @@ public class OrganizationPipelineTemplateResource {
 
     @GET
     @Path("{name}/versions/{version}")
-    public PipelineTemplates.TemplateView version(@PathParam("orgId") String orgId,
-                                                  @PathParam("name") @Size(max = 63) String name,
-                                                  @PathParam("version") int version) {
+    public PipelineTemplates.PipelineTemplateView version(@PathParam("orgId") String orgId,
+                                                          @PathParam("name") @Size(max = 63) String name,
+                                                          @PathParam("version") int version) {
         return templates.versionForOrganization(orgId, name, version);
     }
 }

@@ -49,4 +49,22 @@ public class PipelineTemplate extends PanacheEntityBase {
                 ? find("orgId is null and name = ?1 order by version desc", name).firstResult()
                 : find("orgId = ?1 and name = ?2 order by version desc", orgId, name).firstResult();
     }
+
+    static PipelineTemplate globalVersion(String name, int version) {
+        return find("orgId is null and name = ?1 and version = ?2", name, version).firstResult();
+    }
+
+    /**
+     * The version an organization gets when it names a template, or null. The view available_pipeline_templates
+     * decides, which results-service reads too: an organization's own template hides the global one of that name.
+     */
+    static PipelineTemplate resolvedFor(String orgId, String name, int version) {
+        List<?> rows = getEntityManager().createNativeQuery("""
+                        SELECT id, org_id, name, version, description, steps, created_by, created_at
+                          FROM available_pipeline_templates
+                         WHERE available_to = ?1 AND name = ?2 AND version = ?3 AND preferred""",
+                        PipelineTemplate.class)
+                .setParameter(1, orgId).setParameter(2, name).setParameter(3, version).getResultList();
+        return rows.isEmpty() ? null : (PipelineTemplate) rows.get(0);
+    }
 }

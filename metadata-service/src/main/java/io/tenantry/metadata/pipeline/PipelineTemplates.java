@@ -14,15 +14,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
+import io.tenantry.common.Permission;
 import io.tenantry.common.Uuids;
 import io.tenantry.common.paging.Cursor;
 import io.tenantry.common.paging.Page;
 import io.tenantry.common.problem.ApiProblem;
-import io.tenantry.metadata.access.AccessGuard;
-import io.tenantry.common.Permission;
 import io.tenantry.metadata.audit.AuditLog;
-import io.tenantry.metadata.auth.Caller;
 import io.tenantry.metadata.persistence.KeysetQuery;
+import io.tenantry.metadata.security.AccessGuard;
+import io.tenantry.metadata.security.Caller;
 import io.tenantry.metadata.task.ConfigSchema;
 import io.tenantry.metadata.task.TaskDefinition;
 
@@ -42,23 +42,24 @@ public class PipelineTemplates {
     @Inject
     Caller caller;
 
-    public record TemplateView(UUID id, String orgId, String name, int version, String description,
-                               List<Map<String, Object>> steps, String createdBy, OffsetDateTime createdAt) {
-        static TemplateView of(PipelineTemplate t) {
-            return new TemplateView(t.id, t.orgId, t.name, t.version, t.description, t.steps, t.createdBy, t.createdAt);
+    public record PipelineTemplateView(UUID id, String orgId, String name, int version, String description,
+                                       List<Map<String, Object>> steps, String createdBy, OffsetDateTime createdAt) {
+        static PipelineTemplateView of(PipelineTemplate t) {
+            return new PipelineTemplateView(t.id, t.orgId, t.name, t.version, t.description, t.steps, t.createdBy,
+                    t.createdAt);
         }
     }
 
     @Transactional
-    public TemplateView createGlobal(PipelineRequests.Create request) {
+    public PipelineTemplateView createGlobal(PipelineRequests.Create request) {
         guard.requirePlatformAdmin();
-        return TemplateView.of(save(null, request, caller.subject()));
+        return PipelineTemplateView.of(save(null, request, caller.subject()));
     }
 
     @Transactional
-    public TemplateView createForOrganization(String orgId, PipelineRequests.Create request) {
+    public PipelineTemplateView createForOrganization(String orgId, PipelineRequests.Create request) {
         var access = guard.require(orgId, Permission.TEMPLATES_WRITE);
-        return TemplateView.of(save(orgId, request, access.actor()));
+        return PipelineTemplateView.of(save(orgId, request, access.actor()));
     }
 
     /** Saves the next version in a scope; for seeding and the two create methods. */
@@ -81,41 +82,37 @@ public class PipelineTemplates {
         return template;
     }
 
-    public Page<TemplateView> listGlobal(String name, String after, int limit) {
+    public Page<PipelineTemplateView> listGlobal(String name, String after, int limit) {
         return list(null, name, after, limit);
     }
 
     /** The organization's own templates and the global ones, every version, oldest first. */
-    public Page<TemplateView> listForOrganization(String orgId, String name, String after, int limit) {
+    public Page<PipelineTemplateView> listForOrganization(String orgId, String name, String after, int limit) {
         guard.require(orgId, Permission.TEMPLATES_READ);
         return list(orgId, name, after, limit);
     }
 
-    public TemplateView globalVersion(String name, int version) {
-        return TemplateView.of(findVersion(null, name, version));
+    public PipelineTemplateView globalVersion(String name, int version) {
+        return PipelineTemplateView.of(found(PipelineTemplate.globalVersion(name, version), name, version));
     }
 
     /** The organization's own template of that name if it has one, otherwise the global one. */
-    public TemplateView versionForOrganization(String orgId, String name, int version) {
+    public PipelineTemplateView versionForOrganization(String orgId, String name, int version) {
         guard.require(orgId, Permission.TEMPLATES_READ);
-        boolean ownsName = PipelineTemplate.count("orgId = ?1 and name = ?2", orgId, name) > 0;
-        return TemplateView.of(findVersion(ownsName ? orgId : null, name, version));
+        return PipelineTemplateView.of(found(PipelineTemplate.resolvedFor(orgId, name, version), name, version));
     }
 
-    private Page<TemplateView> list(String orgId, String name, String after, int limit) {
+    private Page<PipelineTemplateView> list(String orgId, String name, String after, int limit) {
         KeysetQuery query = (orgId == null ? KeysetQuery.where("orgId is null")
                 : KeysetQuery.where("(orgId is null or orgId = :org)").bind("org", orgId))
                 .and("id > :after", "after", Cursor.decodeUuid(after))
                 .and("name = :name", "name", name);
         List<PipelineTemplate> rows = PipelineTemplate.<PipelineTemplate>find(query.orderBy("id"), query.params())
                 .page(0, limit + 1).list();
-        return Page.of(rows, limit, t -> t.id.toString(), TemplateView::of);
+        return Page.of(rows, limit, t -> t.id.toString(), PipelineTemplateView::of);
     }
 
-    private static PipelineTemplate findVersion(String orgId, String name, int version) {
-        PipelineTemplate template = orgId == null
-                ? PipelineTemplate.<PipelineTemplate>find("orgId is null and name = ?1 and version = ?2", name, version).firstResult()
-                : PipelineTemplate.<PipelineTemplate>find("orgId = ?1 and name = ?2 and version = ?3", orgId, name, version).firstResult();
+    private static PipelineTemplate found(PipelineTemplate template, String name, int version) {
         if (template == null) {
             throw ApiProblem.notFound("pipeline template '" + name + "' version " + version + " not found");
         }
@@ -127,7 +124,7 @@ public class PipelineTemplates {
         Set<String> names = new HashSet<>();
         Map<String, TaskDefinition> tasks = new HashMap<>();
         TaskDefinition.<TaskDefinition>list("name in ?1", steps.stream().map(PipelineRequests.Step::task).toList())
-                .forEach(t -> tasks.put(t.name, t));
+                                            .forEach(t -> tasks.put(t.name, t));
         List<Map<String, Object>> stored = new ArrayList<>();
         for (PipelineRequests.Step step : steps) {
             if (!names.add(step.name())) {

@@ -14,9 +14,9 @@ import io.tenantry.common.Uuids;
 import io.tenantry.common.paging.Cursor;
 import io.tenantry.common.paging.Page;
 import io.tenantry.common.problem.ApiProblem;
-import io.tenantry.metadata.access.AccessGuard;
 import io.tenantry.metadata.audit.AuditLog;
 import io.tenantry.metadata.persistence.KeysetQuery;
+import io.tenantry.metadata.security.AccessGuard;
 
 /** Task definitions and the engines that run them: readable by everyone signed in, changed by platform admins. */
 @ApplicationScoped
@@ -28,36 +28,36 @@ public class TaskCatalogue {
     @Inject
     AuditLog audit;
 
-    public record DefinitionView(String name, String displayName, String description,
-                                 Map<String, Object> configSchema, boolean system) {
-        static DefinitionView of(TaskDefinition d) {
-            return new DefinitionView(d.name, d.displayName, d.description, d.configSchema, d.system);
+    public record TaskDefinitionView(String name, String displayName, String description,
+                                     Map<String, Object> configSchema, boolean system) {
+        static TaskDefinitionView of(TaskDefinition d) {
+            return new TaskDefinitionView(d.name, d.displayName, d.description, d.configSchema, d.system);
         }
     }
 
-    public record ServiceView(UUID id, String name, String task, String endpoint, TaskServiceStatus status,
-                              OffsetDateTime updatedAt) {
-        static ServiceView of(TaskService s) {
-            return new ServiceView(s.id, s.name, s.taskName, s.endpoint, s.status, s.updatedAt);
+    public record TaskServiceView(UUID id, String name, String task, String endpoint, TaskServiceStatus status,
+                                  OffsetDateTime updatedAt) {
+        static TaskServiceView of(TaskService s) {
+            return new TaskServiceView(s.id, s.name, s.taskName, s.endpoint, s.status, s.updatedAt);
         }
     }
 
-    public Page<DefinitionView> definitions(String after, int limit) {
+    public Page<TaskDefinitionView> definitions(String after, int limit) {
         String afterName = Cursor.decode(after);
         List<TaskDefinition> rows = afterName == null
                 ? TaskDefinition.<TaskDefinition>find("order by name").page(0, limit + 1).list()
                 : TaskDefinition.<TaskDefinition>find("name > ?1 order by name", afterName).page(0, limit + 1).list();
-        return Page.of(rows, limit, d -> d.name, DefinitionView::of);
+        return Page.of(rows, limit, d -> d.name, TaskDefinitionView::of);
     }
 
-    public DefinitionView definition(String name) {
-        return DefinitionView.of(find(name));
+    public TaskDefinitionView definition(String name) {
+        return TaskDefinitionView.of(find(name));
     }
 
     @Transactional
-    public DefinitionView define(TaskRequests.Define request) {
+    public TaskDefinitionView define(TaskRequests.Define request) {
         guard.requirePlatformAdmin();
-        return DefinitionView.of(define(request, false));
+        return TaskDefinitionView.of(define(request, false));
     }
 
     /** Creates a definition without checking the caller: for seeding and for {@link #define(TaskRequests.Define)}. */
@@ -79,17 +79,17 @@ public class TaskCatalogue {
         return definition;
     }
 
-    public Page<ServiceView> services(String task, TaskServiceStatus status, String after, int limit) {
+    public Page<TaskServiceView> services(String task, TaskServiceStatus status, String after, int limit) {
         KeysetQuery query = KeysetQuery.where("1 = 1")
                 .and("id > :after", "after", Cursor.decodeUuid(after))
                 .and("taskName = :task", "task", task)
                 .and("status = :status", "status", status);
         List<TaskService> rows = TaskService.<TaskService>find(query.orderBy("id"), query.params()).page(0, limit + 1).list();
-        return Page.of(rows, limit, s -> s.id.toString(), ServiceView::of);
+        return Page.of(rows, limit, s -> s.id.toString(), TaskServiceView::of);
     }
 
     @Transactional
-    public ServiceView register(TaskRequests.RegisterService request) {
+    public TaskServiceView register(TaskRequests.RegisterService request) {
         guard.requirePlatformAdmin();
         find(request.task());
         if (TaskService.count("name", request.name()) > 0) {
@@ -107,11 +107,11 @@ public class TaskCatalogue {
         service.persist();
         audit.record("task-service.registered", null, "task-service", service.id.toString(),
                 Map.of("name", service.name, "task", service.taskName));
-        return ServiceView.of(service);
+        return TaskServiceView.of(service);
     }
 
     @Transactional
-    public ServiceView update(UUID id, TaskRequests.UpdateService request) {
+    public TaskServiceView update(UUID id, TaskRequests.UpdateService request) {
         guard.requirePlatformAdmin();
         TaskService service = TaskService.findById(id);
         if (service == null) {
@@ -128,7 +128,7 @@ public class TaskCatalogue {
         }
         service.updatedAt = OffsetDateTime.now();
         audit.record("task-service.updated", null, "task-service", id.toString(), changes);
-        return ServiceView.of(service);
+        return TaskServiceView.of(service);
     }
 
     /** The definition of that name, or 404. */

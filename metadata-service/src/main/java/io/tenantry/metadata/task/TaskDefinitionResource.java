@@ -27,14 +27,14 @@ public class TaskDefinitionResource {
     TaskCatalogue catalogue;
 
     @GET
-    public Page<TaskCatalogue.DefinitionView> list(@QueryParam("after") String after,
-                                                   @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
+    public Page<TaskCatalogue.TaskDefinitionView> list(@QueryParam("after") String after,
+                                                       @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
         return catalogue.definitions(after, limit);
     }
 
     @GET
     @Path("{name}")
-    public TaskCatalogue.DefinitionView get(@PathParam("name") @Size(max = 63) String name) {
+    public TaskCatalogue.TaskDefinitionView get(@PathParam("name") @Size(max = 63) String name) {
         return catalogue.definition(name);
     }
 

@@ -18,9 +18,13 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import io.quarkus.security.Authenticated;
-import io.tenantry.common.paging.Page;
 import io.tenantry.common.WireEnums;
+import io.tenantry.common.paging.Page;
 
 @Path("/api/v1/task-services")
 @Authenticated
@@ -30,14 +34,17 @@ public class TaskServiceResource {
     TaskCatalogue catalogue;
 
     @GET
-    public Page<TaskCatalogue.ServiceView> list(@QueryParam("task") @Size(max = 63) String task,
-                                                @QueryParam("status") @Size(max = 20) String status,
-                                                @QueryParam("after") String after,
-                                                @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
+    public Page<TaskCatalogue.TaskServiceView> list(@QueryParam("task") @Size(max = 63) String task,
+                                                    @QueryParam("status") @Size(max = 20) String status,
+                                                    @QueryParam("after") String after,
+                                                    @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
         return catalogue.services(task, status == null ? null : WireEnums.parse(TaskServiceStatus.class, status, "status"), after, limit);
     }
 
     @POST
+    @APIResponse(responseCode = "201", description = "Registered",
+            content = @Content(schema = @Schema(implementation = TaskCatalogue.TaskServiceView.class)))
+    @APIResponse(responseCode = "404", description = "Not Found: no task definition has that name")
     public Response register(@NotNull @Valid TaskRequests.RegisterService request) {
         var service = catalogue.register(request);
         return Response.created(URI.create("/api/v1/task-services/" + service.id())).entity(service).build();
@@ -45,7 +52,7 @@ public class TaskServiceResource {
 
     @PATCH
     @Path("{id}")
-    public TaskCatalogue.ServiceView update(@PathParam("id") UUID id, @NotNull @Valid TaskRequests.UpdateService request) {
+    public TaskCatalogue.TaskServiceView update(@PathParam("id") UUID id, @NotNull @Valid TaskRequests.UpdateService request) {
         return catalogue.update(id, request);
     }
 }

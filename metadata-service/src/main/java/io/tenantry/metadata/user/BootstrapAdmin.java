@@ -8,7 +8,7 @@ import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
-import io.tenantry.metadata.auth.AuthConfig;
+import io.tenantry.metadata.security.AuthConfig;
 
 /**
  * Creates the first platform administrator from configuration when no user has that email yet. There is no

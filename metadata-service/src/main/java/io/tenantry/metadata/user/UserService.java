@@ -14,14 +14,13 @@ import io.tenantry.common.Uuids;
 import io.tenantry.common.paging.Cursor;
 import io.tenantry.common.paging.Page;
 import io.tenantry.common.problem.ApiProblem;
-import io.tenantry.metadata.access.AccessGuard;
-import io.tenantry.metadata.access.MembershipService;
 import io.tenantry.metadata.audit.AuditLog;
-import io.tenantry.metadata.auth.Caller;
-import io.tenantry.metadata.auth.PasswordHasher;
 import io.tenantry.metadata.persistence.KeysetQuery;
+import io.tenantry.metadata.security.AccessGuard;
+import io.tenantry.metadata.security.Caller;
+import io.tenantry.metadata.security.PasswordHasher;
 
-/** People: created by platform administrators, each managing their own password. */
+/** People: created and managed by platform administrators; everyone may read and rename themselves. */
 @ApplicationScoped
 public class UserService {
 
@@ -37,20 +36,11 @@ public class UserService {
     @Inject
     AuditLog audit;
 
-    @Inject
-    MembershipService memberships;
-
     public record UserView(UUID id, String email, String displayName, UserStatus status, boolean platformAdmin,
                            OffsetDateTime createdAt) {
-        static UserView of(User u) {
+        public static UserView of(User u) {
             return new UserView(u.id, u.email, u.displayName, u.status, u.platformAdmin, u.createdAt);
         }
-    }
-
-    public record MembershipSummary(String orgId, String role, List<String> permissions) {
-    }
-
-    public record Profile(UserView user, List<MembershipSummary> memberships) {
     }
 
     @Transactional
@@ -130,26 +120,8 @@ public class UserService {
         return UserView.of(user);
     }
 
-    @Transactional
-    public void changeOwnPassword(UserRequests.ChangePassword request) {
-        User user = find(caller.userId());
-        if (!hasher.passwordMatches(request.currentPassword(), user.passwordHash)) {
-            throw ApiProblem.forbidden("the current password is wrong");
-        }
-        user.passwordHash = hasher.hashPassword(request.newPassword());
-        user.updatedAt = OffsetDateTime.now();
-        audit.record("user.password-changed", null, "user", user.id.toString(), Map.of());
-    }
-
-    public Profile me() {
-        User user = find(caller.userId());
-        List<MembershipSummary> summaries = memberships.of(user.id).stream()
-                .map(m -> new MembershipSummary(m.orgId, m.role.name, List.of(m.role.permissions)))
-                .toList();
-        return new Profile(UserView.of(user), summaries);
-    }
-
-    private static User find(UUID id) {
+    /** The user with that id, or 404. */
+    public static User find(UUID id) {
         User user = User.findById(id);
         if (user == null) {
             throw ApiProblem.notFound("user " + id + " not found");

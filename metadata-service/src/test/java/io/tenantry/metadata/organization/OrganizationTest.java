@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 
 import java.util.HashSet;
 import java.util.List;
@@ -200,6 +201,23 @@ class OrganizationTest {
         as(Api.adminToken()).get("/api/v1/audit?orgId=" + orgId + "&action=organization.status-changed")
                 .then().statusCode(200).body("items[0].details.reason", equalTo("server pg1 is full"))
                 .body("items[0].requestId", notNullValue());
+    }
+
+    @Test
+    void statusReportsFollowTheDatabasesTransitionTable() {
+        String orgId = Api.createOrg();
+        report(orgId, "active").then().statusCode(409).contentType(PROBLEM).body("detail", equalTo("organization '"
+                + orgId + "' cannot go from requested to active; allowed: deleting, failed, provisioning"));
+        report(orgId, "provisioning").then().statusCode(200)
+                .body("status", equalTo("provisioning")).body("version", equalTo(1));
+        report(orgId, "provisioning").then().statusCode(200).body("version", equalTo(1));
+        as(Api.adminToken()).get("/api/v1/audit?orgId=" + orgId + "&action=organization.status-changed")
+                .then().statusCode(200).body("items", hasSize(1))
+                .body("items[0].details.from", equalTo("requested")).body("items[0].details.to", equalTo("provisioning"))
+                .body("items[0].actor", startsWith("user:"));
+        String missing = Api.unique("missing");
+        report(missing, "provisioning").then().statusCode(404).contentType(PROBLEM)
+                .body("detail", equalTo("organization '" + missing + "' not found"));
     }
 
     private static io.restassured.response.Response report(String orgId, String status) {

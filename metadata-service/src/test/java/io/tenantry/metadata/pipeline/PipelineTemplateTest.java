@@ -68,6 +68,24 @@ class PipelineTemplateTest {
     }
 
     @Test
+    void anOrganizationsOwnTemplateHidesTheGlobalOneOfThatNameEvenForVersionsItLacks() {
+        String name = "shadow-" + Api.unique("t").replace("_", "-");
+        as(Api.adminToken()).body(rescoreOnly(name)).post("/api/v1/pipeline-templates").then().statusCode(201);
+        as(Api.adminToken()).body(rescoreOnly(name)).post("/api/v1/pipeline-templates").then().statusCode(201)
+                .body("version", equalTo(2));
+        String owner = Api.createOrg();
+        String other = Api.createOrg();
+        as(Api.adminToken()).body(rescoreOnly(name)).post("/api/v1/orgs/" + owner + "/pipeline-templates")
+                .then().statusCode(201).body("version", equalTo(1));
+
+        String own = "/api/v1/orgs/" + owner + "/pipeline-templates/" + name + "/versions/";
+        as(Api.adminToken()).get(own + 1).then().statusCode(200).body("orgId", equalTo(owner));
+        as(Api.adminToken()).get(own + 2).then().statusCode(404).contentType("application/problem+json");
+        as(Api.adminToken()).get("/api/v1/orgs/" + other + "/pipeline-templates/" + name + "/versions/2")
+                .then().statusCode(200).body("orgId", equalTo(null)).body("version", equalTo(2));
+    }
+
+    @Test
     void stepsAreValidatedAgainstTheirTasks() {
         String orgId = Api.createOrg();
         String base = "/api/v1/orgs/" + orgId + "/pipeline-templates";

@@ -1,11 +1,13 @@
 package io.tenantry.metadata.task;
 
 import static io.tenantry.metadata.Api.as;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.notNullValue;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -53,6 +55,47 @@ class TaskCatalogueTest {
     }
 
     @Test
+    void aConfigSchemaMustBeValidJsonSchemaThatCompiles() {
+        assertSchemaRefused(Map.of("type", "object", "properties", Map.of("x", Map.of("type", "strin"))),
+                "'configSchema.properties.x.type' does not have a value in the enumeration");
+        assertSchemaRefused(Map.of("type", "object", "properties", Map.of("n", Map.of("minimum", "one"))),
+                "'configSchema.properties.n.minimum' must be number");
+        assertSchemaRefused(Map.of("type", "object", "required", "model"), "'configSchema.required' must be array");
+        assertSchemaRefused(Map.of("type", "object", "properties", Map.of("p", Map.of("pattern", "[a-"))),
+                "configSchema cannot be used: PatternSyntaxException");
+        assertSchemaRefused(Map.of("type", "object", "properties", Map.of("r", Map.of("$ref", "#/$defs/nowhere"))),
+                "configSchema cannot be used: Reference /$defs/nowhere cannot be resolved");
+        assertSchemaRefused(Map.of("type", "object", "properties",
+                Map.of("r", Map.of("$ref", "http://127.0.0.1:9/schema.json"))), "configSchema cannot be used");
+    }
+
+    @Test
+    void stepConfigurationsAreCheckedAgainstTheWholeSchema() {
+        String task = "scan-" + Api.unique("t").replace("_", "-");
+        as(Api.adminToken()).body(Map.of("name", task, "displayName", "Scan", "configSchema", Map.of(
+                        "type", "object", "additionalProperties", false, "required", List.of("mode", "grid"),
+                        "properties", Map.of(
+                                "mode", Map.of("type", "string", "enum", List.of("fast", "thorough")),
+                                "repeats", Map.of("type", "integer", "minimum", 1),
+                                "pdbId", Map.of("type", "string", "pattern", "^[0-9][A-Za-z0-9]{3}$"),
+                                "grid", Map.of("type", "object", "additionalProperties", false,
+                                        "required", List.of("spacing"),
+                                        "properties", Map.of("spacing", Map.of("type", "number", "exclusiveMinimum", 0)))))))
+                .post("/api/v1/task-definitions").then().statusCode(201);
+        Map<String, Object> valid = Map.of("mode", "fast", "repeats", 3, "pdbId", "1abc", "grid", Map.of("spacing", 0.375));
+        saveTemplate(task, valid).then().statusCode(201).body("steps[0].config.grid.spacing", equalTo(0.375f));
+
+        assertConfigRefused(task, with(valid, "mode", "sloppy"), "'mode' does not have a value in the enumeration");
+        assertConfigRefused(task, with(valid, "repeats", 0), "'repeats' must have a minimum value of 1");
+        assertConfigRefused(task, with(valid, "pdbId", "abcd"), "'pdbId' does not match the regex pattern");
+        assertConfigRefused(task, with(valid, "grid", Map.of("spacing", 0)),
+                "'grid.spacing' must have an exclusive minimum value of 0");
+        assertConfigRefused(task, with(valid, "grid", Map.of()), "missing 'grid.spacing'");
+        assertConfigRefused(task, with(valid, "grid", Map.of("spacing", 1, "colour", "blue")), "unknown 'grid.colour'");
+        assertConfigRefused(task, with(valid, "repeats", "three"), "'repeats' must be integer");
+    }
+
+    @Test
     void definitionsArePaginatedByName() {
         var first = as(Api.adminToken()).queryParam("limit", 2).get("/api/v1/task-definitions").then().statusCode(200)
                 .body("items.size()", equalTo(2)).body("next", notNullValue()).extract().jsonPath();
@@ -85,5 +128,30 @@ class TaskCatalogueTest {
                 .body("items.task", everyItem(equalTo("docking"))).body("items.name", hasItems(name));
         as(viewer.token()).body(Map.of("status", "down")).patch("/api/v1/task-services/" + id).then().statusCode(403);
         as(viewer.token()).get("/api/v1/task-services?status=sideways").then().statusCode(400);
+    }
+
+    private static void assertSchemaRefused(Map<String, Object> schema, String problem) {
+        as(Api.adminToken()).body(Map.of("name", "bad-" + Api.unique("s").replace("_", "-"), "displayName", "Bad",
+                        "configSchema", schema))
+                .post("/api/v1/task-definitions").then().statusCode(422).contentType("application/problem+json")
+                .body("detail", containsString(problem));
+    }
+
+    private static io.restassured.response.Response saveTemplate(String task, Map<String, Object> config) {
+        return as(Api.adminToken()).body(Map.of("name", "uses-" + task,
+                        "steps", List.of(Map.of("name", "scan", "task", task, "config", config))))
+                .post("/api/v1/pipeline-templates");
+    }
+
+    private static void assertConfigRefused(String task, Map<String, Object> config, String problem) {
+        saveTemplate(task, config).then().statusCode(422).contentType("application/problem+json")
+                .body("detail", containsString("step 'scan' config does not fit task '" + task + "': "))
+                .body("detail", containsString(problem));
+    }
+
+    private static Map<String, Object> with(Map<String, Object> config, String key, Object value) {
+        Map<String, Object> changed = new HashMap<>(config);
+        changed.put(key, value);
+        return changed;
     }
 }

@@ -1,8 +1,5 @@
-package io.tenantry.metadata.access;
+package io.tenantry.metadata.role;
 
-import io.tenantry.common.Permission;
-
-import io.tenantry.metadata.client.ApiClient;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
@@ -13,9 +10,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
+import io.tenantry.common.Permission;
 import io.tenantry.common.Uuids;
 import io.tenantry.common.problem.ApiProblem;
 import io.tenantry.metadata.audit.AuditLog;
+import io.tenantry.metadata.security.AccessGuard;
 
 /** System roles are shared and fixed; each organization may add custom roles built from known permissions. */
 @ApplicationScoped
@@ -77,7 +76,7 @@ public class RoleService {
         if (role.isSystem()) {
             throw ApiProblem.conflict("system role '" + name + "' cannot be deleted");
         }
-        long holders = Membership.count("role", role) + ApiClient.count("role", role);
+        long holders = role.holders();
         if (holders > 0) {
             throw ApiProblem.conflict("role '" + name + "' is still held by " + holders + " members or clients");
         }

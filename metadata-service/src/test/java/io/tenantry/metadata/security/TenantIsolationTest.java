@@ -1,4 +1,4 @@
-package io.tenantry.metadata.access;
+package io.tenantry.metadata.security;
 
 import static io.tenantry.metadata.Api.as;
 import static org.hamcrest.Matchers.equalTo;

@@ -1,8 +1,8 @@
-package io.tenantry.metadata.auth;
+package io.tenantry.metadata.security;
 
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,6 +1,4 @@
-package io.tenantry.metadata.access;
-
-import io.tenantry.common.Permission;
+package io.tenantry.metadata.role;
 
 import java.util.Arrays;
 import java.util.List;
@@ -9,6 +7,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 
 import io.quarkus.security.Authenticated;
+import io.tenantry.common.Permission;
 
 /** The permissions a custom role can be built from. */
 @Path("/api/v1/permissions")

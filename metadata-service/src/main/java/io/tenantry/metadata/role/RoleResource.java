@@ -1,4 +1,4 @@
-package io.tenantry.metadata.access;
+package io.tenantry.metadata.role;
 
 import java.net.URI;
 import java.util.List;
@@ -16,6 +16,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import io.quarkus.security.Authenticated;
 
 @Path("/api/v1/orgs/{orgId}/roles")
@@ -25,6 +27,8 @@ public class RoleResource {
     @Inject
     RoleService roles;
 
+    @Schema(name = "RoleCreate", examples = """
+            {"name": "auditor", "description": "Reads the audit log", "permissions": ["org:read", "audit:read"]}""")
     public record CreateRole(
             @NotNull @Pattern(regexp = "^[a-z][a-z0-9-]{1,39}$", message = "must match ^[a-z][a-z0-9-]{1,39}$") String name,
             @Size(max = 500) String description,

@@ -1,4 +1,4 @@
-package io.tenantry.metadata.auth;
+package io.tenantry.metadata.security;
 
 import java.util.UUID;
 

@@ -1,4 +1,4 @@
-package io.tenantry.metadata.auth;
+package io.tenantry.metadata.security;
 
 import java.time.Duration;
 import java.util.Optional;

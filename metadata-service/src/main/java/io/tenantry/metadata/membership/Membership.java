@@ -1,4 +1,4 @@
-package io.tenantry.metadata.access;
+package io.tenantry.metadata.membership;
 
 import java.time.OffsetDateTime;
 import java.util.Optional;
@@ -13,6 +13,7 @@ import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.tenantry.metadata.role.Role;
 
 /** A user's place in one organization, with exactly one role there. */
 @Entity

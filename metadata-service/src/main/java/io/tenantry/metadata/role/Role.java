@@ -1,4 +1,4 @@
-package io.tenantry.metadata.access;
+package io.tenantry.metadata.role;
 
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -45,5 +45,14 @@ public class Role extends PanacheEntityBase {
 
     public static List<Role> allVisibleTo(String orgId) {
         return list("orgId is null or orgId = ?1 order by orgId nulls first, name", orgId);
+    }
+
+    /** How many members and API clients hold this role, counted in their own tables. */
+    public long holders() {
+        Number count = (Number) getEntityManager().createNativeQuery("""
+                SELECT (SELECT count(*) FROM memberships WHERE role_id = ?1)
+                     + (SELECT count(*) FROM api_clients WHERE role_id = ?1)""")
+                .setParameter(1, id).getSingleResult();
+        return count.longValue();
     }
 }

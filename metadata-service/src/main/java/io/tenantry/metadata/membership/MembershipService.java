@@ -1,6 +1,4 @@
-package io.tenantry.metadata.access;
-
-import io.tenantry.common.Permission;
+package io.tenantry.metadata.membership;
 
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -11,12 +9,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
+import io.tenantry.common.Permission;
 import io.tenantry.common.Uuids;
 import io.tenantry.common.paging.Cursor;
 import io.tenantry.common.paging.Page;
 import io.tenantry.common.problem.ApiProblem;
 import io.tenantry.metadata.audit.AuditLog;
 import io.tenantry.metadata.persistence.KeysetQuery;
+import io.tenantry.metadata.role.Role;
+import io.tenantry.metadata.security.AccessGuard;
 import io.tenantry.metadata.user.User;
 
 /** Who belongs to an organization and with which role. An organization always keeps at least one org-admin. */

@@ -1,4 +1,4 @@
-package io.tenantry.metadata.access;
+package io.tenantry.metadata.membership;
 
 import java.net.URI;
 import java.util.UUID;
@@ -21,6 +21,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import io.quarkus.security.Authenticated;
 import io.tenantry.common.paging.Page;
 
@@ -31,9 +33,13 @@ public class MemberResource {
     @Inject
     MembershipService memberships;
 
+    @Schema(name = "MemberAdd", examples = """
+            {"email": "grace@acme.example", "role": "scientist"}""")
     public record AddMember(@NotBlank @Email @Size(max = 254) String email, @NotBlank @Size(max = 40) String role) {
     }
 
+    @Schema(name = "MemberRoleChange", examples = """
+            {"role": "viewer"}""")
     public record ChangeRole(@NotBlank @Size(max = 40) String role) {
     }
 
