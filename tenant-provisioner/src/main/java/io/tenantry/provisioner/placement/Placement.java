@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 
 import io.tenantry.provisioner.ProvisionerConfig;
 import io.tenantry.provisioner.registry.TenantRegistry;
+import io.tenantry.provisioner.servers.TenantServers;
 
 /** Chooses the server for a new tenant: in the organization's region, with the most room left. */
 @ApplicationScoped

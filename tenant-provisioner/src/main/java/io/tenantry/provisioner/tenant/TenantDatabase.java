@@ -29,7 +29,7 @@ import org.postgresql.PGConnection;
 import io.tenantry.common.OrgId;
 import io.tenantry.common.TenantCredentials;
 import io.tenantry.provisioner.ProvisionerConfig;
-import io.tenantry.provisioner.placement.TenantServers;
+import io.tenantry.provisioner.servers.TenantServers;
 import io.tenantry.schema.ResultsSchema;
 
 /**

@@ -1,4 +1,4 @@
-package io.tenantry.provisioner;
+package io.tenantry.provisioner.cli;
 
 import java.util.Arrays;
 import java.util.HashMap;
