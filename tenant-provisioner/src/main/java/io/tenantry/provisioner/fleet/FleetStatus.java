@@ -1,5 +1,10 @@
 package io.tenantry.provisioner.fleet;
 
+import static io.tenantry.common.lifecycle.OrganizationStatus.ACTIVE;
+import static io.tenantry.common.lifecycle.OrganizationStatus.DELETED;
+import static io.tenantry.common.lifecycle.OrganizationStatus.FAILED;
+import static io.tenantry.common.lifecycle.OrganizationStatus.SUSPENDED;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -46,9 +51,13 @@ public class FleetStatus {
     public Lag lag() {
         try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement(
                 "SELECT count(*) FILTER (WHERE schema_version IS DISTINCT FROM ?),"
-                        + " count(*) FILTER (WHERE status = 'failed' OR last_error IS NOT NULL)"
-                        + " FROM provisioner.tenants WHERE status IN ('active', 'suspended', 'failed')")) {
+                        + " count(*) FILTER (WHERE status = ? OR last_error IS NOT NULL)"
+                        + " FROM provisioner.tenants WHERE status IN (?, ?, ?)")) {
             s.setString(1, ResultsSchema.NEWEST_VERSION);
+            s.setString(2, FAILED.wire());
+            s.setString(3, ACTIVE.wire());
+            s.setString(4, SUSPENDED.wire());
+            s.setString(5, FAILED.wire());
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 return new Lag(ResultsSchema.NEWEST_VERSION, rs.getLong(1), rs.getLong(2));
@@ -61,9 +70,11 @@ public class FleetStatus {
     public Summary summary() {
         try (Connection c = metadata.getConnection()) {
             return new Summary(
-                    counts(c, "SELECT coalesce(schema_version, 'none'), count(*) FROM provisioner.tenants WHERE status <> 'deleted' GROUP BY 1 ORDER BY 1"),
+                    counts(c, "SELECT coalesce(schema_version, 'none'), count(*) FROM provisioner.tenants"
+                            + " WHERE status <> ? GROUP BY 1 ORDER BY 1", DELETED.wire()),
                     counts(c, "SELECT status, count(*) FROM provisioner.tenants GROUP BY 1 ORDER BY 1"),
-                    counts(c, "SELECT server, count(*) FROM provisioner.tenants WHERE status <> 'deleted' GROUP BY 1 ORDER BY 1"),
+                    counts(c, "SELECT server, count(*) FROM provisioner.tenants WHERE status <> ? GROUP BY 1 ORDER BY 1",
+                            DELETED.wire()),
                     failing(c));
         } catch (SQLException e) {
             throw unavailable(e);
@@ -113,20 +124,28 @@ public class FleetStatus {
         List<Failing> failing = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("""
                 SELECT org_id, server, status, last_error FROM provisioner.tenants
-                 WHERE status = 'failed' OR (last_error IS NOT NULL AND status <> 'deleted') ORDER BY org_id LIMIT 100""");
-             ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-                failing.add(new Failing(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                 WHERE status = ? OR (last_error IS NOT NULL AND status <> ?) ORDER BY org_id LIMIT 100""")) {
+            s.setString(1, FAILED.wire());
+            s.setString(2, DELETED.wire());
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    failing.add(new Failing(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                }
             }
         }
         return failing;
     }
 
-    private static Map<String, Integer> counts(Connection c, String sql) throws SQLException {
+    private static Map<String, Integer> counts(Connection c, String sql, String... params) throws SQLException {
         Map<String, Integer> counts = new LinkedHashMap<>();
-        try (PreparedStatement s = c.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-                counts.put(rs.getString(1), rs.getInt(2));
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setString(i + 1, params[i]);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getInt(2));
+                }
             }
         }
         return counts;

@@ -74,7 +74,7 @@ public class Reconciler {
             return false;
         }
         try {
-            Optional<Organizations.Desired> current = organizations.read(orgId);
+            Optional<Organizations.Lifecycle> current = organizations.read(orgId);
             boolean moved = current.isPresent() && lifecycle.advance(current.get());
             if (current.isPresent()) {
                 changes.announce(orgId);

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.agroal.api.AgroalDataSource;
+import io.tenantry.common.lifecycle.OrganizationStatus;
 
 /**
  * The provisioner's record of every tenant, in schema {@code provisioner} of the metadata database. Writes commit
@@ -32,7 +33,7 @@ public class TenantRegistry {
             s.setString(1, orgId);
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() ? Optional.of(new Tenant(rs.getString(1), rs.getString(2), rs.getString(3),
-                        rs.getString(4), rs.getInt(5), rs.getString(6), rs.getString(7), rs.getString(8),
+                        rs.getString(4), rs.getInt(5), rs.getString(6), OrganizationStatus.fromWire(rs.getString(7)), rs.getString(8),
                         rs.getString(9))) : Optional.empty();
             }
         } catch (SQLException e) {
@@ -44,14 +45,14 @@ public class TenantRegistry {
     public Tenant place(String orgId, String server, String databaseName, String roleName) {
         execute("""
                 INSERT INTO provisioner.tenants (org_id, server, database_name, role_name, status)
-                VALUES (?, ?, ?, ?, 'provisioning') ON CONFLICT (org_id) DO NOTHING""",
-                orgId, server, databaseName, roleName);
+                VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id) DO NOTHING""",
+                orgId, server, databaseName, roleName, OrganizationStatus.PROVISIONING.wire());
         return find(orgId).orElseThrow();
     }
 
-    public void setStatus(String orgId, String status, String lastError) {
+    public void setStatus(String orgId, OrganizationStatus status, String lastError) {
         execute("UPDATE provisioner.tenants SET status = ?, last_error = ?, updated_at = now() WHERE org_id = ?",
-                status, lastError, orgId);
+                status.wire(), lastError, orgId);
     }
 
     public void setSchemaVersion(String orgId, String version) {
@@ -74,10 +75,12 @@ public class TenantRegistry {
         Map<String, Integer> counts = new HashMap<>();
         try (Connection c = metadata.getConnection();
              PreparedStatement s = c.prepareStatement(
-                     "SELECT server, count(*) FROM provisioner.tenants WHERE status <> 'deleted' GROUP BY server");
-             ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-                counts.put(rs.getString(1), rs.getInt(2));
+                     "SELECT server, count(*) FROM provisioner.tenants WHERE status <> ? GROUP BY server")) {
+            s.setString(1, OrganizationStatus.DELETED.wire());
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getInt(2));
+                }
             }
             return counts;
         } catch (SQLException e) {

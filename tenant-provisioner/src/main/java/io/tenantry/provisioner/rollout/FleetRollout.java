@@ -1,5 +1,8 @@
 package io.tenantry.provisioner.rollout;
 
+import static io.tenantry.common.lifecycle.OrganizationStatus.ACTIVE;
+import static io.tenantry.common.lifecycle.OrganizationStatus.SUSPENDED;
+
 import java.time.OffsetDateTime;
 import java.util.concurrent.ExecutionException;
 import io.tenantry.provisioner.fleet.FleetStatus;
@@ -99,19 +102,23 @@ public class FleetRollout {
                     INSERT INTO provisioner.operations (id, kind, status, parameters, total, requested_by)
                     SELECT ?, 'rollout', 'running',
                            jsonb_build_object('canarySize', ?, 'parallelism', ?, 'maxFailures', ?), count(*), ?
-                      FROM provisioner.tenants WHERE status IN ('active', 'suspended')""");
+                      FROM provisioner.tenants WHERE status IN (?, ?)""");
                  PreparedStatement tenants = c.prepareStatement("""
                     INSERT INTO provisioner.operation_tenants (operation_id, org_id, canary, status, from_version)
                     SELECT ?, org_id, row_number() OVER (ORDER BY org_id) <= ?, 'pending', schema_version
-                      FROM provisioner.tenants WHERE status IN ('active', 'suspended')""")) {
+                      FROM provisioner.tenants WHERE status IN (?, ?)""")) {
                 op.setObject(1, id);
                 op.setInt(2, plan.canarySize());
                 op.setInt(3, plan.parallelism());
                 op.setInt(4, plan.maxFailures());
                 op.setString(5, requestedBy);
+                op.setString(6, ACTIVE.wire());
+                op.setString(7, SUSPENDED.wire());
                 op.executeUpdate();
                 tenants.setObject(1, id);
                 tenants.setInt(2, plan.canarySize());
+                tenants.setString(3, ACTIVE.wire());
+                tenants.setString(4, SUSPENDED.wire());
                 tenants.executeUpdate();
                 c.commit();
             } catch (SQLException e) {
