@@ -9,9 +9,7 @@ import static io.tenantry.common.lifecycle.OrganizationStatus.REQUESTED;
 import static io.tenantry.common.lifecycle.OrganizationStatus.SUSPENDED;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,12 +20,14 @@ import org.jboss.logging.Logger;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tenantry.common.OrgId;
-import io.tenantry.common.TenantCredentials;
 import io.tenantry.common.lifecycle.OrganizationStatus;
 import io.tenantry.provisioner.placement.Placement;
 import io.tenantry.provisioner.registry.Tenant;
 import io.tenantry.provisioner.registry.TenantRegistry;
-import io.tenantry.provisioner.tenant.TenantDatabase;
+import io.tenantry.provisioner.tenant.TenantDatabases;
+import io.tenantry.provisioner.tenant.TenantExport;
+import io.tenantry.provisioner.tenant.TenantMigrations;
+import io.tenantry.provisioner.tenant.TenantRoles;
 
 /** One organization's way from what it is to what it should be: provision, suspend, resume or delete. */
 @ApplicationScoped
@@ -45,7 +45,16 @@ public class TenantLifecycle {
     Placement placement;
 
     @Inject
-    TenantDatabase databases;
+    TenantRoles roles;
+
+    @Inject
+    TenantDatabases databases;
+
+    @Inject
+    TenantMigrations migrations;
+
+    @Inject
+    TenantExport export;
 
     @Inject
     MeterRegistry metrics;
@@ -71,24 +80,15 @@ public class TenantLifecycle {
         }
         Timer.Sample sample = Timer.start(metrics);
         try {
-            Tenant tenant = registry.find(orgId.value()).orElse(null);
-            if (tenant == null) {
-                String server = placement.choose(org.region()).orElse(null);
-                if (server == null) {
-                    return fail(orgId, PROVISIONING, "no server in region '" + org.region() + "' has room");
-                }
-                tenant = registry.place(orgId.value(), server, orgId.databaseName(), TenantCredentials.roleName(orgId));
+            Optional<Tenant> tenant = placement.place(orgId, org.region());
+            if (tenant.isEmpty()) {
+                return fail(orgId, PROVISIONING, "no server in region '" + org.region() + "' has room");
             }
-            databases.ensureRole(tenant.server(), orgId, tenant.credentialGeneration());
-            databases.ensureDatabase(tenant.server(), orgId).ifPresent(version ->
-                    registry.recordMigration(orgId.value(), version, "copied from the template database", 0));
-            List<TenantDatabase.Migration> applied = databases.prepare(tenant.server(), orgId);
-            applied.forEach(m -> registry.recordMigration(orgId.value(), m.version(), m.description(), m.durationMs()));
-            registry.setSchemaVersion(orgId.value(), databases.schemaVersion(tenant.server(), orgId));
+            build(orgId, tenant.get());
             registry.setStatus(orgId.value(), ACTIVE, null);
             organizations.report(orgId.value(), PROVISIONING, ACTIVE, null);
             sample.stop(metrics.timer("tenantry_provisioning_seconds"));
-            LOG.infof("provisioned %s on %s", orgId, tenant.server());
+            LOG.infof("provisioned %s on %s", orgId, tenant.get().server());
             return true;
         } catch (SQLException | RuntimeException e) {
             if (TransientFailures.isTransient(e)) {
@@ -98,9 +98,21 @@ public class TenantLifecycle {
         }
     }
 
+    /** Role, database, access, schema: each step is safe to repeat, and the registry records what was applied. */
+    private void build(OrgId orgId, Tenant tenant) throws SQLException {
+        String server = tenant.server();
+        roles.ensure(server, orgId, tenant.credentialGeneration());
+        databases.ensure(server, orgId).ifPresent(version ->
+                registry.recordMigration(orgId.value(), version, "copied from the template database", 0));
+        roles.grantConnect(server, orgId);
+        migrations.prepare(server, orgId).forEach(m ->
+                registry.recordMigration(orgId.value(), m.version(), m.description(), m.durationMs()));
+        registry.setSchemaVersion(orgId.value(), migrations.schemaVersion(server, orgId));
+    }
+
     private boolean suspend(OrgId orgId) throws SQLException {
         Tenant tenant = registry.find(orgId.value()).orElseThrow();
-        databases.suspend(tenant.server(), orgId);
+        roles.lockOut(tenant.server(), orgId);
         registry.setStatus(orgId.value(), SUSPENDED, null);
         organizations.report(orgId.value(), ACTIVE, SUSPENDED, null);
         return true;
@@ -108,30 +120,32 @@ public class TenantLifecycle {
 
     private boolean resume(OrgId orgId) throws SQLException {
         Tenant tenant = registry.find(orgId.value()).orElseThrow();
-        databases.resume(tenant.server(), orgId);
+        roles.grantConnect(tenant.server(), orgId);
         registry.setStatus(orgId.value(), ACTIVE, null);
         organizations.report(orgId.value(), SUSPENDED, ACTIVE, null);
         return true;
     }
 
-    /** Exports, then drops. A tenant never provisioned has nothing to export or drop. */
+    /** Exports, then drops the database and the role. A tenant never provisioned has nothing to export or drop. */
     private boolean delete(OrgId orgId, OrganizationStatus status) throws SQLException {
         if (status != DELETING) {
             organizations.report(orgId.value(), status, DELETING, null);
         }
-        Tenant tenant = registry.find(orgId.value()).orElse(null);
+        Optional<Tenant> tenant = registry.find(orgId.value());
         try {
-            if (tenant != null && tenant.status() != DELETED) {
+            if (tenant.isPresent() && tenant.get().status() != DELETED) {
+                String server = tenant.get().server();
                 registry.setStatus(orgId.value(), DELETING, null);
-                if (databases.databaseExists(tenant.server(), orgId)) {
-                    Path export = databases.export(tenant.server(), orgId);
-                    registry.setExportLocation(orgId.value(), export.toString());
+                if (databases.exists(server, orgId)) {
+                    registry.setExportLocation(orgId.value(), export.export(server, orgId).toString());
                 }
-                databases.drop(tenant.server(), orgId);
+                databases.drop(server, orgId);
+                roles.drop(server, orgId);
                 registry.setStatus(orgId.value(), DELETED, null);
             }
-            organizations.report(orgId.value(), DELETING, DELETED,
-                    tenant == null ? null : "exported to " + registry.find(orgId.value()).map(Tenant::exportLocation).orElse("nowhere"));
+            String reason = tenant.isEmpty() ? null : "exported to "
+                    + registry.find(orgId.value()).map(Tenant::exportLocation).orElse("nowhere");
+            organizations.report(orgId.value(), DELETING, DELETED, reason);
             return true;
         } catch (SQLException | IOException | RuntimeException e) {
             if (TransientFailures.isTransient(e)) {

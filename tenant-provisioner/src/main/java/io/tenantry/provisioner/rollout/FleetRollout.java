@@ -32,7 +32,7 @@ import io.tenantry.common.problem.ApiProblem;
 import io.tenantry.provisioner.registry.Tenant;
 import io.tenantry.provisioner.registry.TenantRegistry;
 import io.tenantry.provisioner.tenant.ResultsMigrations;
-import io.tenantry.provisioner.tenant.TenantDatabase;
+import io.tenantry.provisioner.tenant.TenantMigrations;
 
 /**
  * Applies new results migrations to every live tenant: a canary group first, then the rest with bounded
@@ -51,7 +51,7 @@ public class FleetRollout {
     TenantRegistry registry;
 
     @Inject
-    TenantDatabase databases;
+    TenantMigrations tenantMigrations;
 
     @Inject
     ResultsMigrations migrations;
@@ -193,7 +193,7 @@ public class FleetRollout {
         Tenant tenant = registry.find(orgId).orElseThrow();
         OrgId org = OrgId.of(orgId);
         try {
-            List<TenantDatabase.Migration> applied = databases.migrate(tenant.server(), org, locations);
+            List<TenantMigrations.Migration> applied = tenantMigrations.migrate(tenant.server(), org, locations);
             applied.forEach(m -> registry.recordMigration(orgId, m.version(), m.description(), m.durationMs()));
             String version = applied.isEmpty() ? tenant.schemaVersion() : applied.get(applied.size() - 1).version();
             if (!applied.isEmpty()) {
