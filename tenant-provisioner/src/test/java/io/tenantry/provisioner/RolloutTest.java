@@ -25,8 +25,9 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.jwt.build.Jwt;
 import io.tenantry.provisioner.reconcile.Reconciler;
-import io.tenantry.provisioner.rollout.FleetRollout;
 import io.tenantry.provisioner.rollout.RolloutPlan;
+import io.tenantry.provisioner.rollout.RolloutRunner;
+import io.tenantry.provisioner.rollout.RolloutStore;
 import io.tenantry.provisioner.rollout.RolloutView;
 import io.tenantry.schema.ResultsSchema;
 import io.tenantry.testing.TenantryTestServers;
@@ -44,7 +45,10 @@ class RolloutTest {
     Reconciler reconciler;
 
     @Inject
-    FleetRollout rollouts;
+    RolloutStore store;
+
+    @Inject
+    RolloutRunner runner;
 
     @Test
     void aBrokenMigrationFailsOnlyItsTenantAndTheRolloutReportsIt() throws Exception {
@@ -59,7 +63,7 @@ class RolloutTest {
             s.execute("ALTER TABLE jobs ADD COLUMN note integer");
         }
         RolloutPlan plan = new RolloutPlan(0, 3, 5);
-        RolloutView result = rollouts.run(rollouts.plan(plan, "test"), plan, WITH_TEST_MIGRATION);
+        RolloutView result = runner.run(store.create(plan, "test"), plan, WITH_TEST_MIGRATION);
         assertEquals("failed", result.status(), result.toString());
         assertEquals(1, result.failures().stream().filter(f -> f.orgId().equals(broken)).count(), result.toString());
         assertEquals(0, result.pending());
@@ -81,7 +85,7 @@ class RolloutTest {
             s.execute("ALTER TABLE jobs ADD COLUMN note integer");
         }
         RolloutPlan plan = new RolloutPlan(1, 2, 1000);
-        RolloutView result = rollouts.run(rollouts.plan(plan, "test"), plan, WITH_TEST_MIGRATION);
+        RolloutView result = runner.run(store.create(plan, "test"), plan, WITH_TEST_MIGRATION);
         assertEquals("stopped", result.status(), result.toString());
         assertEquals(1, result.failed());
         assertEquals(canary, result.failures().get(0).orgId());
@@ -94,9 +98,9 @@ class RolloutTest {
         String orgId = newOrganization("eu-west");
         reconciler.reconcile(orgId);
         RolloutPlan plan = new RolloutPlan(0, 2, 1000);
-        UUID id = rollouts.plan(plan, "test");
-        RolloutView first = rollouts.run(id, plan, WITH_TEST_MIGRATION);
-        RolloutView again = rollouts.run(id, plan, WITH_TEST_MIGRATION);
+        UUID id = store.create(plan, "test");
+        RolloutView first = runner.run(id, plan, WITH_TEST_MIGRATION);
+        RolloutView again = runner.run(id, plan, WITH_TEST_MIGRATION);
         assertEquals(first.succeeded(), again.succeeded());
         assertEquals(first.failed(), again.failed());
         assertEquals(0, again.pending());

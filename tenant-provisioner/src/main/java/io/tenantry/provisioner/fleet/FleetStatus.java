@@ -4,6 +4,7 @@ import static io.tenantry.common.lifecycle.OrganizationStatus.ACTIVE;
 import static io.tenantry.common.lifecycle.OrganizationStatus.DELETED;
 import static io.tenantry.common.lifecycle.OrganizationStatus.FAILED;
 import static io.tenantry.common.lifecycle.OrganizationStatus.SUSPENDED;
+import static io.tenantry.provisioner.jdbc.Statements.bind;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -53,11 +54,7 @@ public class FleetStatus {
                 "SELECT count(*) FILTER (WHERE schema_version IS DISTINCT FROM ?),"
                         + " count(*) FILTER (WHERE status = ? OR last_error IS NOT NULL)"
                         + " FROM provisioner.tenants WHERE status IN (?, ?, ?)")) {
-            s.setString(1, ResultsSchema.NEWEST_VERSION);
-            s.setString(2, FAILED.wire());
-            s.setString(3, ACTIVE.wire());
-            s.setString(4, SUSPENDED.wire());
-            s.setString(5, FAILED.wire());
+            bind(s, ResultsSchema.NEWEST_VERSION, FAILED.wire(), ACTIVE.wire(), SUSPENDED.wire(), FAILED.wire());
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 return new Lag(ResultsSchema.NEWEST_VERSION, rs.getLong(1), rs.getLong(2));
@@ -125,8 +122,7 @@ public class FleetStatus {
         try (PreparedStatement s = c.prepareStatement("""
                 SELECT org_id, server, status, last_error FROM provisioner.tenants
                  WHERE status = ? OR (last_error IS NOT NULL AND status <> ?) ORDER BY org_id LIMIT 100""")) {
-            s.setString(1, FAILED.wire());
-            s.setString(2, DELETED.wire());
+            bind(s, FAILED.wire(), DELETED.wire());
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     failing.add(new Failing(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
@@ -136,12 +132,10 @@ public class FleetStatus {
         return failing;
     }
 
-    private static Map<String, Integer> counts(Connection c, String sql, String... params) throws SQLException {
+    private static Map<String, Integer> counts(Connection c, String sql, Object... params) throws SQLException {
         Map<String, Integer> counts = new LinkedHashMap<>();
         try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                s.setString(i + 1, params[i]);
-            }
+            bind(s, params);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     counts.put(rs.getString(1), rs.getInt(2));

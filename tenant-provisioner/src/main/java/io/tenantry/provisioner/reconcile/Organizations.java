@@ -95,32 +95,4 @@ public class Organizations {
             }
         }
     }
-
-    /**
-     * A session-level advisory lock per organization, held on a dedicated connection for as long as the work
-     * lasts: a second provisioner skips the organization, and a crashed one releases it with its connection.
-     */
-    public Optional<Connection> tryLock(String orgId) throws SQLException {
-        Connection c = metadata.getConnection();
-        try (PreparedStatement s = c.prepareStatement("SELECT pg_try_advisory_lock(hashtext('tenantry-tenant:' || ?))")) {
-            s.setString(1, orgId);
-            try (ResultSet rs = s.executeQuery()) {
-                if (rs.next() && rs.getBoolean(1)) {
-                    return Optional.of(c);
-                }
-            }
-        } catch (SQLException e) {
-            c.close();
-            throw e;
-        }
-        c.close();
-        return Optional.empty();
-    }
-
-    public void unlock(Connection lock, String orgId) throws SQLException {
-        try (lock; PreparedStatement s = lock.prepareStatement("SELECT pg_advisory_unlock(hashtext('tenantry-tenant:' || ?))")) {
-            s.setString(1, orgId);
-            s.executeQuery().close();
-        }
-    }
 }

@@ -1,5 +1,7 @@
 package io.tenantry.provisioner.registry;
 
+import static io.tenantry.provisioner.jdbc.Statements.bind;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,7 +32,7 @@ public class TenantRegistry {
                      SELECT org_id, server, database_name, role_name, credential_generation, schema_version, status,
                             last_error, export_location
                        FROM provisioner.tenants WHERE org_id = ?""")) {
-            s.setString(1, orgId);
+            bind(s, orgId);
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() ? Optional.of(new Tenant(rs.getString(1), rs.getString(2), rs.getString(3),
                         rs.getString(4), rs.getInt(5), rs.getString(6), OrganizationStatus.fromWire(rs.getString(7)), rs.getString(8),
@@ -76,7 +78,7 @@ public class TenantRegistry {
         try (Connection c = metadata.getConnection();
              PreparedStatement s = c.prepareStatement(
                      "SELECT server, count(*) FROM provisioner.tenants WHERE status <> ? GROUP BY server")) {
-            s.setString(1, OrganizationStatus.DELETED.wire());
+            bind(s, OrganizationStatus.DELETED.wire());
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     counts.put(rs.getString(1), rs.getInt(2));
@@ -90,9 +92,7 @@ public class TenantRegistry {
 
     private void execute(String sql, Object... params) {
         try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                s.setObject(i + 1, params[i]);
-            }
+            bind(s, params);
             s.executeUpdate();
         } catch (SQLException e) {
             throw new RegistryException(e);
