@@ -19,6 +19,7 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.tenantry.provisioner.reconcile.Reconciler;
+import io.tenantry.provisioner.rollout.RolloutPlan;
 import io.tenantry.provisioner.rollout.RolloutRunner;
 import io.tenantry.provisioner.rollout.RolloutStore;
 import io.tenantry.testing.TenantryTestServers;
@@ -61,7 +62,7 @@ class ProvisioningBenchmark {
                 millis.get(tenants - 1), tenants / totalSeconds * 60);
 
         int parallelism = Integer.getInteger("bench.parallelism", 4);
-        var plan = new io.tenantry.provisioner.rollout.RolloutPlan(1, parallelism, 0);
+        RolloutPlan plan = new RolloutPlan(1, parallelism, 0);
         for (String label : List.of("new-migration", "no-op")) {
             long t0 = System.nanoTime();
             var result = runner.run(store.create(plan, "bench"), plan, RolloutTest.WITH_TEST_MIGRATION);

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -108,8 +109,8 @@ class RolloutTest {
 
     @Test
     void operatorsStartAndFollowRolloutsOverRestWithAPlatformAdminToken() {
-        String admin = Jwt.subject("user:admin").groups(java.util.Set.of("user", "platform-admin")).sign();
-        String member = Jwt.subject("user:someone").groups(java.util.Set.of("user")).claim("org", "acme").sign();
+        String admin = Jwt.subject("user:admin").groups(Set.of("user", "platform-admin")).sign();
+        String member = Jwt.subject("user:someone").groups(Set.of("user")).claim("org", "acme").sign();
         String id = given().auth().oauth2(admin).contentType("application/json")
                 .body("{\"canarySize\": 1, \"parallelism\": 2, \"maxFailures\": 100}")
                 .post("/api/v1/rollouts").then().statusCode(202).header("Location", notNullValue())
@@ -134,7 +135,7 @@ class RolloutTest {
     void aTenantsDetailShowsItsMigrationHistory() throws SQLException {
         String orgId = newOrganization("eu-west");
         reconciler.reconcile(orgId);
-        String admin = Jwt.subject("user:admin").groups(java.util.Set.of("user", "platform-admin")).sign();
+        String admin = Jwt.subject("user:admin").groups(Set.of("user", "platform-admin")).sign();
         given().auth().oauth2(admin).get("/api/v1/tenants/" + orgId).then().statusCode(200)
                 .body("status", equalTo("active")).body("migrations[0].version", equalTo(ResultsSchema.NEWEST_VERSION))
                 .body("database", equalTo("results_" + orgId));

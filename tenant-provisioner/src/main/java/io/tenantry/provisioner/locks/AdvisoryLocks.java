@@ -61,7 +61,7 @@ public class AdvisoryLocks {
             this.key = key;
         }
 
-        /** A pooled connection outlives its borrower, and a session lock with it, so the lock is released explicitly. */
+        /** A pooled connection outlives its borrower, and a session lock with it: the lock is released explicitly. */
         @Override
         public void close() throws SQLException {
             Connection c = connection;

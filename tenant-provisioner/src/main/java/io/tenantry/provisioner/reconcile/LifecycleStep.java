@@ -12,7 +12,7 @@ import io.tenantry.common.lifecycle.OrganizationStatus;
 enum LifecycleStep {
     PROVISION, SUSPEND, RESUME, DELETE;
 
-    /** The step from {@code status} towards {@code desired}; empty when there is none to take (failed waits for an operator). */
+    /** The step from {@code status} towards {@code desired}; none from failed, which waits for an operator. */
     static Optional<LifecycleStep> toward(DesiredState desired, OrganizationStatus status) {
         return Optional.ofNullable(switch (desired) {
             case ACTIVE -> switch (status) {

@@ -70,9 +70,11 @@ public class Organizations {
                 "SELECT org_id, status, desired_state, region FROM organization_lifecycle WHERE org_id = ?")) {
             s.setString(1, orgId);
             try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.of(new Lifecycle(rs.getString(1), OrganizationStatus.fromWire(rs.getString(2)),
-                        DesiredState.valueOf(rs.getString(3).toUpperCase(Locale.ROOT)), rs.getString(4)))
-                        : Optional.empty();
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Lifecycle(rs.getString(1), OrganizationStatus.fromWire(rs.getString(2)),
+                        DesiredState.valueOf(rs.getString(3).toUpperCase(Locale.ROOT)), rs.getString(4)));
             }
         }
     }

@@ -34,9 +34,12 @@ public class TenantRegistry {
                        FROM provisioner.tenants WHERE org_id = ?""")) {
             bind(s, orgId);
             try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.of(new Tenant(rs.getString(1), rs.getString(2), rs.getString(3),
-                        rs.getString(4), rs.getInt(5), rs.getString(6), OrganizationStatus.fromWire(rs.getString(7)), rs.getString(8),
-                        rs.getString(9))) : Optional.empty();
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Tenant(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getInt(5), rs.getString(6), OrganizationStatus.fromWire(rs.getString(7)), rs.getString(8),
+                        rs.getString(9)));
             }
         } catch (SQLException e) {
             throw new RegistryException(e);

@@ -71,7 +71,7 @@ public class RolloutRunner {
         return store.find(id).orElseThrow();
     }
 
-    /** Migrates the group's pending tenants, {@code parallelism} at a time; returns false when the rollout must stop. */
+    /** Migrates the group's pending tenants, {@code parallelism} at a time; false when the rollout must stop. */
     private boolean runGroup(UUID id, boolean canaries, RolloutPlan plan, List<String> locations) throws SQLException {
         List<String> pending = store.pending(id, canaries);
         AtomicInteger failures = new AtomicInteger(store.find(id).orElseThrow().failed());

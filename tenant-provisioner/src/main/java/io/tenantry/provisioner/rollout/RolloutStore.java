@@ -29,7 +29,10 @@ public class RolloutStore {
     @Inject
     AgroalDataSource metadata;
 
-    /** Records a rollout over every active or suspended tenant; the first {@code canarySize} tenants by id are the canaries. */
+    /**
+     * Records a rollout over every active or suspended tenant; the first {@code canarySize} tenants by id are the
+     * canaries.
+     */
     public UUID create(RolloutPlan plan, String requestedBy) throws SQLException {
         UUID id = UUID.randomUUID();
         try (Connection c = metadata.getConnection()) {

@@ -58,7 +58,8 @@ public class TenantMigrations {
 
     /** The version of the newest migration applied to the tenant's database, or null before the first. */
     public String schemaVersion(String server, OrgId orgId) {
-        MigrationInfo current = flyway.on(server, orgId.databaseName(), List.of(ResultsSchema.LOCATION)).info().current();
+        MigrationInfo current = flyway.on(server, orgId.databaseName(), List.of(ResultsSchema.LOCATION))
+                .info().current();
         return current == null ? null : current.getVersion().getVersion();
     }
 
