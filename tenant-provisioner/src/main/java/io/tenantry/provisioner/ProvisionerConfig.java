@@ -8,6 +8,10 @@ import java.util.Optional;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+/**
+ * The provisioner's settings. They are all this root package holds, so every package may import it and it imports
+ * none of them.
+ */
 @ConfigMapping(prefix = "tenantry.provisioner")
 public interface ProvisionerConfig {
 

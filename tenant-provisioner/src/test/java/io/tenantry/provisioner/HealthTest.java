@@ -1,16 +1,21 @@
 package io.tenantry.provisioner;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.tenantry.testing.ApiDocument;
+import io.tenantry.provisioner.fleet.FleetGauges;
+import io.tenantry.provisioner.reconcile.Reconciler;
 import io.tenantry.schema.ResultsSchema;
+import io.tenantry.testing.ApiDocument;
 import io.tenantry.testing.TenantryTestServers;
 
 @QuarkusTest
@@ -18,6 +23,12 @@ import io.tenantry.testing.TenantryTestServers;
         @ResourceArg(name = "postgres-servers", value = "2"),
         @ResourceArg(name = "metadata-migrations", value = ProvisionerTestSupport.METADATA_MIGRATIONS)})
 class HealthTest {
+
+    @Inject
+    FleetGauges gauges;
+
+    @Inject
+    Reconciler reconciler;
 
     @Test
     void probesAnswerUpWithEveryServerListed() {
@@ -29,9 +40,6 @@ class HealthTest {
         given().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"));
     }
 
-    @jakarta.inject.Inject
-    io.tenantry.provisioner.fleet.FleetGauges gauges;
-
     @Test
     void theFleetCheckReportsLagWithoutTurningTheServiceDown() {
         given().get("/q/health/ready").then().statusCode(200)
@@ -41,13 +49,11 @@ class HealthTest {
 
     @Test
     void fleetGaugesAreExported() throws Exception {
-        io.tenantry.provisioner.reconcile.Reconciler reconciler = io.quarkus.arc.Arc.container()
-                .instance(io.tenantry.provisioner.reconcile.Reconciler.class).get();
         reconciler.reconcile(ProvisionerTestSupport.newOrganization("eu-west"));
         gauges.refresh();
         given().get("/q/metrics").then().statusCode(200)
-                .body(org.hamcrest.Matchers.containsString("tenantry_tenants{status=\"active\"}"))
-                .body(org.hamcrest.Matchers.containsString("tenantry_tenants_by_schema_version{version=\"" + ResultsSchema.NEWEST_VERSION + "\"}"));
+                .body(containsString("tenantry_tenants{status=\"active\"}"))
+                .body(containsString("tenantry_tenants_by_schema_version{version=\"" + ResultsSchema.NEWEST_VERSION + "\"}"));
     }
 
     @Test

@@ -19,6 +19,9 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.tenantry.provisioner.reconcile.Reconciler;
+import io.tenantry.provisioner.rollout.RolloutPlan;
+import io.tenantry.provisioner.rollout.RolloutRunner;
+import io.tenantry.provisioner.rollout.RolloutStore;
 import io.tenantry.testing.TenantryTestServers;
 
 /**
@@ -36,7 +39,10 @@ class ProvisioningBenchmark {
     Reconciler reconciler;
 
     @Inject
-    io.tenantry.provisioner.rollout.FleetRollout rollouts;
+    RolloutStore store;
+
+    @Inject
+    RolloutRunner runner;
 
     @Test
     void provisionTenants() throws Exception {
@@ -56,10 +62,10 @@ class ProvisioningBenchmark {
                 millis.get(tenants - 1), tenants / totalSeconds * 60);
 
         int parallelism = Integer.getInteger("bench.parallelism", 4);
-        var plan = new io.tenantry.provisioner.rollout.RolloutPlan(1, parallelism, 0);
+        RolloutPlan plan = new RolloutPlan(1, parallelism, 0);
         for (String label : List.of("new-migration", "no-op")) {
             long t0 = System.nanoTime();
-            var result = rollouts.run(rollouts.plan(plan, "bench"), plan, RolloutTest.WITH_TEST_MIGRATION);
+            var result = runner.run(store.create(plan, "bench"), plan, RolloutTest.WITH_TEST_MIGRATION);
             System.out.printf("BENCH rollout kind=%s tenants=%d parallelism=%d seconds=%.2f status=%s failed=%d%n",
                     label, result.total(), parallelism, (System.nanoTime() - t0) / 1e9, result.status(), result.failed());
         }

@@ -36,7 +36,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.tenantry.common.OrgId;
 import io.tenantry.provisioner.reconcile.Reconciler;
 import io.tenantry.provisioner.registry.TenantRegistry;
-import io.tenantry.provisioner.tenant.TenantDatabase;
+import io.tenantry.provisioner.tenant.TenantDatabases;
+import io.tenantry.provisioner.tenant.TenantMigrations;
+import io.tenantry.provisioner.tenant.TenantRoles;
 import io.tenantry.schema.ResultsSchema;
 import io.tenantry.servers.PostgresEndpoint;
 import io.tenantry.testing.TenantryTestServers;
@@ -51,7 +53,13 @@ class ProvisioningTest {
     Reconciler reconciler;
 
     @Inject
-    TenantDatabase databases;
+    TenantRoles roles;
+
+    @Inject
+    TenantDatabases databases;
+
+    @Inject
+    TenantMigrations migrations;
 
     @Inject
     TenantRegistry registry;
@@ -166,15 +174,16 @@ class ProvisioningTest {
 
     @Test
     void rerunningAfterACrashAtAnyStepConvergesWithoutOrphans() throws Exception {
-        for (int crashAfter = 0; crashAfter <= 4; crashAfter++) {
+        for (int crashAfter = 0; crashAfter <= 5; crashAfter++) {
             String orgId = newOrganization("eu-west");
             OrgId id = OrgId.of(orgId);
             ProvisionerTestSupport.execute("UPDATE organizations SET status = 'provisioning' WHERE org_id = ?", orgId);
             List<Callable<Object>> steps = List.of(
                     () -> registry.place(orgId, "pg1", id.databaseName(), "tenant_" + orgId),
-                    () -> { databases.ensureRole("pg1", id, 1); return null; },
-                    () -> { databases.ensureDatabase("pg1", id); return null; },
-                    () -> databases.prepare("pg1", id));
+                    () -> { roles.ensure("pg1", id, 1); return null; },
+                    () -> databases.ensure("pg1", id),
+                    () -> { roles.grantConnect("pg1", id); return null; },
+                    () -> migrations.prepare("pg1", id));
             for (int step = 0; step < crashAfter && step < steps.size(); step++) {
                 steps.get(step).call();
             }
@@ -236,7 +245,7 @@ class ProvisioningTest {
             assertFalse(reconciler.reconcile(hostile));
         }
         assertThrows(IllegalArgumentException.class,
-                () -> databases.ensureDatabase("pg0", OrgId.of("x\"; DROP DATABASE tenantry_metadata; --")));
+                () -> databases.ensure("pg0", OrgId.of("x\"; DROP DATABASE tenantry_metadata; --")));
         assertTrue(exists(server(0), "SELECT 1 FROM pg_database WHERE datname = ?", TenantryTestServers.METADATA_DATABASE));
     }
 }

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -25,8 +26,9 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.jwt.build.Jwt;
 import io.tenantry.provisioner.reconcile.Reconciler;
-import io.tenantry.provisioner.rollout.FleetRollout;
 import io.tenantry.provisioner.rollout.RolloutPlan;
+import io.tenantry.provisioner.rollout.RolloutRunner;
+import io.tenantry.provisioner.rollout.RolloutStore;
 import io.tenantry.provisioner.rollout.RolloutView;
 import io.tenantry.schema.ResultsSchema;
 import io.tenantry.testing.TenantryTestServers;
@@ -44,7 +46,10 @@ class RolloutTest {
     Reconciler reconciler;
 
     @Inject
-    FleetRollout rollouts;
+    RolloutStore store;
+
+    @Inject
+    RolloutRunner runner;
 
     @Test
     void aBrokenMigrationFailsOnlyItsTenantAndTheRolloutReportsIt() throws Exception {
@@ -59,7 +64,7 @@ class RolloutTest {
             s.execute("ALTER TABLE jobs ADD COLUMN note integer");
         }
         RolloutPlan plan = new RolloutPlan(0, 3, 5);
-        RolloutView result = rollouts.run(rollouts.plan(plan, "test"), plan, WITH_TEST_MIGRATION);
+        RolloutView result = runner.run(store.create(plan, "test"), plan, WITH_TEST_MIGRATION);
         assertEquals("failed", result.status(), result.toString());
         assertEquals(1, result.failures().stream().filter(f -> f.orgId().equals(broken)).count(), result.toString());
         assertEquals(0, result.pending());
@@ -81,7 +86,7 @@ class RolloutTest {
             s.execute("ALTER TABLE jobs ADD COLUMN note integer");
         }
         RolloutPlan plan = new RolloutPlan(1, 2, 1000);
-        RolloutView result = rollouts.run(rollouts.plan(plan, "test"), plan, WITH_TEST_MIGRATION);
+        RolloutView result = runner.run(store.create(plan, "test"), plan, WITH_TEST_MIGRATION);
         assertEquals("stopped", result.status(), result.toString());
         assertEquals(1, result.failed());
         assertEquals(canary, result.failures().get(0).orgId());
@@ -94,9 +99,9 @@ class RolloutTest {
         String orgId = newOrganization("eu-west");
         reconciler.reconcile(orgId);
         RolloutPlan plan = new RolloutPlan(0, 2, 1000);
-        UUID id = rollouts.plan(plan, "test");
-        RolloutView first = rollouts.run(id, plan, WITH_TEST_MIGRATION);
-        RolloutView again = rollouts.run(id, plan, WITH_TEST_MIGRATION);
+        UUID id = store.create(plan, "test");
+        RolloutView first = runner.run(id, plan, WITH_TEST_MIGRATION);
+        RolloutView again = runner.run(id, plan, WITH_TEST_MIGRATION);
         assertEquals(first.succeeded(), again.succeeded());
         assertEquals(first.failed(), again.failed());
         assertEquals(0, again.pending());
@@ -104,8 +109,8 @@ class RolloutTest {
 
     @Test
     void operatorsStartAndFollowRolloutsOverRestWithAPlatformAdminToken() {
-        String admin = Jwt.subject("user:admin").groups(java.util.Set.of("user", "platform-admin")).sign();
-        String member = Jwt.subject("user:someone").groups(java.util.Set.of("user")).claim("org", "acme").sign();
+        String admin = Jwt.subject("user:admin").groups(Set.of("user", "platform-admin")).sign();
+        String member = Jwt.subject("user:someone").groups(Set.of("user")).claim("org", "acme").sign();
         String id = given().auth().oauth2(admin).contentType("application/json")
                 .body("{\"canarySize\": 1, \"parallelism\": 2, \"maxFailures\": 100}")
                 .post("/api/v1/rollouts").then().statusCode(202).header("Location", notNullValue())
@@ -130,7 +135,7 @@ class RolloutTest {
     void aTenantsDetailShowsItsMigrationHistory() throws SQLException {
         String orgId = newOrganization("eu-west");
         reconciler.reconcile(orgId);
-        String admin = Jwt.subject("user:admin").groups(java.util.Set.of("user", "platform-admin")).sign();
+        String admin = Jwt.subject("user:admin").groups(Set.of("user", "platform-admin")).sign();
         given().auth().oauth2(admin).get("/api/v1/tenants/" + orgId).then().statusCode(200)
                 .body("status", equalTo("active")).body("migrations[0].version", equalTo(ResultsSchema.NEWEST_VERSION))
                 .body("database", equalTo("results_" + orgId));

@@ -1,5 +1,11 @@
 package io.tenantry.provisioner.fleet;
 
+import static io.tenantry.common.lifecycle.OrganizationStatus.ACTIVE;
+import static io.tenantry.common.lifecycle.OrganizationStatus.DELETED;
+import static io.tenantry.common.lifecycle.OrganizationStatus.FAILED;
+import static io.tenantry.common.lifecycle.OrganizationStatus.SUSPENDED;
+import static io.tenantry.provisioner.jdbc.Statements.bind;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -46,9 +52,9 @@ public class FleetStatus {
     public Lag lag() {
         try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement(
                 "SELECT count(*) FILTER (WHERE schema_version IS DISTINCT FROM ?),"
-                        + " count(*) FILTER (WHERE status = 'failed' OR last_error IS NOT NULL)"
-                        + " FROM provisioner.tenants WHERE status IN ('active', 'suspended', 'failed')")) {
-            s.setString(1, ResultsSchema.NEWEST_VERSION);
+                        + " count(*) FILTER (WHERE status = ? OR last_error IS NOT NULL)"
+                        + " FROM provisioner.tenants WHERE status IN (?, ?, ?)")) {
+            bind(s, ResultsSchema.NEWEST_VERSION, FAILED.wire(), ACTIVE.wire(), SUSPENDED.wire(), FAILED.wire());
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 return new Lag(ResultsSchema.NEWEST_VERSION, rs.getLong(1), rs.getLong(2));
@@ -61,9 +67,11 @@ public class FleetStatus {
     public Summary summary() {
         try (Connection c = metadata.getConnection()) {
             return new Summary(
-                    counts(c, "SELECT coalesce(schema_version, 'none'), count(*) FROM provisioner.tenants WHERE status <> 'deleted' GROUP BY 1 ORDER BY 1"),
+                    counts(c, "SELECT coalesce(schema_version, 'none'), count(*) FROM provisioner.tenants"
+                            + " WHERE status <> ? GROUP BY 1 ORDER BY 1", DELETED.wire()),
                     counts(c, "SELECT status, count(*) FROM provisioner.tenants GROUP BY 1 ORDER BY 1"),
-                    counts(c, "SELECT server, count(*) FROM provisioner.tenants WHERE status <> 'deleted' GROUP BY 1 ORDER BY 1"),
+                    counts(c, "SELECT server, count(*) FROM provisioner.tenants WHERE status <> ? GROUP BY 1 ORDER BY 1",
+                            DELETED.wire()),
                     failing(c));
         } catch (SQLException e) {
             throw unavailable(e);
@@ -113,20 +121,25 @@ public class FleetStatus {
         List<Failing> failing = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("""
                 SELECT org_id, server, status, last_error FROM provisioner.tenants
-                 WHERE status = 'failed' OR (last_error IS NOT NULL AND status <> 'deleted') ORDER BY org_id LIMIT 100""");
-             ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-                failing.add(new Failing(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                 WHERE status = ? OR (last_error IS NOT NULL AND status <> ?) ORDER BY org_id LIMIT 100""")) {
+            bind(s, FAILED.wire(), DELETED.wire());
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    failing.add(new Failing(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                }
             }
         }
         return failing;
     }
 
-    private static Map<String, Integer> counts(Connection c, String sql) throws SQLException {
+    private static Map<String, Integer> counts(Connection c, String sql, Object... params) throws SQLException {
         Map<String, Integer> counts = new LinkedHashMap<>();
-        try (PreparedStatement s = c.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-                counts.put(rs.getString(1), rs.getInt(2));
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            bind(s, params);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getInt(2));
+                }
             }
         }
         return counts;

@@ -11,7 +11,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-import io.tenantry.provisioner.placement.TenantServers;
+import io.tenantry.provisioner.servers.TenantServers;
 
 /** Ready only when every configured tenant server answers; each server's state is listed. */
 @Readiness

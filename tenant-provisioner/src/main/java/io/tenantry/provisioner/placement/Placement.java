@@ -7,8 +7,12 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.tenantry.common.OrgId;
+import io.tenantry.common.TenantCredentials;
 import io.tenantry.provisioner.ProvisionerConfig;
+import io.tenantry.provisioner.registry.Tenant;
 import io.tenantry.provisioner.registry.TenantRegistry;
+import io.tenantry.provisioner.servers.TenantServers;
 
 /** Chooses the server for a new tenant: in the organization's region, with the most room left. */
 @ApplicationScoped
@@ -20,7 +24,20 @@ public class Placement {
     @Inject
     TenantRegistry registry;
 
-    public Optional<String> choose(String region) {
+    /**
+     * The tenant's registry entry, placed on a server and recorded first if it has none yet (a placement, once
+     * recorded, stays); empty when no server in the region has room.
+     */
+    public Optional<Tenant> place(OrgId orgId, String region) {
+        Optional<Tenant> placed = registry.find(orgId.value());
+        if (placed.isPresent()) {
+            return placed;
+        }
+        return choose(region).map(server -> registry.place(orgId.value(), server, orgId.databaseName(),
+                TenantCredentials.roleName(orgId)));
+    }
+
+    private Optional<String> choose(String region) {
         Map<String, Integer> placed = registry.tenantsPerServer();
         return servers.all().entrySet().stream()
                 .filter(e -> e.getValue().region().equals(region))

@@ -6,12 +6,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.agroal.api.AgroalDataSource;
+import io.tenantry.common.lifecycle.DesiredState;
+import io.tenantry.common.lifecycle.OrganizationStatus;
 
 /**
  * The provisioner's side of metadata-service's organizations: it reads their lifecycle through the view metadata-service
@@ -23,24 +26,36 @@ public class Organizations {
 
     static final String ACTOR = "tenant-provisioner";
 
-    /** Organizations whose observed status lags their desired state, oldest change first. */
-    private static final String WORK = """
-            SELECT org_id FROM organization_lifecycle
-             WHERE (desired_state = 'active' AND status IN ('requested', 'provisioning', 'suspended'))
-                OR (desired_state = 'suspended' AND status IN ('requested', 'provisioning', 'active'))
-                OR (desired_state = 'deleted' AND status NOT IN ('deleted'))
-             ORDER BY updated_at LIMIT ?""";
+    private static final String LAGGING = """
+            SELECT l.org_id FROM organization_lifecycle l
+              JOIN unnest(?::text[], ?::text[]) AS lagging (desired_state, status)
+                ON lagging.desired_state = l.desired_state AND lagging.status = l.status
+             ORDER BY l.updated_at LIMIT ?""";
 
     @Inject
     AgroalDataSource metadata;
 
-    public record Desired(String orgId, String status, String desiredState, String region) {
+    /** What an organization should be and what it is, with the region it is placed in. */
+    public record Lifecycle(String orgId, OrganizationStatus status, DesiredState desiredState, String region) {
     }
 
+    /** Organizations whose observed status lags their desired state (a step leads on from it), oldest change first. */
     public List<String> needingWork(int limit) throws SQLException {
+        List<String> desired = new ArrayList<>();
+        List<String> observed = new ArrayList<>();
+        for (DesiredState state : DesiredState.values()) {
+            for (OrganizationStatus status : OrganizationStatus.values()) {
+                if (LifecycleStep.toward(state, status).isPresent()) {
+                    desired.add(state.wire());
+                    observed.add(status.wire());
+                }
+            }
+        }
         List<String> ids = new ArrayList<>();
-        try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement(WORK)) {
-            s.setInt(1, limit);
+        try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement(LAGGING)) {
+            s.setArray(1, c.createArrayOf("text", desired.toArray()));
+            s.setArray(2, c.createArrayOf("text", observed.toArray()));
+            s.setInt(3, limit);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     ids.add(rs.getString(1));
@@ -50,55 +65,36 @@ public class Organizations {
         return ids;
     }
 
-    public Optional<Desired> read(String orgId) throws SQLException {
+    public Optional<Lifecycle> read(String orgId) throws SQLException {
         try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement(
                 "SELECT org_id, status, desired_state, region FROM organization_lifecycle WHERE org_id = ?")) {
             s.setString(1, orgId);
             try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.of(new Desired(rs.getString(1), rs.getString(2), rs.getString(3),
-                        rs.getString(4))) : Optional.empty();
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Lifecycle(rs.getString(1), OrganizationStatus.fromWire(rs.getString(2)),
+                        DesiredState.valueOf(rs.getString(3).toUpperCase(Locale.ROOT)), rs.getString(4)));
             }
-        }
-    }
-
-    /** Moves the observed status from {@code from} and records why; nothing happens if it is no longer {@code from}. */
-    public void report(String orgId, String from, String to, String reason) throws SQLException {
-        try (Connection c = metadata.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT report_organization_status(?, ?, ?, ?, ?, NULL)")) {
-            s.setString(1, orgId);
-            s.setString(2, from);
-            s.setString(3, to);
-            s.setString(4, reason);
-            s.setString(5, ACTOR);
-            s.executeQuery().close();
         }
     }
 
     /**
-     * A session-level advisory lock per organization, held on a dedicated connection for as long as the work
-     * lasts: a second provisioner skips the organization, and a crashed one releases it with its connection.
+     * Moves the observed status from {@code expected} to {@code status} and records why. Returns false, changing
+     * nothing, when the status is no longer {@code expected}; an illegal move fails with SQLSTATE TY409.
      */
-    public Optional<Connection> tryLock(String orgId) throws SQLException {
-        Connection c = metadata.getConnection();
-        try (PreparedStatement s = c.prepareStatement("SELECT pg_try_advisory_lock(hashtext('tenantry-tenant:' || ?))")) {
+    public boolean report(String orgId, OrganizationStatus expected, OrganizationStatus status, String reason)
+            throws SQLException {
+        try (Connection c = metadata.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT report_organization_status(?, ?, ?, ?, ?, NULL)")) {
             s.setString(1, orgId);
+            s.setString(2, expected.wire());
+            s.setString(3, status.wire());
+            s.setString(4, reason);
+            s.setString(5, ACTOR);
             try (ResultSet rs = s.executeQuery()) {
-                if (rs.next() && rs.getBoolean(1)) {
-                    return Optional.of(c);
-                }
+                return rs.next() && rs.getBoolean(1);
             }
-        } catch (SQLException e) {
-            c.close();
-            throw e;
-        }
-        c.close();
-        return Optional.empty();
-    }
-
-    public void unlock(Connection lock, String orgId) throws SQLException {
-        try (lock; PreparedStatement s = lock.prepareStatement("SELECT pg_advisory_unlock(hashtext('tenantry-tenant:' || ?))")) {
-            s.setString(1, orgId);
-            s.executeQuery().close();
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.tenantry.provisioner.reconcile;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
 
@@ -12,6 +11,7 @@ import org.jboss.logging.Logger;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.tenantry.common.OrgId;
+import io.tenantry.provisioner.locks.AdvisoryLocks;
 
 /**
  * The control loop: finds organizations whose observed status lags their desired state, takes each under its
@@ -26,6 +26,9 @@ public class Reconciler {
 
     @Inject
     Organizations organizations;
+
+    @Inject
+    AdvisoryLocks locks;
 
     @Inject
     TenantLifecycle lifecycle;
@@ -69,19 +72,17 @@ public class Reconciler {
             LOG.errorf("refusing organization id %s: %s", orgId, OrgId.validate(orgId));
             return false;
         }
-        Optional<Connection> lock = organizations.tryLock(orgId);
+        Optional<AdvisoryLocks.Lock> lock = locks.tryTenant(orgId);
         if (lock.isEmpty()) {
             return false;
         }
-        try {
-            Optional<Organizations.Desired> current = organizations.read(orgId);
+        try (AdvisoryLocks.Lock held = lock.get()) {
+            Optional<Organizations.Lifecycle> current = organizations.read(orgId);
             boolean moved = current.isPresent() && lifecycle.advance(current.get());
             if (current.isPresent()) {
                 changes.announce(orgId);
             }
             return moved;
-        } finally {
-            organizations.unlock(lock.get(), orgId);
         }
     }
 }

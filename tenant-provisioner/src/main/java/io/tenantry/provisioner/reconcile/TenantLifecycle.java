@@ -1,9 +1,16 @@
 package io.tenantry.provisioner.reconcile;
 
+import static io.tenantry.common.lifecycle.OrganizationStatus.ACTIVE;
+import static io.tenantry.common.lifecycle.OrganizationStatus.DELETED;
+import static io.tenantry.common.lifecycle.OrganizationStatus.DELETING;
+import static io.tenantry.common.lifecycle.OrganizationStatus.FAILED;
+import static io.tenantry.common.lifecycle.OrganizationStatus.PROVISIONING;
+import static io.tenantry.common.lifecycle.OrganizationStatus.REQUESTED;
+import static io.tenantry.common.lifecycle.OrganizationStatus.SUSPENDED;
+
 import java.io.IOException;
-import java.nio.file.Path;
 import java.sql.SQLException;
-import java.util.List;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,11 +20,14 @@ import org.jboss.logging.Logger;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tenantry.common.OrgId;
-import io.tenantry.common.TenantCredentials;
+import io.tenantry.common.lifecycle.OrganizationStatus;
 import io.tenantry.provisioner.placement.Placement;
 import io.tenantry.provisioner.registry.Tenant;
 import io.tenantry.provisioner.registry.TenantRegistry;
-import io.tenantry.provisioner.tenant.TenantDatabase;
+import io.tenantry.provisioner.tenant.TenantDatabases;
+import io.tenantry.provisioner.tenant.TenantExport;
+import io.tenantry.provisioner.tenant.TenantMigrations;
+import io.tenantry.provisioner.tenant.TenantRoles;
 
 /** One organization's way from what it is to what it should be: provision, suspend, resume or delete. */
 @ApplicationScoped
@@ -35,114 +45,123 @@ public class TenantLifecycle {
     Placement placement;
 
     @Inject
-    TenantDatabase databases;
+    TenantRoles roles;
+
+    @Inject
+    TenantDatabases databases;
+
+    @Inject
+    TenantMigrations migrations;
+
+    @Inject
+    TenantExport export;
 
     @Inject
     MeterRegistry metrics;
 
-    /** Returns true when the organization moved. */
-    public boolean advance(Organizations.Desired org) throws SQLException {
+    /** Takes the organization's next step towards its desired state; returns true when it moved. */
+    public boolean advance(Organizations.Lifecycle org) throws SQLException {
         OrgId orgId = OrgId.of(org.orgId());
-        return switch (org.desiredState()) {
-            case "active" -> switch (org.status()) {
-                case "requested", "provisioning" -> provision(orgId, org);
-                case "suspended" -> resume(orgId);
-                default -> false;
-            };
-            // A tenant suspended before it was ever created is created first, then suspended on the next pass.
-            case "suspended" -> switch (org.status()) {
-                case "requested", "provisioning" -> provision(orgId, org);
-                case "active" -> suspend(orgId);
-                default -> false;
-            };
-            case "deleted" -> !"deleted".equals(org.status()) && delete(orgId, org.status());
-            default -> false;
+        Optional<LifecycleStep> step = LifecycleStep.toward(org.desiredState(), org.status());
+        if (step.isEmpty()) {
+            return false;
+        }
+        return switch (step.get()) {
+            case PROVISION -> provision(orgId, org);
+            case SUSPEND -> suspend(orgId);
+            case RESUME -> resume(orgId);
+            case DELETE -> delete(orgId, org.status());
         };
     }
 
-    private boolean provision(OrgId orgId, Organizations.Desired org) throws SQLException {
-        if ("requested".equals(org.status())) {
-            organizations.report(orgId.value(), "requested", "provisioning", null);
+    private boolean provision(OrgId orgId, Organizations.Lifecycle org) throws SQLException {
+        if (org.status() == REQUESTED) {
+            organizations.report(orgId.value(), REQUESTED, PROVISIONING, null);
         }
         Timer.Sample sample = Timer.start(metrics);
         try {
-            Tenant tenant = registry.find(orgId.value()).orElse(null);
-            if (tenant == null) {
-                String server = placement.choose(org.region()).orElse(null);
-                if (server == null) {
-                    return fail(orgId, "provisioning", "no server in region '" + org.region() + "' has room");
-                }
-                tenant = registry.place(orgId.value(), server, orgId.databaseName(), TenantCredentials.roleName(orgId));
+            Optional<Tenant> tenant = placement.place(orgId, org.region());
+            if (tenant.isEmpty()) {
+                return fail(orgId, PROVISIONING, "no server in region '" + org.region() + "' has room");
             }
-            databases.ensureRole(tenant.server(), orgId, tenant.credentialGeneration());
-            databases.ensureDatabase(tenant.server(), orgId).ifPresent(version ->
-                    registry.recordMigration(orgId.value(), version, "copied from the template database", 0));
-            List<TenantDatabase.Migration> applied = databases.prepare(tenant.server(), orgId);
-            applied.forEach(m -> registry.recordMigration(orgId.value(), m.version(), m.description(), m.durationMs()));
-            registry.setSchemaVersion(orgId.value(), databases.schemaVersion(tenant.server(), orgId));
-            registry.setStatus(orgId.value(), "active", null);
-            organizations.report(orgId.value(), "provisioning", "active", null);
+            build(orgId, tenant.get());
+            registry.setStatus(orgId.value(), ACTIVE, null);
+            organizations.report(orgId.value(), PROVISIONING, ACTIVE, null);
             sample.stop(metrics.timer("tenantry_provisioning_seconds"));
-            LOG.infof("provisioned %s on %s", orgId, tenant.server());
+            LOG.infof("provisioned %s on %s", orgId, tenant.get().server());
             return true;
         } catch (SQLException | RuntimeException e) {
             if (TransientFailures.isTransient(e)) {
                 throw new TransientFailures.TransientFailure("provisioning " + orgId + " paused: " + e.getMessage(), e);
             }
-            return fail(orgId, "provisioning", "provisioning failed: " + e.getMessage());
+            return fail(orgId, PROVISIONING, "provisioning failed: " + e.getMessage());
         }
+    }
+
+    /** Role, database, access, schema: each step is safe to repeat, and the registry records what was applied. */
+    private void build(OrgId orgId, Tenant tenant) throws SQLException {
+        String server = tenant.server();
+        roles.ensure(server, orgId, tenant.credentialGeneration());
+        databases.ensure(server, orgId).ifPresent(version ->
+                registry.recordMigration(orgId.value(), version, "copied from the template database", 0));
+        roles.grantConnect(server, orgId);
+        migrations.prepare(server, orgId).forEach(m ->
+                registry.recordMigration(orgId.value(), m.version(), m.description(), m.durationMs()));
+        registry.setSchemaVersion(orgId.value(), migrations.schemaVersion(server, orgId));
     }
 
     private boolean suspend(OrgId orgId) throws SQLException {
         Tenant tenant = registry.find(orgId.value()).orElseThrow();
-        databases.suspend(tenant.server(), orgId);
-        registry.setStatus(orgId.value(), "suspended", null);
-        organizations.report(orgId.value(), "active", "suspended", null);
+        roles.lockOut(tenant.server(), orgId);
+        registry.setStatus(orgId.value(), SUSPENDED, null);
+        organizations.report(orgId.value(), ACTIVE, SUSPENDED, null);
         return true;
     }
 
     private boolean resume(OrgId orgId) throws SQLException {
         Tenant tenant = registry.find(orgId.value()).orElseThrow();
-        databases.resume(tenant.server(), orgId);
-        registry.setStatus(orgId.value(), "active", null);
-        organizations.report(orgId.value(), "suspended", "active", null);
+        roles.grantConnect(tenant.server(), orgId);
+        registry.setStatus(orgId.value(), ACTIVE, null);
+        organizations.report(orgId.value(), SUSPENDED, ACTIVE, null);
         return true;
     }
 
-    /** Exports, then drops. A tenant never provisioned has nothing to export or drop. */
-    private boolean delete(OrgId orgId, String status) throws SQLException {
-        if (!"deleting".equals(status)) {
-            organizations.report(orgId.value(), status, "deleting", null);
+    /** Exports, then drops the database and the role. A tenant never provisioned has nothing to export or drop. */
+    private boolean delete(OrgId orgId, OrganizationStatus status) throws SQLException {
+        if (status != DELETING) {
+            organizations.report(orgId.value(), status, DELETING, null);
         }
-        Tenant tenant = registry.find(orgId.value()).orElse(null);
+        Optional<Tenant> tenant = registry.find(orgId.value());
         try {
-            if (tenant != null && !"deleted".equals(tenant.status())) {
-                registry.setStatus(orgId.value(), "deleting", null);
-                if (databases.databaseExists(tenant.server(), orgId)) {
-                    Path export = databases.export(tenant.server(), orgId);
-                    registry.setExportLocation(orgId.value(), export.toString());
+            if (tenant.isPresent() && tenant.get().status() != DELETED) {
+                String server = tenant.get().server();
+                registry.setStatus(orgId.value(), DELETING, null);
+                if (databases.exists(server, orgId)) {
+                    registry.setExportLocation(orgId.value(), export.export(server, orgId).toString());
                 }
-                databases.drop(tenant.server(), orgId);
-                registry.setStatus(orgId.value(), "deleted", null);
+                databases.drop(server, orgId);
+                roles.drop(server, orgId);
+                registry.setStatus(orgId.value(), DELETED, null);
             }
-            organizations.report(orgId.value(), "deleting", "deleted",
-                    tenant == null ? null : "exported to " + registry.find(orgId.value()).map(Tenant::exportLocation).orElse("nowhere"));
+            String reason = tenant.isEmpty() ? null : "exported to "
+                    + registry.find(orgId.value()).map(Tenant::exportLocation).orElse("nowhere");
+            organizations.report(orgId.value(), DELETING, DELETED, reason);
             return true;
         } catch (SQLException | IOException | RuntimeException e) {
             if (TransientFailures.isTransient(e)) {
                 throw new TransientFailures.TransientFailure("deleting " + orgId + " paused: " + e.getMessage(), e);
             }
-            return fail(orgId, "deleting", "deletion failed: " + e.getMessage());
+            return fail(orgId, DELETING, "deletion failed: " + e.getMessage());
         }
     }
 
-    private boolean fail(OrgId orgId, String from, String reason) throws SQLException {
+    private boolean fail(OrgId orgId, OrganizationStatus from, String reason) throws SQLException {
         LOG.warnf("%s: %s", orgId, reason);
         metrics.counter("tenantry_reconcile_errors_total").increment();
         if (registry.find(orgId.value()).isPresent()) {
-            registry.setStatus(orgId.value(), "failed", reason);
+            registry.setStatus(orgId.value(), FAILED, reason);
         }
-        organizations.report(orgId.value(), from, "failed", reason.length() > 2000 ? reason.substring(0, 2000) : reason);
+        organizations.report(orgId.value(), from, FAILED, reason.length() > 2000 ? reason.substring(0, 2000) : reason);
         return false;
     }
 }

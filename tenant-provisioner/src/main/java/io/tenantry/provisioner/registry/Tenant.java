@@ -1,6 +1,8 @@
 package io.tenantry.provisioner.registry;
 
-/** One row of the tenant registry. */
+import io.tenantry.common.lifecycle.OrganizationStatus;
+
+/** One row of the tenant registry; its status is one of the organization's, never requested. */
 public record Tenant(String orgId, String server, String databaseName, String roleName, int credentialGeneration,
-                     String schemaVersion, String status, String lastError, String exportLocation) {
+                     String schemaVersion, OrganizationStatus status, String lastError, String exportLocation) {
 }

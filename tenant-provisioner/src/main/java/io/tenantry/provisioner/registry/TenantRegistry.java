@@ -1,5 +1,7 @@
 package io.tenantry.provisioner.registry;
 
+import static io.tenantry.provisioner.jdbc.Statements.bind;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.agroal.api.AgroalDataSource;
+import io.tenantry.common.lifecycle.OrganizationStatus;
 
 /**
  * The provisioner's record of every tenant, in schema {@code provisioner} of the metadata database. Writes commit
@@ -29,11 +32,14 @@ public class TenantRegistry {
                      SELECT org_id, server, database_name, role_name, credential_generation, schema_version, status,
                             last_error, export_location
                        FROM provisioner.tenants WHERE org_id = ?""")) {
-            s.setString(1, orgId);
+            bind(s, orgId);
             try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.of(new Tenant(rs.getString(1), rs.getString(2), rs.getString(3),
-                        rs.getString(4), rs.getInt(5), rs.getString(6), rs.getString(7), rs.getString(8),
-                        rs.getString(9))) : Optional.empty();
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Tenant(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getInt(5), rs.getString(6), OrganizationStatus.fromWire(rs.getString(7)), rs.getString(8),
+                        rs.getString(9)));
             }
         } catch (SQLException e) {
             throw new RegistryException(e);
@@ -44,14 +50,14 @@ public class TenantRegistry {
     public Tenant place(String orgId, String server, String databaseName, String roleName) {
         execute("""
                 INSERT INTO provisioner.tenants (org_id, server, database_name, role_name, status)
-                VALUES (?, ?, ?, ?, 'provisioning') ON CONFLICT (org_id) DO NOTHING""",
-                orgId, server, databaseName, roleName);
+                VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id) DO NOTHING""",
+                orgId, server, databaseName, roleName, OrganizationStatus.PROVISIONING.wire());
         return find(orgId).orElseThrow();
     }
 
-    public void setStatus(String orgId, String status, String lastError) {
+    public void setStatus(String orgId, OrganizationStatus status, String lastError) {
         execute("UPDATE provisioner.tenants SET status = ?, last_error = ?, updated_at = now() WHERE org_id = ?",
-                status, lastError, orgId);
+                status.wire(), lastError, orgId);
     }
 
     public void setSchemaVersion(String orgId, String version) {
@@ -74,10 +80,12 @@ public class TenantRegistry {
         Map<String, Integer> counts = new HashMap<>();
         try (Connection c = metadata.getConnection();
              PreparedStatement s = c.prepareStatement(
-                     "SELECT server, count(*) FROM provisioner.tenants WHERE status <> 'deleted' GROUP BY server");
-             ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-                counts.put(rs.getString(1), rs.getInt(2));
+                     "SELECT server, count(*) FROM provisioner.tenants WHERE status <> ? GROUP BY server")) {
+            bind(s, OrganizationStatus.DELETED.wire());
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getInt(2));
+                }
             }
             return counts;
         } catch (SQLException e) {
@@ -87,9 +95,7 @@ public class TenantRegistry {
 
     private void execute(String sql, Object... params) {
         try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                s.setObject(i + 1, params[i]);
-            }
+            bind(s, params);
             s.executeUpdate();
         } catch (SQLException e) {
             throw new RegistryException(e);

@@ -20,14 +20,14 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 public class RolloutResource {
 
     @Inject
-    FleetRollout rollouts;
+    Rollouts rollouts;
 
     @Inject
     JsonWebToken caller;
 
     @POST
     public Response start(@Valid RolloutPlan plan) {
-        RolloutView started = rollouts.startNow(plan == null ? RolloutPlan.DEFAULT : plan, caller.getSubject());
+        RolloutView started = rollouts.start(plan == null ? RolloutPlan.DEFAULT : plan, caller.getSubject());
         return Response.accepted(started).location(URI.create("/api/v1/rollouts/" + started.id())).build();
     }
 

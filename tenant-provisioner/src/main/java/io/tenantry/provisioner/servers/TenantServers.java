@@ -1,4 +1,4 @@
-package io.tenantry.provisioner.placement;
+package io.tenantry.provisioner.servers;
 
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -1,4 +1,4 @@
-package io.tenantry.provisioner;
+package io.tenantry.provisioner.cli;
 
 import java.util.Arrays;
 import java.util.HashMap;
@@ -15,10 +15,10 @@ import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.tenantry.provisioner.fleet.FleetStatus;
 import io.tenantry.provisioner.reconcile.Reconciler;
-import io.tenantry.provisioner.rollout.FleetRollout;
 import io.tenantry.provisioner.rollout.RolloutPlan;
+import io.tenantry.provisioner.rollout.RolloutStatus;
 import io.tenantry.provisioner.rollout.RolloutView;
-import io.tenantry.provisioner.tenant.ResultsMigrations;
+import io.tenantry.provisioner.rollout.Rollouts;
 
 /**
  * Without arguments the provisioner runs as a service. With one it runs that command and exits, for a
@@ -33,7 +33,7 @@ public class ProvisionerMain implements QuarkusApplication {
     Reconciler reconciler;
 
     @Inject
-    FleetRollout rollouts;
+    Rollouts rollouts;
 
     @Inject
     FleetStatus fleet;
@@ -43,9 +43,6 @@ public class ProvisionerMain implements QuarkusApplication {
 
     @Inject
     Flyway flyway;
-
-    @Inject
-    ResultsMigrations migrations;
 
     @Override
     public int run(String... args) throws Exception {
@@ -61,10 +58,10 @@ public class ProvisionerMain implements QuarkusApplication {
             case "rollout" -> {
                 Map<String, Integer> options = options(Arrays.copyOfRange(args, 1, args.length));
                 RolloutPlan plan = new RolloutPlan(options.get("--canary"), options.get("--parallelism"),
-                        options.get("--max-failures")).withDefaults();
-                RolloutView result = rollouts.run(rollouts.plan(plan, "cli"), plan, migrations.locations());
+                        options.get("--max-failures"));
+                RolloutView result = rollouts.runToEnd(plan, "cli");
                 System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(result));
-                return "succeeded".equals(result.status()) ? 0 : 1;
+                return RolloutStatus.SUCCEEDED.wire().equals(result.status()) ? 0 : 1;
             }
             default -> {
                 System.err.println("usage: [migrate | reconcile | status | rollout [--canary N] [--parallelism P] [--max-failures F]]");

@@ -1,0 +1,130 @@
+package io.tenantry.provisioner.rollout;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tenantry.common.OrgId;
+import io.tenantry.common.problem.ApiProblem;
+import io.tenantry.provisioner.locks.AdvisoryLocks;
+import io.tenantry.provisioner.registry.Tenant;
+import io.tenantry.provisioner.registry.TenantRegistry;
+import io.tenantry.provisioner.tenant.TenantMigrations;
+
+/**
+ * Works off a recorded rollout: the canaries first, then the rest with at most {@code parallelism} tenants at a
+ * time. One tenant's failure is recorded against it and does not block the others. Safe to call again for a
+ * rollout whose process died: only pending tenants are touched, under an advisory lock so one process runs it at
+ * a time.
+ */
+@ApplicationScoped
+public class RolloutRunner {
+
+    private static final Logger LOG = Logger.getLogger(RolloutRunner.class);
+
+    @Inject
+    RolloutStore store;
+
+    @Inject
+    AdvisoryLocks locks;
+
+    @Inject
+    TenantRegistry registry;
+
+    @Inject
+    TenantMigrations migrations;
+
+    @Inject
+    MeterRegistry metrics;
+
+    /** Applies the migrations at {@code locations} to the rollout's pending tenants and returns how it ended. */
+    public RolloutView run(UUID id, RolloutPlan plan, List<String> locations) throws SQLException {
+        Optional<AdvisoryLocks.Lock> lock = locks.tryRollout(id);
+        if (lock.isEmpty()) {
+            throw ApiProblem.conflict("rollout " + id + " is being run by another process");
+        }
+        try (AdvisoryLocks.Lock held = lock.get()) {
+            if (!runGroup(id, true, plan, locations)) {
+                store.finish(id, RolloutStatus.STOPPED, "a canary tenant failed; the rest were not touched");
+            } else if (!runGroup(id, false, plan, locations)) {
+                store.finish(id, RolloutStatus.STOPPED,
+                        "more than " + plan.maxFailures() + " tenants failed; the rest were not touched");
+            } else {
+                int failed = store.find(id).orElseThrow().failed();
+                store.finish(id, failed == 0 ? RolloutStatus.SUCCEEDED : RolloutStatus.FAILED,
+                        failed == 0 ? null : failed + " tenants failed and stay on their previous version");
+            }
+        }
+        return store.find(id).orElseThrow();
+    }
+
+    /** Migrates the group's pending tenants, {@code parallelism} at a time; false when the rollout must stop. */
+    private boolean runGroup(UUID id, boolean canaries, RolloutPlan plan, List<String> locations) throws SQLException {
+        List<String> pending = store.pending(id, canaries);
+        AtomicInteger failures = new AtomicInteger(store.find(id).orElseThrow().failed());
+        int allowed = canaries ? 0 : plan.maxFailures();
+        ExecutorService workers = Executors.newFixedThreadPool(Math.max(1, plan.parallelism()));
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (String orgId : pending) {
+                running.add(workers.submit(() -> {
+                    if (failures.get() <= allowed && !migrateOne(id, orgId, locations)) {
+                        failures.incrementAndGet();
+                    }
+                }));
+            }
+            for (Future<?> f : running) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            workers.shutdownNow();
+        }
+        return failures.get() <= allowed;
+    }
+
+    /** Migrates one tenant and records the outcome in the rollout, the registry and the metrics. */
+    private boolean migrateOne(UUID id, String orgId, List<String> locations) {
+        long start = System.nanoTime();
+        Tenant tenant = registry.find(orgId).orElseThrow();
+        try {
+            List<TenantMigrations.Migration> applied = migrations.migrate(tenant.server(), OrgId.of(orgId), locations);
+            applied.forEach(m -> registry.recordMigration(orgId, m.version(), m.description(), m.durationMs()));
+            String version = applied.isEmpty() ? tenant.schemaVersion() : applied.get(applied.size() - 1).version();
+            if (!applied.isEmpty()) {
+                registry.setSchemaVersion(orgId, version);
+            }
+            store.recordTenant(id, orgId, true, version, millisSince(start), null);
+            metrics.counter("tenantry_rollout_tenants_total", "outcome", "succeeded").increment();
+            return true;
+        } catch (Exception e) {
+            String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            registry.setStatus(orgId, tenant.status(), "rollout " + id + ": " + error);
+            store.recordTenant(id, orgId, false, tenant.schemaVersion(), millisSince(start), error);
+            metrics.counter("tenantry_rollout_tenants_total", "outcome", "failed").increment();
+            LOG.warnf("rollout %s: %s failed: %s", id, orgId, error);
+            return false;
+        }
+    }
+
+    private static int millisSince(long startNanos) {
+        return (int) ((System.nanoTime() - startNanos) / 1_000_000);
+    }
+}

@@ -1,0 +1,143 @@
+package io.tenantry.provisioner.rollout;
+
+import static io.tenantry.common.lifecycle.OrganizationStatus.ACTIVE;
+import static io.tenantry.common.lifecycle.OrganizationStatus.SUSPENDED;
+import static io.tenantry.provisioner.jdbc.Statements.bind;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.agroal.api.AgroalDataSource;
+
+/**
+ * Rollouts and each tenant's part in them ({@code provisioner.operations} and {@code operation_tenants}), so a
+ * rollout can be polled, and resumed where it stopped if its process dies.
+ */
+@ApplicationScoped
+public class RolloutStore {
+
+    @Inject
+    AgroalDataSource metadata;
+
+    /**
+     * Records a rollout over every active or suspended tenant; the first {@code canarySize} tenants by id are the
+     * canaries.
+     */
+    public UUID create(RolloutPlan plan, String requestedBy) throws SQLException {
+        UUID id = UUID.randomUUID();
+        try (Connection c = metadata.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement operation = c.prepareStatement("""
+                    INSERT INTO provisioner.operations (id, kind, status, parameters, total, requested_by)
+                    SELECT ?, 'rollout', ?,
+                           jsonb_build_object('canarySize', ?, 'parallelism', ?, 'maxFailures', ?), count(*), ?
+                      FROM provisioner.tenants WHERE status IN (?, ?)""");
+                 PreparedStatement tenants = c.prepareStatement("""
+                    INSERT INTO provisioner.operation_tenants (operation_id, org_id, canary, status, from_version)
+                    SELECT ?, org_id, row_number() OVER (ORDER BY org_id) <= ?, 'pending', schema_version
+                      FROM provisioner.tenants WHERE status IN (?, ?)""")) {
+                bind(operation, id, RolloutStatus.RUNNING.wire(), plan.canarySize(), plan.parallelism(),
+                        plan.maxFailures(), requestedBy, ACTIVE.wire(), SUSPENDED.wire());
+                operation.executeUpdate();
+                bind(tenants, id, plan.canarySize(), ACTIVE.wire(), SUSPENDED.wire());
+                tenants.executeUpdate();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+        return id;
+    }
+
+    public Optional<RolloutView> find(UUID id) throws SQLException {
+        try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement("""
+                SELECT status, total, succeeded, failed, message, requested_by, started_at, finished_at
+                  FROM provisioner.operations WHERE id = ?""")) {
+            bind(s, id);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new RolloutView(id, rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getInt(4),
+                        rs.getInt(2) - rs.getInt(3) - rs.getInt(4), rs.getString(5), rs.getString(6),
+                        rs.getObject(7, OffsetDateTime.class), rs.getObject(8, OffsetDateTime.class),
+                        failures(c, id)));
+            }
+        }
+    }
+
+    /** The tenants of one group (canaries or the rest) the rollout has not touched yet, by id. */
+    List<String> pending(UUID id, boolean canaries) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement("""
+                SELECT org_id FROM provisioner.operation_tenants
+                 WHERE operation_id = ? AND status = 'pending' AND canary = ? ORDER BY org_id""")) {
+            bind(s, id, canaries);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** Records one tenant's outcome and counts it in the rollout's totals, together. */
+    void recordTenant(UUID id, String orgId, boolean succeeded, String version, int durationMs, String error) {
+        try (Connection c = metadata.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement tenant = c.prepareStatement("""
+                    UPDATE provisioner.operation_tenants SET status = ?, to_version = ?, duration_ms = ?, error = ?
+                     WHERE operation_id = ? AND org_id = ?""");
+                 PreparedStatement counts = c.prepareStatement(succeeded
+                         ? "UPDATE provisioner.operations SET succeeded = succeeded + 1 WHERE id = ?"
+                         : "UPDATE provisioner.operations SET failed = failed + 1 WHERE id = ?")) {
+                bind(tenant, succeeded ? "succeeded" : "failed", version, durationMs, error, id, orgId);
+                tenant.executeUpdate();
+                bind(counts, id);
+                counts.executeUpdate();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not record rollout progress", e);
+        }
+    }
+
+    void finish(UUID id, RolloutStatus status, String message) throws SQLException {
+        try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement(
+                "UPDATE provisioner.operations SET status = ?, message = ?, finished_at = now() WHERE id = ?")) {
+            bind(s, status.wire(), message, id);
+            s.executeUpdate();
+        }
+    }
+
+    private static List<RolloutView.TenantFailure> failures(Connection c, UUID id) throws SQLException {
+        List<RolloutView.TenantFailure> failures = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT org_id, from_version, duration_ms, error FROM provisioner.operation_tenants
+                 WHERE operation_id = ? AND status = 'failed' ORDER BY org_id LIMIT 100""")) {
+            bind(s, id);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    failures.add(new RolloutView.TenantFailure(rs.getString(1), rs.getString(2), rs.getInt(3),
+                            rs.getString(4)));
+                }
+            }
+        }
+        return failures;
+    }
+}

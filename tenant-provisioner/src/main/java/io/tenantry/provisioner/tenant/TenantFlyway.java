@@ -1,0 +1,32 @@
+package io.tenantry.provisioner.tenant;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.flywaydb.core.Flyway;
+
+import io.tenantry.provisioner.ProvisionerConfig;
+import io.tenantry.provisioner.servers.TenantServers;
+
+/**
+ * The one Flyway configuration for databases on tenant servers (tenant databases and templates): the server's
+ * admin role applies results migrations from the given locations. Everything else is Flyway's default, which
+ * includes tolerating migrations applied from a location not listed now, such as a staged one tried on the fleet.
+ */
+@ApplicationScoped
+class TenantFlyway {
+
+    @Inject
+    TenantServers servers;
+
+    Flyway on(String server, String database, List<String> locations) {
+        ProvisionerConfig.Server target = servers.get(server);
+        return Flyway.configure()
+                .dataSource(servers.databaseUrl(server, database), target.adminUser(),
+                        target.adminPassword().orElse(""))
+                .locations(locations.toArray(String[]::new))
+                .load();
+    }
+}

@@ -1,0 +1,83 @@
+package io.tenantry.provisioner.tenant;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.flywaydb.core.api.MigrationInfo;
+
+import io.tenantry.common.OrgId;
+import io.tenantry.common.TenantCredentials;
+import io.tenantry.provisioner.servers.TenantServers;
+import io.tenantry.schema.ResultsSchema;
+
+/**
+ * The results schema in tenants' databases: applying migrations, and granting the tenant role the tables they
+ * make. PostgreSQL runs each migration in a transaction, so a failing one leaves the tenant on its previous version.
+ */
+@ApplicationScoped
+public class TenantMigrations {
+
+    @Inject
+    TenantServers servers;
+
+    @Inject
+    TenantFlyway flyway;
+
+    @Inject
+    ResultsMigrations migrations;
+
+    public record Migration(String version, String description, int durationMs) {
+    }
+
+    /**
+     * Brings a new tenant's database to the newest schema and grants its role the tables. A copy of the template
+     * arrives with its tables but without grants for the new role, so they are always given here.
+     */
+    public List<Migration> prepare(String server, OrgId orgId) throws SQLException {
+        List<Migration> applied = apply(server, orgId, migrations.locations());
+        grantTables(server, orgId);
+        return applied;
+    }
+
+    /**
+     * Applies pending migrations from the given locations, and grants the tenant role the tables they made. With
+     * nothing pending, it costs one connection and a look at the schema history.
+     */
+    public List<Migration> migrate(String server, OrgId orgId, List<String> locations) throws SQLException {
+        List<Migration> applied = apply(server, orgId, locations);
+        if (!applied.isEmpty()) {
+            grantTables(server, orgId);
+        }
+        return applied;
+    }
+
+    /** The version of the newest migration applied to the tenant's database, or null before the first. */
+    public String schemaVersion(String server, OrgId orgId) {
+        MigrationInfo current = flyway.on(server, orgId.databaseName(), List.of(ResultsSchema.LOCATION))
+                .info().current();
+        return current == null ? null : current.getVersion().getVersion();
+    }
+
+    private List<Migration> apply(String server, OrgId orgId, List<String> locations) {
+        return flyway.on(server, orgId.databaseName(), locations).migrate().migrations.stream()
+                .map(m -> new Migration(m.version, m.description, m.executionTime))
+                .toList();
+    }
+
+    /** The tenant role may read and write every table but the migration history, and nothing else. */
+    private void grantTables(String server, OrgId orgId) throws SQLException {
+        String role = Identifiers.quote(TenantCredentials.roleName(orgId));
+        try (Connection c = servers.admin(server, orgId.databaseName()); Statement s = c.createStatement()) {
+            s.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC");
+            s.execute("GRANT USAGE ON SCHEMA public TO " + role);
+            s.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role);
+            s.execute("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO " + role);
+            s.execute("REVOKE ALL ON TABLE flyway_schema_history FROM " + role);
+        }
+    }
+}

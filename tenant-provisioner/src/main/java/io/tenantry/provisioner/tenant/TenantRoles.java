@@ -1,0 +1,77 @@
+package io.tenantry.provisioner.tenant;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.tenantry.common.OrgId;
+import io.tenantry.common.TenantCredentials;
+import io.tenantry.provisioner.ProvisionerConfig;
+import io.tenantry.provisioner.servers.TenantServers;
+
+/**
+ * Tenants' login roles and their right to connect to their database. A role can do nothing but connect where it
+ * is granted to; its password is derived from the master secret and the credential generation, never stored.
+ */
+@ApplicationScoped
+public class TenantRoles {
+
+    @Inject
+    TenantServers servers;
+
+    @Inject
+    ProvisionerConfig config;
+
+    /** Creates the role, or sets its password again if it exists. */
+    public void ensure(String server, OrgId orgId, int generation) throws SQLException {
+        String role = TenantCredentials.roleName(orgId);
+        String password = Identifiers.passwordLiteral(TenantCredentials.password(config.masterSecret(), orgId, generation));
+        try (Connection c = servers.admin(server); Statement s = c.createStatement()) {
+            String verb = Catalog.hasRole(c, role) ? "ALTER" : "CREATE";
+            s.execute(verb + " ROLE " + Identifiers.quote(role)
+                    + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS PASSWORD " + password);
+        }
+    }
+
+    /** Lets the role connect to its database: once the database is made, and again after a suspension. */
+    public void grantConnect(String server, OrgId orgId) throws SQLException {
+        try (Connection c = servers.admin(server); Statement s = c.createStatement()) {
+            s.execute("GRANT CONNECT ON DATABASE " + Identifiers.quote(orgId.databaseName()) + " TO "
+                    + Identifiers.quote(TenantCredentials.roleName(orgId)));
+        }
+    }
+
+    /** Takes away the right to connect and ends the sessions the role has open. */
+    public void lockOut(String server, OrgId orgId) throws SQLException {
+        String role = TenantCredentials.roleName(orgId);
+        try (Connection c = servers.admin(server); Statement s = c.createStatement()) {
+            s.execute("REVOKE CONNECT ON DATABASE " + Identifiers.quote(orgId.databaseName()) + " FROM "
+                    + Identifiers.quote(role));
+            endSessions(c, role);
+        }
+    }
+
+    /** Refuses new sign-ins, ends the role's sessions and drops it; it may already be gone. Drop its database first. */
+    public void drop(String server, OrgId orgId) throws SQLException {
+        String role = TenantCredentials.roleName(orgId);
+        try (Connection c = servers.admin(server); Statement s = c.createStatement()) {
+            if (Catalog.hasRole(c, role)) {
+                s.execute("ALTER ROLE " + Identifiers.quote(role) + " NOLOGIN");
+                endSessions(c, role);
+            }
+            s.execute("DROP ROLE IF EXISTS " + Identifiers.quote(role));
+        }
+    }
+
+    private static void endSessions(Connection c, String role) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ?")) {
+            s.setString(1, role);
+            s.executeQuery().close();
+        }
+    }
+}
