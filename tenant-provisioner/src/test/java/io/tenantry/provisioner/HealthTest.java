@@ -14,6 +14,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.tenantry.provisioner.fleet.FleetGauges;
 import io.tenantry.provisioner.reconcile.Reconciler;
+import io.tenantry.schema.MetadataSchema;
 import io.tenantry.schema.ResultsSchema;
 import io.tenantry.testing.ApiDocument;
 import io.tenantry.testing.TenantryTestServers;
@@ -21,7 +22,8 @@ import io.tenantry.testing.TenantryTestServers;
 @QuarkusTest
 @WithTestResource(value = TenantryTestServers.class, initArgs = {
         @ResourceArg(name = "postgres-servers", value = "2"),
-        @ResourceArg(name = "metadata-migrations", value = ProvisionerTestSupport.METADATA_MIGRATIONS)})
+        @ResourceArg(name = "metadata-migrations", value = ProvisionerTestSupport.METADATA_MIGRATIONS),
+        @ResourceArg(name = "metadata-role", value = MetadataSchema.PROVISIONER_ROLE)})
 class HealthTest {
 
     @Inject

@@ -31,13 +31,15 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.tenantry.provisioner.reconcile.Reconciler;
+import io.tenantry.schema.MetadataSchema;
 import io.tenantry.servers.PostgresEndpoint;
 import io.tenantry.testing.TenantryTestServers;
 
 @QuarkusTest
 @WithTestResource(value = TenantryTestServers.class, initArgs = {
         @ResourceArg(name = "postgres-servers", value = "2"),
-        @ResourceArg(name = "metadata-migrations", value = ProvisionerTestSupport.METADATA_MIGRATIONS)})
+        @ResourceArg(name = "metadata-migrations", value = ProvisionerTestSupport.METADATA_MIGRATIONS),
+        @ResourceArg(name = "metadata-role", value = MetadataSchema.PROVISIONER_ROLE)})
 class LifecycleTest {
 
     @Inject

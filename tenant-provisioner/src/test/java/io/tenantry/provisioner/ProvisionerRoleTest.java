@@ -36,7 +36,8 @@ import io.tenantry.testing.TenantryTestServers;
 @QuarkusTest
 @WithTestResource(value = TenantryTestServers.class, initArgs = {
         @ResourceArg(name = "postgres-servers", value = "2"),
-        @ResourceArg(name = "metadata-migrations", value = ProvisionerTestSupport.METADATA_MIGRATIONS)})
+        @ResourceArg(name = "metadata-migrations", value = ProvisionerTestSupport.METADATA_MIGRATIONS),
+        @ResourceArg(name = "metadata-role", value = MetadataSchema.PROVISIONER_ROLE)})
 class ProvisionerRoleTest {
 
     private static final String PERMISSION_DENIED = "42501";

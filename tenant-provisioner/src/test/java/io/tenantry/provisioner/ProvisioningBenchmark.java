@@ -22,6 +22,7 @@ import io.tenantry.provisioner.reconcile.Reconciler;
 import io.tenantry.provisioner.rollout.RolloutPlan;
 import io.tenantry.provisioner.rollout.RolloutRunner;
 import io.tenantry.provisioner.rollout.RolloutStore;
+import io.tenantry.schema.MetadataSchema;
 import io.tenantry.testing.TenantryTestServers;
 
 /**
@@ -32,7 +33,8 @@ import io.tenantry.testing.TenantryTestServers;
 @QuarkusTest
 @WithTestResource(value = TenantryTestServers.class, initArgs = {
         @ResourceArg(name = "postgres-servers", value = "2"),
-        @ResourceArg(name = "metadata-migrations", value = ProvisionerTestSupport.METADATA_MIGRATIONS)})
+        @ResourceArg(name = "metadata-migrations", value = ProvisionerTestSupport.METADATA_MIGRATIONS),
+        @ResourceArg(name = "metadata-role", value = MetadataSchema.PROVISIONER_ROLE)})
 class ProvisioningBenchmark {
 
     @Inject

@@ -39,6 +39,7 @@ import io.tenantry.provisioner.registry.TenantRegistry;
 import io.tenantry.provisioner.tenant.TenantDatabases;
 import io.tenantry.provisioner.tenant.TenantMigrations;
 import io.tenantry.provisioner.tenant.TenantRoles;
+import io.tenantry.schema.MetadataSchema;
 import io.tenantry.schema.ResultsSchema;
 import io.tenantry.servers.PostgresEndpoint;
 import io.tenantry.testing.TenantryTestServers;
@@ -46,7 +47,8 @@ import io.tenantry.testing.TenantryTestServers;
 @QuarkusTest
 @WithTestResource(value = TenantryTestServers.class, initArgs = {
         @ResourceArg(name = "postgres-servers", value = "2"),
-        @ResourceArg(name = "metadata-migrations", value = ProvisionerTestSupport.METADATA_MIGRATIONS)})
+        @ResourceArg(name = "metadata-migrations", value = ProvisionerTestSupport.METADATA_MIGRATIONS),
+        @ResourceArg(name = "metadata-role", value = MetadataSchema.PROVISIONER_ROLE)})
 class ProvisioningTest {
 
     @Inject
@@ -244,7 +246,7 @@ class ProvisioningTest {
                 "Robert'); DROP TABLE organizations;--", "pg_catalog", "a")) {
             assertFalse(reconciler.reconcile(hostile));
         }
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(OrgId.InvalidOrgIdException.class,
                 () -> databases.ensure("pg0", OrgId.of("x\"; DROP DATABASE tenantry_metadata; --")));
         assertTrue(exists(server(0), "SELECT 1 FROM pg_database WHERE datname = ?", TenantryTestServers.METADATA_DATABASE));
     }

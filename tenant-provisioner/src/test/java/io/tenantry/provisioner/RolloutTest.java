@@ -30,13 +30,15 @@ import io.tenantry.provisioner.rollout.RolloutPlan;
 import io.tenantry.provisioner.rollout.RolloutRunner;
 import io.tenantry.provisioner.rollout.RolloutStore;
 import io.tenantry.provisioner.rollout.RolloutView;
+import io.tenantry.schema.MetadataSchema;
 import io.tenantry.schema.ResultsSchema;
 import io.tenantry.testing.TenantryTestServers;
 
 @QuarkusTest
 @WithTestResource(value = TenantryTestServers.class, initArgs = {
         @ResourceArg(name = "postgres-servers", value = "2"),
-        @ResourceArg(name = "metadata-migrations", value = ProvisionerTestSupport.METADATA_MIGRATIONS)})
+        @ResourceArg(name = "metadata-migrations", value = ProvisionerTestSupport.METADATA_MIGRATIONS),
+        @ResourceArg(name = "metadata-role", value = MetadataSchema.PROVISIONER_ROLE)})
 class RolloutTest {
 
     static final String TEST_MIGRATION = "999";

@@ -30,15 +30,22 @@ public class TenantryTestServers implements QuarkusTestResourceLifecycleManager 
     private static LocalServers servers;
     private int postgresCount = 1;
     private String metadataMigrations;
+    private String metadataRole;
 
     /**
      * {@code postgres-servers}: how many servers (default 1); {@code metadata-migrations}: a Flyway location whose
-     * migrations are applied to the metadata database first, for services that read tables another service owns.
+     * migrations are applied to the metadata database first, for services that read tables another service owns;
+     * {@code metadata-role}: one of {@link #SERVICE_ROLES}, the role the service signs in to the metadata database
+     * as (the superuser, metadata's owner, if none is named).
      */
     @Override
     public void init(Map<String, String> initArgs) {
         postgresCount = Integer.parseInt(initArgs.getOrDefault("postgres-servers", "1"));
         metadataMigrations = initArgs.get("metadata-migrations");
+        metadataRole = initArgs.get("metadata-role");
+        if (metadataRole != null && !SERVICE_ROLES.contains(metadataRole)) {
+            throw new IllegalArgumentException("metadata-role must be one of " + SERVICE_ROLES);
+        }
     }
 
     @Override
@@ -62,8 +69,9 @@ public class TenantryTestServers implements QuarkusTestResourceLifecycleManager 
         }
         Map<String, String> config = new HashMap<>();
         config.put("quarkus.datasource.jdbc.url", primary.jdbcUrl(METADATA_DATABASE));
-        config.put("quarkus.datasource.username", primary.superuser());
-        config.put("quarkus.datasource.password", primary.superuserPassword());
+        config.put("quarkus.datasource.username", metadataRole == null ? primary.superuser() : metadataRole);
+        config.put("quarkus.datasource.password", metadataRole == null ? primary.superuserPassword()
+                : SERVICE_ROLE_PASSWORD_PREFIX + metadataRole);
         config.put("quarkus.redis.hosts", servers.redisUrl());
         config.put("smallrye.jwt.sign.key.location", keys.privateKey().toUri().toString());
         config.put("mp.jwt.verify.publickey.location", keys.publicKey().toUri().toString());

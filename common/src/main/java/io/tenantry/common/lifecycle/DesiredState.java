@@ -2,6 +2,7 @@ package io.tenantry.common.lifecycle;
 
 import java.util.Locale;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /** What the platform wants an organization's tenant to be; the provisioner makes it so. */
@@ -11,5 +12,10 @@ public enum DesiredState {
     @JsonValue
     public String wire() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    @JsonCreator
+    public static DesiredState fromWire(String value) {
+        return valueOf(value.toUpperCase(Locale.ROOT));
     }
 }

@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -74,7 +73,7 @@ public class Organizations {
                     return Optional.empty();
                 }
                 return Optional.of(new Lifecycle(rs.getString(1), OrganizationStatus.fromWire(rs.getString(2)),
-                        DesiredState.valueOf(rs.getString(3).toUpperCase(Locale.ROOT)), rs.getString(4)));
+                        DesiredState.fromWire(rs.getString(3)), rs.getString(4)));
             }
         }
     }
