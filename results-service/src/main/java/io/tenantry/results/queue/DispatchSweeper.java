@@ -13,7 +13,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.tenantry.results.ResultsConfig;
+import io.tenantry.results.config.ResultsConfig;
 import io.tenantry.results.job.JobView;
 import io.tenantry.results.job.Jobs;
 import io.tenantry.results.tenant.TenantDirectory;

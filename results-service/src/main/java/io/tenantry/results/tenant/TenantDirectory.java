@@ -14,7 +14,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.tenantry.common.RedisChannels;
-import io.tenantry.results.ResultsConfig;
+import io.tenantry.results.config.ResultsConfig;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;

@@ -22,7 +22,7 @@ import io.smallrye.mutiny.subscription.UniEmitter;
 import io.tenantry.common.OrgId;
 import io.tenantry.common.TenantCredentials;
 import io.tenantry.common.problem.ApiProblem;
-import io.tenantry.results.ResultsConfig;
+import io.tenantry.results.config.ResultsConfig;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;

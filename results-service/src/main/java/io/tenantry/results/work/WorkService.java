@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
 import io.tenantry.common.problem.ApiProblem;
-import io.tenantry.results.ResultsConfig;
+import io.tenantry.results.config.ResultsConfig;
 import io.tenantry.common.Permission;
 import io.tenantry.results.access.TenantAccess;
 import io.tenantry.results.docking.DockingResults;
