@@ -14,11 +14,12 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.tenantry.results.config.ResultsConfig;
-import io.tenantry.results.job.JobView;
-import io.tenantry.results.job.Jobs;
+import io.tenantry.results.store.JobStore;
+import io.tenantry.results.store.JobView;
+import io.tenantry.results.store.RegistryStore;
+import io.tenantry.results.store.TenantRoute;
 import io.tenantry.results.tenant.TenantDirectory;
 import io.tenantry.results.tenant.TenantPools;
-import io.tenantry.results.tenant.TenantRoute;
 
 /**
  * Makes sure every accepted job reaches the queue. Each pass visits the organizations whose dispatch failed in
@@ -38,6 +39,9 @@ public class DispatchSweeper {
 
     @Inject
     TenantDirectory directory;
+
+    @Inject
+    RegistryStore registry;
 
     @Inject
     TenantPools pools;
@@ -81,10 +85,10 @@ public class DispatchSweeper {
                 return Uni.createFrom().item(true);
             }
             TenantRoute route = found.get();
-            Uni<Integer> waiting = pools.withConnection(route, c -> Jobs.awaitingDispatch(c, BATCH))
+            Uni<Integer> waiting = pools.withConnection(route, c -> JobStore.awaitingDispatch(c, BATCH))
                     .chain(jobs -> dispatchAll(route, jobs));
             Uni<Integer> lost = !full ? Uni.createFrom().item(0)
-                    : pools.withConnection(route, c -> Jobs.needingMessages(c, BATCH))
+                    : pools.withConnection(route, c -> JobStore.needingMessages(c, BATCH))
                     .chain(jobs -> queue.withLostMessages(orgId, jobs))
                     .invoke(jobs -> {
                         if (!jobs.isEmpty()) {
@@ -114,7 +118,7 @@ public class DispatchSweeper {
         if (!full) {
             return Uni.createFrom().item(failed);
         }
-        return directory.activeTenants().map(all -> {
+        return registry.activeTenants().map(all -> {
             Set<String> union = new TreeSet<>(all);
             union.addAll(failed);
             return (Set<String>) union;

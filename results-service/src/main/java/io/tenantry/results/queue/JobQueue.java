@@ -23,10 +23,10 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.tenantry.common.problem.ApiProblem;
-import io.tenantry.results.job.JobView;
-import io.tenantry.results.job.Jobs;
+import io.tenantry.results.store.JobStore;
+import io.tenantry.results.store.JobView;
+import io.tenantry.results.store.TenantRoute;
 import io.tenantry.results.tenant.TenantPools;
-import io.tenantry.results.tenant.TenantRoute;
 import io.vertx.mutiny.redis.client.Response;
 
 /**
@@ -128,7 +128,7 @@ public class JobQueue {
         return ADD.run(redis, List.of(streamKey(route.orgId(), job.priority())), List.of(GROUP, job.id().toString()))
                 .ifNoItem().after(REDIS_PATIENCE).fail()
                 .map(Response::toString)
-                .chain(messageId -> pools.withConnection(route, c -> Jobs.recordMessage(c, job.id(), messageId)))
+                .chain(messageId -> pools.withConnection(route, c -> JobStore.recordMessage(c, job.id(), messageId)))
                 .invoke(() -> dispatchLag.record(Duration.between(job.createdAt(), OffsetDateTime.now())))
                 .onFailure().recoverWithUni(failure -> {
                     dispatchFailures.increment();

@@ -23,6 +23,7 @@ import io.tenantry.common.OrgId;
 import io.tenantry.common.TenantCredentials;
 import io.tenantry.common.problem.ApiProblem;
 import io.tenantry.results.config.ResultsConfig;
+import io.tenantry.results.store.TenantRoute;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;

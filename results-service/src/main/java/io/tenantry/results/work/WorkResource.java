@@ -18,7 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
-import io.tenantry.results.job.JobView;
+import io.tenantry.results.store.JobView;
 
 /**
  * The worker's side: take the next job from the organization's queue, report on it, finish it. Every call needs

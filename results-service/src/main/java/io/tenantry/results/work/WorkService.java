@@ -16,17 +16,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
-import io.tenantry.common.problem.ApiProblem;
-import io.tenantry.results.config.ResultsConfig;
 import io.tenantry.common.Permission;
+import io.tenantry.common.problem.ApiProblem;
 import io.tenantry.results.access.TenantAccess;
-import io.tenantry.results.docking.DockingResults;
-import io.tenantry.results.job.JobStatus;
-import io.tenantry.results.job.JobView;
-import io.tenantry.results.job.Jobs;
+import io.tenantry.results.config.ResultsConfig;
 import io.tenantry.results.queue.JobQueue;
+import io.tenantry.results.store.DockingResultStore;
+import io.tenantry.results.store.ExecutionStore;
+import io.tenantry.results.store.JobEventStore;
+import io.tenantry.results.store.JobStatus;
+import io.tenantry.results.store.JobStore;
+import io.tenantry.results.store.JobView;
+import io.tenantry.results.store.TaskResultStore;
+import io.tenantry.results.store.TenantRoute;
 import io.tenantry.results.tenant.TenantPools;
-import io.tenantry.results.tenant.TenantRoute;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
@@ -99,7 +102,7 @@ public class WorkService {
         if (message.jobId() == null) {
             return Uni.createFrom().item(new Taken(Outcome.STALE, null));
         }
-        return Jobs.lockForClaim(c, message.jobId()).chain(found -> {
+        return JobStore.lockForClaim(c, message.jobId()).chain(found -> {
             if (found.isEmpty()) {
                 return Uni.createFrom().item(new Taken(Outcome.STALE, null));
             }
@@ -124,11 +127,11 @@ public class WorkService {
     private Uni<Taken> claim(SqlConnection c, JobView job, JobQueue.Message message, String claimant, boolean reclaim) {
         UUID jobId = job.id();
         Uni<Void> previous = reclaim
-                ? Executions.closeOpen(c, jobId, "failed", "cancelled", "the worker's lease ran out")
+                ? ExecutionStore.closeOpen(c, jobId, "failed", "cancelled", "the worker's lease ran out")
                 : Uni.createFrom().voidItem();
-        return previous.chain(() -> Jobs.claim(c, jobId, claimant, lease(), message.id()))
-                .call(claimed -> Executions.createForAttempt(c, jobId, steps(claimed), claimant, claimed.attempt()))
-                .call(claimed -> Jobs.event(c, jobId, reclaim ? "reclaimed" : "claimed",
+        return previous.chain(() -> JobStore.claim(c, jobId, claimant, lease(), message.id()))
+                .call(claimed -> ExecutionStore.createForAttempt(c, jobId, steps(claimed), claimant, claimed.attempt()))
+                .call(claimed -> JobEventStore.append(c, jobId, reclaim ? "reclaimed" : "claimed",
                         "attempt " + claimed.attempt() + " by " + claimant, null))
                 .map(claimed -> new Taken(Outcome.CLAIMED, claimed));
     }
@@ -136,21 +139,21 @@ public class WorkService {
     /** A job whose workers let every allowed attempt's lease run out fails rather than kill worker after worker. */
     private Uni<Taken> giveUp(SqlConnection c, JobView job) {
         String error = "abandoned: " + job.attempt() + " attempts ended without their worker reporting";
-        return Executions.closeOpen(c, job.id(), "failed", "cancelled", "the worker's lease ran out")
-                .chain(() -> Jobs.moveTo(c, job.id(), JobStatus.FAILED, error))
-                .call(() -> Jobs.event(c, job.id(), "failed", error, null))
+        return ExecutionStore.closeOpen(c, job.id(), "failed", "cancelled", "the worker's lease ran out")
+                .chain(() -> JobStore.moveTo(c, job.id(), JobStatus.FAILED, error))
+                .call(() -> JobEventStore.append(c, job.id(), "failed", error, null))
                 .map(failed -> new Taken(Outcome.STALE, failed));
     }
 
     public Uni<Lease> progress(String orgId, UUID jobId, WorkRequests.Progress request) {
         String data = request.data() == null ? null : request.data().toString();
-        return held(orgId, jobId, request.worker(), (c, job) -> Jobs.event(c, jobId, "progress", request.message(), data)
-                .chain(() -> Jobs.renewLease(c, jobId, lease(), request.progress()))
+        return held(orgId, jobId, request.worker(), (c, job) -> JobEventStore.append(c, jobId, "progress", request.message(), data)
+                .chain(() -> JobStore.renewLease(c, jobId, lease(), request.progress()))
                 .map(Lease::new));
     }
 
     public Uni<Lease> step(String orgId, UUID jobId, int stepIndex, WorkRequests.Step request) {
-        return held(orgId, jobId, request.worker(), (c, job) -> Executions.find(c, jobId, stepIndex, job.attempt())
+        return held(orgId, jobId, request.worker(), (c, job) -> ExecutionStore.lockStep(c, jobId, stepIndex, job.attempt())
                 .chain(execution -> {
                     boolean legal = switch (execution.status()) {
                         case "pending" -> true;
@@ -161,11 +164,11 @@ public class WorkService {
                         throw ApiProblem.conflict("step " + stepIndex + " is " + execution.status()
                                 + " and cannot become " + request.status());
                     }
-                    return Executions.move(c, execution.id(), request.status(), request.error())
-                            .chain(() -> Jobs.event(c, jobId, "step-" + request.status(),
+                    return ExecutionStore.move(c, execution.id(), request.status(), request.error())
+                            .chain(() -> JobEventStore.append(c, jobId, "step-" + request.status(),
                                     "step " + stepIndex + " " + request.status(), null));
                 })
-                .chain(() -> Jobs.renewLease(c, jobId, lease(), null))
+                .chain(() -> JobStore.renewLease(c, jobId, lease(), null))
                 .map(Lease::new));
     }
 
@@ -174,10 +177,10 @@ public class WorkService {
             throw ApiProblem.badRequest("artifacts must be an array of references");
         }
         String artifacts = request.artifacts() == null ? null : request.artifacts().toString();
-        return held(orgId, jobId, request.worker(), (c, job) -> Executions.find(c, jobId, stepIndex, job.attempt())
-                .chain(execution -> Executions.addResult(c, execution.id(), request.data().toString(),
+        return held(orgId, jobId, request.worker(), (c, job) -> ExecutionStore.lockStep(c, jobId, stepIndex, job.attempt())
+                .chain(execution -> TaskResultStore.add(c, execution.id(), request.data().toString(),
                         request.confidence(), artifacts))
-                .chain(id -> Jobs.renewLease(c, jobId, lease(), null).map(until -> new Recorded(id, until))));
+                .chain(id -> JobStore.renewLease(c, jobId, lease(), null).map(until -> new Recorded(id, until))));
     }
 
     public Uni<Ingested> dockingResults(String orgId, UUID jobId, WorkRequests.DockingBatch batch) {
@@ -186,7 +189,7 @@ public class WorkService {
             throw ApiProblem.badRequest("at most " + max + " docking results per request; send the rest in more requests");
         }
         for (int i = 0; i < batch.results().size(); i++) {
-            DockingResults.NewResult result = batch.results().get(i);
+            DockingResultStore.NewResult result = batch.results().get(i);
             if (!result.poses().isArray()) {
                 throw ApiProblem.badRequest("results[" + i + "].poses must be an array");
             }
@@ -194,36 +197,36 @@ public class WorkService {
                 throw ApiProblem.badRequest("results[" + i + "].score must be a finite number");
             }
         }
-        return held(orgId, jobId, batch.worker(), (c, job) -> DockingResults.insert(c, jobId, batch.results())
-                .chain(inserted -> Jobs.renewLease(c, jobId, lease(), null).map(until -> new Ingested(inserted, until))));
+        return held(orgId, jobId, batch.worker(), (c, job) -> DockingResultStore.insert(c, jobId, batch.results())
+                .chain(inserted -> JobStore.renewLease(c, jobId, lease(), null).map(until -> new Ingested(inserted, until))));
     }
 
     /** Completes the job once every step of this attempt has succeeded. */
     public Uni<JobView> complete(String orgId, UUID jobId, WorkRequests.Finish request) {
-        return held(orgId, jobId, request.worker(), (c, job) -> Executions.unfinished(c, jobId, job.attempt())
+        return held(orgId, jobId, request.worker(), (c, job) -> ExecutionStore.unfinished(c, jobId, job.attempt())
                 .chain(unfinished -> {
                     if (!unfinished.isEmpty()) {
                         throw ApiProblem.conflict("steps " + String.join(", ", unfinished)
                                 + " have not succeeded; report them, or fail the job");
                     }
-                    return Jobs.moveTo(c, jobId, JobStatus.SUCCEEDED, null);
+                    return JobStore.moveTo(c, jobId, JobStatus.SUCCEEDED, null);
                 })
-                .call(() -> Jobs.event(c, jobId, "succeeded", null, null)))
+                .call(() -> JobEventStore.append(c, jobId, "succeeded", null, null)))
                 .call(job -> queue.retire(orgId, job));
     }
 
     public Uni<JobView> fail(String orgId, UUID jobId, WorkRequests.Failure request) {
-        return held(orgId, jobId, request.worker(), (c, job) -> Executions.closeOpen(c, jobId, "failed", "cancelled",
+        return held(orgId, jobId, request.worker(), (c, job) -> ExecutionStore.closeOpen(c, jobId, "failed", "cancelled",
                         request.error())
-                .chain(() -> Jobs.moveTo(c, jobId, JobStatus.FAILED, request.error()))
-                .call(() -> Jobs.event(c, jobId, "failed", request.error(), null)))
+                .chain(() -> JobStore.moveTo(c, jobId, JobStatus.FAILED, request.error()))
+                .call(() -> JobEventStore.append(c, jobId, "failed", request.error(), null)))
                 .call(job -> queue.retire(orgId, job));
     }
 
     /** Runs {@code work} in a transaction, with the job locked, if this worker holds it; 409 otherwise. */
     private <T> Uni<T> held(String orgId, UUID jobId, String worker, BiFunction<SqlConnection, JobView, Uni<T>> work) {
         String claimant = claimant(worker);
-        return access.require(orgId, Permission.JOBS_WORK).chain(route -> pools.inTransaction(route, c -> Jobs.lock(c, jobId)
+        return access.require(orgId, Permission.JOBS_WORK).chain(route -> pools.inTransaction(route, c -> JobStore.lock(c, jobId)
                 .chain(job -> {
                     if (!job.status().equals("running") || !claimant.equals(job.claimedBy())) {
                         throw ApiProblem.conflict("job " + jobId + " is " + job.status()
@@ -246,11 +249,11 @@ public class WorkService {
                 : Duration.between(OffsetDateTime.now(), job.leaseExpiresAt());
     }
 
-    private List<Executions.Step> steps(JobView job) {
+    private List<ExecutionStore.Step> steps(JobView job) {
         try {
-            List<Executions.Step> steps = new ArrayList<>();
+            List<ExecutionStore.Step> steps = new ArrayList<>();
             for (JsonNode step : json.readTree(job.steps())) {
-                steps.add(new Executions.Step(step.path("name").asText(), step.path("task").asText()));
+                steps.add(new ExecutionStore.Step(step.path("name").asText(), step.path("task").asText()));
             }
             return steps;
         } catch (JsonProcessingException e) {
