@@ -11,10 +11,10 @@ import io.tenantry.common.paging.Cursor;
 import io.tenantry.common.paging.Page;
 import io.tenantry.common.problem.ApiProblem;
 import io.tenantry.results.access.TenantAccess;
+import io.tenantry.results.pool.TenantPools;
 import io.tenantry.results.store.DockingResultStore;
 import io.tenantry.results.store.DockingResultView;
 import io.tenantry.results.store.JobStore;
-import io.tenantry.results.tenant.TenantPools;
 
 /** The docking-result queries users run daily: a job's best N, filters by molecule or score, a molecule across jobs. */
 @ApplicationScoped

@@ -20,6 +20,7 @@ import io.tenantry.common.paging.Cursor;
 import io.tenantry.common.paging.Page;
 import io.tenantry.common.problem.ApiProblem;
 import io.tenantry.results.access.TenantAccess;
+import io.tenantry.results.pool.TenantPools;
 import io.tenantry.results.queue.JobQueue;
 import io.tenantry.results.store.CatalogueStore;
 import io.tenantry.results.store.JobEventStore;
@@ -27,7 +28,6 @@ import io.tenantry.results.store.JobStatus;
 import io.tenantry.results.store.JobStore;
 import io.tenantry.results.store.JobView;
 import io.tenantry.results.store.TenantRoute;
-import io.tenantry.results.tenant.TenantPools;
 
 /** Submitting, reading and cancelling jobs for the organization's own clients. */
 @ApplicationScoped

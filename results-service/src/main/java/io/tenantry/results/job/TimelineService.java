@@ -10,11 +10,11 @@ import io.tenantry.common.Permission;
 import io.tenantry.common.paging.Cursor;
 import io.tenantry.common.paging.Page;
 import io.tenantry.results.access.TenantAccess;
+import io.tenantry.results.pool.TenantPools;
 import io.tenantry.results.store.ExecutionStore;
 import io.tenantry.results.store.JobEventStore;
 import io.tenantry.results.store.JobStore;
 import io.tenantry.results.store.TaskResultStore;
-import io.tenantry.results.tenant.TenantPools;
 
 /** Reads a job's events, executions and task results; a job of another organization is simply not found. */
 @ApplicationScoped

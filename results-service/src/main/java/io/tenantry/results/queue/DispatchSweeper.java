@@ -14,12 +14,12 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.tenantry.results.config.ResultsConfig;
+import io.tenantry.results.pool.TenantPools;
 import io.tenantry.results.store.JobStore;
 import io.tenantry.results.store.JobView;
 import io.tenantry.results.store.RegistryStore;
 import io.tenantry.results.store.TenantRoute;
 import io.tenantry.results.tenant.TenantDirectory;
-import io.tenantry.results.tenant.TenantPools;
 
 /**
  * Makes sure every accepted job reaches the queue. Each pass visits the organizations whose dispatch failed in

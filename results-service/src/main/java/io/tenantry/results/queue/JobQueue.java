@@ -23,10 +23,10 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.tenantry.common.problem.ApiProblem;
+import io.tenantry.results.pool.TenantPools;
 import io.tenantry.results.store.JobStore;
 import io.tenantry.results.store.JobView;
 import io.tenantry.results.store.TenantRoute;
-import io.tenantry.results.tenant.TenantPools;
 import io.vertx.mutiny.redis.client.Response;
 
 /**

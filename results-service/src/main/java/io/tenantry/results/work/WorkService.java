@@ -20,6 +20,7 @@ import io.tenantry.common.Permission;
 import io.tenantry.common.problem.ApiProblem;
 import io.tenantry.results.access.TenantAccess;
 import io.tenantry.results.config.ResultsConfig;
+import io.tenantry.results.pool.TenantPools;
 import io.tenantry.results.queue.JobQueue;
 import io.tenantry.results.store.DockingResultStore;
 import io.tenantry.results.store.ExecutionStore;
@@ -29,7 +30,6 @@ import io.tenantry.results.store.JobStore;
 import io.tenantry.results.store.JobView;
 import io.tenantry.results.store.TaskResultStore;
 import io.tenantry.results.store.TenantRoute;
-import io.tenantry.results.tenant.TenantPools;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
