@@ -21,6 +21,7 @@ import io.tenantry.common.paging.Page;
 import io.tenantry.common.problem.ApiProblem;
 import io.tenantry.results.access.TenantAccess;
 import io.tenantry.results.pool.TenantPools;
+import io.tenantry.results.queue.JobDispatcher;
 import io.tenantry.results.queue.JobQueue;
 import io.tenantry.results.store.CatalogueStore;
 import io.tenantry.results.store.JobEventStore;
@@ -43,6 +44,9 @@ public class JobService {
 
     @Inject
     CatalogueStore catalogue;
+
+    @Inject
+    JobDispatcher dispatcher;
 
     @Inject
     JobQueue queue;
@@ -68,7 +72,7 @@ public class JobService {
                                 .chain(() -> JobStore.insert(c, Uuids.v7(), template, inputJson, priority, submittedBy))
                                 .call(job -> JobEventStore.append(c, job.id(), "submitted",
                                         "submitted by " + submittedBy, null))))
-                        .call(job -> queue.dispatch(route, job)));
+                        .call(job -> dispatcher.dispatch(route, job)));
     }
 
     public Uni<JobView> get(String orgId, UUID jobId) {
@@ -95,7 +99,8 @@ public class JobService {
                         .chain(job -> {
                             JobStatus.requireTransition(job, JobStatus.CANCELLED);
                             return JobStore.moveTo(c, jobId, JobStatus.CANCELLED, null)
-                                    .call(() -> JobEventStore.append(c, jobId, "cancelled", "cancelled by " + by, null));
+                                    .call(() -> JobEventStore.append(c, jobId, "cancelled", "cancelled by " + by,
+                                            null));
                         }))
                 .call(job -> queue.retire(orgId, job)));
     }

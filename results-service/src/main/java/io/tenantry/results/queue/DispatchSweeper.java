@@ -38,6 +38,9 @@ public class DispatchSweeper {
     JobQueue queue;
 
     @Inject
+    JobDispatcher dispatcher;
+
+    @Inject
     TenantDirectory directory;
 
     @Inject
@@ -99,22 +102,22 @@ public class DispatchSweeper {
             return waiting.chain(dispatched -> lost.map(again -> dispatched < BATCH && again < BATCH));
         }).invoke(complete -> {
             if (!complete) {
-                queue.markAwaitingDispatch(orgId);
+                dispatcher.markAwaitingDispatch(orgId);
             }
         }).onFailure().invoke(e -> {
             LOG.warnf("dispatch sweep of %s stopped early: %s", orgId, e.getMessage());
-            queue.markAwaitingDispatch(orgId);
+            dispatcher.markAwaitingDispatch(orgId);
         }).onFailure().recoverWithItem(false);
     }
 
     private Uni<Integer> dispatchAll(TenantRoute route, List<JobView> jobs) {
         return Multi.createFrom().iterable(jobs)
-                .onItem().transformToUniAndConcatenate(job -> queue.dispatch(route, job))
+                .onItem().transformToUniAndConcatenate(job -> dispatcher.dispatch(route, job))
                 .collect().last().replaceWith(jobs.size());
     }
 
     private Uni<Set<String>> organizationsToVisit(boolean full) {
-        Set<String> failed = queue.takeAwaitingDispatch();
+        Set<String> failed = dispatcher.takeAwaitingDispatch();
         if (!full) {
             return Uni.createFrom().item(failed);
         }
@@ -122,6 +125,6 @@ public class DispatchSweeper {
             Set<String> union = new TreeSet<>(all);
             union.addAll(failed);
             return (Set<String>) union;
-        }).onFailure().invoke(() -> failed.forEach(queue::markAwaitingDispatch));
+        }).onFailure().invoke(() -> failed.forEach(dispatcher::markAwaitingDispatch));
     }
 }
