@@ -3,7 +3,6 @@ package io.tenantry.results.pool;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -107,9 +106,8 @@ final class ConnectionBudget<C, R> {
     }
 
     /**
-     * The request stopped waiting (its time ran out); false when it was not waiting any more. A waiting request is
-     * in the budget's line or in the line of a tenant in service: a tenant is taken out of service only idle, when
-     * nobody waits in its line, or with its line sent to ask again.
+     * The request stopped waiting (its time ran out); false when it was not waiting any more. It waits in the
+     * budget's line or in that of a tenant in service: tenants leave service idle or with their line asking again.
      */
     boolean abandon(R request) {
         if (waitingForBudget.removeIf(waiter -> waiter.request == request)) {
@@ -147,13 +145,7 @@ final class ConnectionBudget<C, R> {
                 retire(tenant, plan);
                 continue;
             }
-            for (Iterator<Slot<C>> it = tenant.slots.iterator(); it.hasNext(); ) {
-                Slot<C> slot = it.next();
-                if (!slot.busy && slot.lastUsed < cutoff) {
-                    it.remove();
-                    plan.close(slot.connection);
-                }
-            }
+            tenant.takeIdleSlots(cutoff).forEach(slot -> plan.close(slot.connection));
         }
         return plan;
     }
@@ -250,14 +242,10 @@ final class ConnectionBudget<C, R> {
     }
 
     private Waiter<C, R> removeBudgetWaiterFor(TenantSlots<C, R> tenant) {
-        for (Iterator<Waiter<C, R>> it = waitingForBudget.iterator(); it.hasNext(); ) {
-            Waiter<C, R> waiter = it.next();
-            if (waiter.tenant == tenant) {
-                it.remove();
-                return waiter;
-            }
-        }
-        return null;
+        Waiter<C, R> first = waitingForBudget.stream().filter(waiter -> waiter.tenant == tenant).findFirst()
+                .orElse(null);
+        waitingForBudget.remove(first);
+        return first;
     }
 
     private boolean nobodyWaitsFor(TenantSlots<C, R> tenant) {

@@ -32,6 +32,13 @@ final class TenantSlots<C, R> {
         return (int) slots.stream().filter(slot -> slot.busy).count();
     }
 
+    /** Takes out the idle slots unused since {@code cutoff}. */
+    List<Slot<C>> takeIdleSlots(long cutoff) {
+        List<Slot<C>> idle = slots.stream().filter(slot -> !slot.busy && slot.lastUsed < cutoff).toList();
+        slots.removeAll(idle);
+        return idle;
+    }
+
     /** The idle slot unused for longest; null when all are busy. */
     Slot<C> leastRecentlyUsedIdleSlot() {
         Slot<C> oldest = null;
