@@ -14,8 +14,8 @@ import io.smallrye.mutiny.Uni;
 import io.tenantry.common.OrgId;
 import io.tenantry.common.Permission;
 import io.tenantry.common.problem.ApiProblem;
+import io.tenantry.results.store.TenantRoute;
 import io.tenantry.results.tenant.TenantDirectory;
-import io.tenantry.results.tenant.TenantRoute;
 
 /**
  * The gate in front of every tenant's data. The token, signed by metadata-service, names one organization and the

@@ -18,7 +18,7 @@ import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.JWTCallerPrincipal;
 import io.smallrye.jwt.auth.principal.JWTCallerPrincipalFactory;
 import io.smallrye.jwt.auth.principal.ParseException;
-import io.tenantry.results.ResultsConfig;
+import io.tenantry.results.config.ResultsConfig;
 
 /**
  * Verifies each distinct token once. A client sends the same token with every request for its whole life, and

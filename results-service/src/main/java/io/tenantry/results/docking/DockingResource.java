@@ -15,6 +15,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.tenantry.common.paging.Page;
+import io.tenantry.results.store.DockingResultView;
 
 /** One molecule's docking results across all of the organization's jobs, best score first. */
 @Path("/api/v1/orgs/{orgId}/docking-results")

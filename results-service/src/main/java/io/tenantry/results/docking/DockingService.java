@@ -6,13 +6,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.smallrye.mutiny.Uni;
+import io.tenantry.common.Permission;
 import io.tenantry.common.paging.Cursor;
 import io.tenantry.common.paging.Page;
 import io.tenantry.common.problem.ApiProblem;
-import io.tenantry.common.Permission;
 import io.tenantry.results.access.TenantAccess;
-import io.tenantry.results.job.Jobs;
-import io.tenantry.results.tenant.TenantPools;
+import io.tenantry.results.pool.TenantPools;
+import io.tenantry.results.store.DockingResultStore;
+import io.tenantry.results.store.DockingResultView;
+import io.tenantry.results.store.JobStore;
 
 /** The docking-result queries users run daily: a job's best N, filters by molecule or score, a molecule across jobs. */
 @ApplicationScoped
@@ -24,15 +26,15 @@ public class DockingService {
     @Inject
     TenantPools pools;
 
-    public Uni<Page<DockingResultView>> ofJob(String orgId, UUID jobId, DockingResults.JobFilter filter,
+    public Uni<Page<DockingResultView>> ofJob(String orgId, UUID jobId, DockingResultStore.JobFilter filter,
                                               String after, int limit) {
         if (filter.minScore() != null && filter.maxScore() != null && filter.minScore() > filter.maxScore()) {
             throw ApiProblem.badRequest("minScore must not exceed maxScore");
         }
-        DockingResults.After start = decode(after);
+        DockingResultStore.After start = decode(after);
         return access.require(orgId, Permission.RESULTS_READ).chain(route -> pools.withConnection(route, c ->
-                        DockingResults.ofJob(c, jobId, filter, start, limit + 1)
-                                .chain(rows -> Jobs.requireJobWhenEmpty(c, jobId, rows))))
+                        DockingResultStore.ofJob(c, jobId, filter, start, limit + 1)
+                                .chain(rows -> JobStore.requireJobWhenEmpty(c, jobId, rows))))
                 .map(rows -> Page.of(rows, limit, DockingService::cursorOf, r -> r));
     }
 
@@ -41,9 +43,10 @@ public class DockingService {
             throw ApiProblem.badRequest("the 'moleculeId' query parameter is required");
         }
         UUID moleculeId = uuid(molecule, "moleculeId");
-        DockingResults.After start = decode(after);
+        DockingResultStore.After start = decode(after);
         return access.require(orgId, Permission.RESULTS_READ)
-                .chain(route -> pools.withConnection(route, c -> DockingResults.ofMolecule(c, moleculeId, start, limit + 1)))
+                .chain(route -> pools.withConnection(route,
+                        c -> DockingResultStore.ofMolecule(c, moleculeId, start, limit + 1)))
                 .map(rows -> Page.of(rows, limit, DockingService::cursorOf, r -> r));
     }
 
@@ -60,10 +63,10 @@ public class DockingService {
         return result.score() + "/" + result.id();
     }
 
-    private static DockingResults.After decode(String cursor) {
+    private static DockingResultStore.After decode(String cursor) {
         return Cursor.decode(cursor, key -> {
             int slash = key.indexOf('/');
-            return new DockingResults.After(Double.parseDouble(key.substring(0, slash)),
+            return new DockingResultStore.After(Double.parseDouble(key.substring(0, slash)),
                     Long.parseLong(key.substring(slash + 1)));
         });
     }

@@ -10,7 +10,7 @@ import org.eclipse.microprofile.health.Readiness;
 
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
+import io.tenantry.results.store.RegistryStore;
 
 /**
  * Ready only while the tenant registry answers, since no request can be routed without it. Tenant databases are
@@ -21,13 +21,13 @@ import io.vertx.mutiny.sqlclient.Pool;
 public class RegistryHealthCheck implements AsyncHealthCheck {
 
     @Inject
-    Pool metadata;
+    RegistryStore registry;
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        return metadata.query("SELECT count(*) FROM provisioner.tenants WHERE status = 'active'").execute()
-                .map(rows -> HealthCheckResponse.named("Tenant registry").up()
-                        .withData("activeTenants", rows.iterator().next().getLong(0)).build())
+        return registry.countActiveTenants()
+                .map(active -> HealthCheckResponse.named("Tenant registry").up()
+                        .withData("activeTenants", active).build())
                 .ifNoItem().after(Duration.ofSeconds(2)).fail()
                 .onFailure().recoverWithItem(e -> HealthCheckResponse.named("Tenant registry").down()
                         .withData("error", String.valueOf(e.getMessage())).build());

@@ -17,9 +17,12 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.tenantry.common.paging.Page;
-import io.tenantry.results.docking.DockingResultView;
-import io.tenantry.results.docking.DockingResults;
 import io.tenantry.results.docking.DockingService;
+import io.tenantry.results.store.DockingResultStore;
+import io.tenantry.results.store.DockingResultView;
+import io.tenantry.results.store.ExecutionStore;
+import io.tenantry.results.store.JobEventStore;
+import io.tenantry.results.store.TaskResultStore;
 
 /** What a job produced and went through: events, task executions, task results and docking results. */
 @Path("/api/v1/orgs/{orgId}/jobs/{jobId}")
@@ -38,7 +41,7 @@ public class JobDetailsResource {
     @GET
     @Path("/events")
     @Operation(summary = "The job's timeline: every state change and progress report, oldest first")
-    public Uni<Page<Timeline.Event>> events(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
+    public Uni<Page<JobEventStore.Event>> events(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
                                             @QueryParam("after") String after,
                                             @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
         return timeline.events(orgId, jobId, after, limit);
@@ -47,7 +50,7 @@ public class JobDetailsResource {
     @GET
     @Path("/executions")
     @Operation(summary = "The job's task executions, one per step and attempt, in step order")
-    public Uni<Page<Timeline.Execution>> executions(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
+    public Uni<Page<ExecutionStore.Execution>> executions(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
                                                     @QueryParam("after") String after,
                                                     @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
         return timeline.executions(orgId, jobId, after, limit);
@@ -56,7 +59,7 @@ public class JobDetailsResource {
     @GET
     @Path("/executions/{executionId}/results")
     @Operation(summary = "The task results of one execution")
-    public Uni<Page<Timeline.TaskResult>> results(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
+    public Uni<Page<TaskResultStore.TaskResult>> results(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
                                                   @PathParam("executionId") UUID executionId,
                                                   @QueryParam("after") String after,
                                                   @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
@@ -74,7 +77,7 @@ public class JobDetailsResource {
                                                        @QueryParam("maxScore") Double maxScore,
                                                        @QueryParam("after") String after,
                                                        @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
-        return docking.ofJob(orgId, jobId, new DockingResults.JobFilter(
+        return docking.ofJob(orgId, jobId, new DockingResultStore.JobFilter(
                 DockingService.uuid(moleculeId, "moleculeId"), minScore, maxScore), after, limit);
     }
 }

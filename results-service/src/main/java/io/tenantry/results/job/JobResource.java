@@ -23,6 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.tenantry.common.paging.Page;
+import io.tenantry.results.store.JobView;
 
 /** An organization's jobs, for its own clients. */
 @Path("/api/v1/orgs/{orgId}/jobs")

@@ -13,16 +13,22 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
+import io.tenantry.common.Permission;
 import io.tenantry.common.Uuids;
 import io.tenantry.common.WireEnums;
 import io.tenantry.common.paging.Cursor;
 import io.tenantry.common.paging.Page;
 import io.tenantry.common.problem.ApiProblem;
-import io.tenantry.common.Permission;
 import io.tenantry.results.access.TenantAccess;
+import io.tenantry.results.pool.TenantPools;
+import io.tenantry.results.queue.JobDispatcher;
 import io.tenantry.results.queue.JobQueue;
-import io.tenantry.results.tenant.TenantPools;
-import io.tenantry.results.tenant.TenantRoute;
+import io.tenantry.results.store.CatalogueStore;
+import io.tenantry.results.store.JobEventStore;
+import io.tenantry.results.store.JobStatus;
+import io.tenantry.results.store.JobStore;
+import io.tenantry.results.store.JobView;
+import io.tenantry.results.store.TenantRoute;
 
 /** Submitting, reading and cancelling jobs for the organization's own clients. */
 @ApplicationScoped
@@ -37,7 +43,10 @@ public class JobService {
     TenantPools pools;
 
     @Inject
-    Catalogue catalogue;
+    CatalogueStore catalogue;
+
+    @Inject
+    JobDispatcher dispatcher;
 
     @Inject
     JobQueue queue;
@@ -50,6 +59,53 @@ public class JobService {
      * stored: if the queue cannot take it now, the dispatch sweeper queues it later.
      */
     public Uni<JobView> submit(String orgId, JobRequests.Submit request) {
+        requireOneTemplateAndOneInputSet(request);
+        JobRequests.Inputs inputs = request.inputs();
+        String inputJson = write(inputs);
+        int priority = request.priority() == null ? DEFAULT_PRIORITY : request.priority();
+        String submittedBy = access.actor();
+        return access.require(orgId, Permission.JOBS_SUBMIT)
+                .call(() -> catalogue.requireMolecules(inputs.moleculeIds(), orgId))
+                .chain(route -> template(request, orgId)
+                        .chain(template -> pools.inTransaction(route, c -> JobStore.lockAndCount(c)
+                                .invoke(counts -> enforceQuotas(route, counts))
+                                .chain(() -> JobStore.insert(c, Uuids.v7(), template, inputJson, priority, submittedBy))
+                                .call(job -> JobEventStore.append(c, job.id(), "submitted",
+                                        "submitted by " + submittedBy, null))))
+                        .call(job -> dispatcher.dispatch(route, job)));
+    }
+
+    public Uni<JobView> get(String orgId, UUID jobId) {
+        return access.require(orgId, Permission.JOBS_READ)
+                .chain(route -> pools.withConnection(route, c -> JobStore.find(c, jobId)));
+    }
+
+    public Uni<Page<JobView>> list(String orgId, String status, String after, int limit) {
+        if (status != null) {
+            WireEnums.parse(JobStatus.class, status, "status");
+        }
+        JobKey start = Cursor.decode(after, JobKey::parse);
+        return access.require(orgId, Permission.JOBS_READ)
+                .chain(route -> pools.withConnection(route, c -> JobStore.page(c, status,
+                        start == null ? null : start.createdAt(), start == null ? null : start.id(), limit + 1)))
+                .map(rows -> Page.of(rows, limit, JobService::cursorOf, job -> job));
+    }
+
+    /** Cancels a queued or running job; its worker learns it on its next report. */
+    public Uni<JobView> cancel(String orgId, UUID jobId) {
+        String by = access.actor();
+        return access.require(orgId, Permission.JOBS_CANCEL)
+                .chain(route -> pools.inTransaction(route, c -> JobStore.lock(c, jobId)
+                        .chain(job -> {
+                            JobStatus.requireTransition(job, JobStatus.CANCELLED);
+                            return JobStore.moveTo(c, jobId, JobStatus.CANCELLED, null)
+                                    .call(() -> JobEventStore.append(c, jobId, "cancelled", "cancelled by " + by,
+                                            null));
+                        }))
+                .call(job -> queue.retire(orgId, job)));
+    }
+
+    private static void requireOneTemplateAndOneInputSet(JobRequests.Submit request) {
         JobRequests.Inputs inputs = request.inputs();
         if ((request.templateId() == null) == (request.template() == null)) {
             throw ApiProblem.badRequest("name the pipeline template with exactly one of 'templateId' and 'template'");
@@ -63,54 +119,15 @@ public class JobService {
         if (inputs.parameters() != null && !inputs.parameters().isObject()) {
             throw ApiProblem.badRequest("inputs.parameters must be a JSON object");
         }
-        String inputJson = write(inputs);
-        int priority = request.priority() == null ? DEFAULT_PRIORITY : request.priority();
-        String submittedBy = access.actor();
-        return access.require(orgId, Permission.JOBS_SUBMIT)
-                .call(() -> catalogue.requireMolecules(inputs.moleculeIds(), orgId))
-                .chain(route -> template(request, orgId)
-                        .chain(template -> pools.inTransaction(route, c -> Jobs.lockAndCount(c)
-                                .invoke(counts -> enforceQuotas(route, counts))
-                                .chain(() -> Jobs.insert(c, Uuids.v7(), template, inputJson, priority, submittedBy))
-                                .call(job -> Jobs.event(c, job.id(), "submitted", "submitted by " + submittedBy, null))))
-                        .call(job -> queue.dispatch(route, job)));
     }
 
-    public Uni<JobView> get(String orgId, UUID jobId) {
-        return access.require(orgId, Permission.JOBS_READ)
-                .chain(route -> pools.withConnection(route, c -> Jobs.find(c, jobId)));
-    }
-
-    public Uni<Page<JobView>> list(String orgId, String status, String after, int limit) {
-        if (status != null) {
-            WireEnums.parse(JobStatus.class, status, "status");
-        }
-        JobKey start = Cursor.decode(after, JobKey::parse);
-        return access.require(orgId, Permission.JOBS_READ)
-                .chain(route -> pools.withConnection(route, c -> Jobs.page(c, status,
-                        start == null ? null : start.createdAt(), start == null ? null : start.id(), limit + 1)))
-                .map(rows -> Page.of(rows, limit, JobService::cursorOf, job -> job));
-    }
-
-    /** Cancels a queued or running job; its worker learns it on its next report. */
-    public Uni<JobView> cancel(String orgId, UUID jobId) {
-        String by = access.actor();
-        return access.require(orgId, Permission.JOBS_CANCEL).chain(route -> pools.inTransaction(route, c -> Jobs.lock(c, jobId)
-                        .chain(job -> {
-                            JobStatus.requireTransition(job, JobStatus.CANCELLED);
-                            return Jobs.moveTo(c, jobId, JobStatus.CANCELLED, null)
-                                    .call(() -> Jobs.event(c, jobId, "cancelled", "cancelled by " + by, null));
-                        }))
-                .call(job -> queue.retire(orgId, job)));
-    }
-
-    private Uni<Catalogue.Template> template(JobRequests.Submit request, String orgId) {
+    private Uni<CatalogueStore.Template> template(JobRequests.Submit request, String orgId) {
         return request.templateId() != null
                 ? catalogue.templateById(request.templateId(), orgId)
                 : catalogue.templateByName(request.template(), request.templateVersion(), orgId);
     }
 
-    private static void enforceQuotas(TenantRoute route, Jobs.Counts counts) {
+    private static void enforceQuotas(TenantRoute route, JobStore.Counts counts) {
         if (counts.queued() >= route.maxQueuedJobs()) {
             throw ApiProblem.tooManyRequests("organization '" + route.orgId() + "' has " + counts.queued()
                     + " queued jobs, its quota; submit again when some have started", 30);

@@ -13,12 +13,13 @@ import org.jboss.logging.Logger;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.tenantry.results.ResultsConfig;
-import io.tenantry.results.job.JobView;
-import io.tenantry.results.job.Jobs;
+import io.tenantry.results.config.ResultsConfig;
+import io.tenantry.results.pool.TenantPools;
+import io.tenantry.results.store.JobStore;
+import io.tenantry.results.store.JobView;
+import io.tenantry.results.store.RegistryStore;
+import io.tenantry.results.store.TenantRoute;
 import io.tenantry.results.tenant.TenantDirectory;
-import io.tenantry.results.tenant.TenantPools;
-import io.tenantry.results.tenant.TenantRoute;
 
 /**
  * Makes sure every accepted job reaches the queue. Each pass visits the organizations whose dispatch failed in
@@ -37,7 +38,13 @@ public class DispatchSweeper {
     JobQueue queue;
 
     @Inject
+    JobDispatcher dispatcher;
+
+    @Inject
     TenantDirectory directory;
+
+    @Inject
+    RegistryStore registry;
 
     @Inject
     TenantPools pools;
@@ -81,10 +88,10 @@ public class DispatchSweeper {
                 return Uni.createFrom().item(true);
             }
             TenantRoute route = found.get();
-            Uni<Integer> waiting = pools.withConnection(route, c -> Jobs.awaitingDispatch(c, BATCH))
+            Uni<Integer> waiting = pools.withConnection(route, c -> JobStore.awaitingDispatch(c, BATCH))
                     .chain(jobs -> dispatchAll(route, jobs));
             Uni<Integer> lost = !full ? Uni.createFrom().item(0)
-                    : pools.withConnection(route, c -> Jobs.needingMessages(c, BATCH))
+                    : pools.withConnection(route, c -> JobStore.needingMessages(c, BATCH))
                     .chain(jobs -> queue.withLostMessages(orgId, jobs))
                     .invoke(jobs -> {
                         if (!jobs.isEmpty()) {
@@ -95,29 +102,29 @@ public class DispatchSweeper {
             return waiting.chain(dispatched -> lost.map(again -> dispatched < BATCH && again < BATCH));
         }).invoke(complete -> {
             if (!complete) {
-                queue.markAwaitingDispatch(orgId);
+                dispatcher.markAwaitingDispatch(orgId);
             }
         }).onFailure().invoke(e -> {
             LOG.warnf("dispatch sweep of %s stopped early: %s", orgId, e.getMessage());
-            queue.markAwaitingDispatch(orgId);
+            dispatcher.markAwaitingDispatch(orgId);
         }).onFailure().recoverWithItem(false);
     }
 
     private Uni<Integer> dispatchAll(TenantRoute route, List<JobView> jobs) {
         return Multi.createFrom().iterable(jobs)
-                .onItem().transformToUniAndConcatenate(job -> queue.dispatch(route, job))
+                .onItem().transformToUniAndConcatenate(job -> dispatcher.dispatch(route, job))
                 .collect().last().replaceWith(jobs.size());
     }
 
     private Uni<Set<String>> organizationsToVisit(boolean full) {
-        Set<String> failed = queue.takeAwaitingDispatch();
+        Set<String> failed = dispatcher.takeAwaitingDispatch();
         if (!full) {
             return Uni.createFrom().item(failed);
         }
-        return directory.activeTenants().map(all -> {
+        return registry.activeTenants().map(all -> {
             Set<String> union = new TreeSet<>(all);
             union.addAll(failed);
             return (Set<String>) union;
-        }).onFailure().invoke(() -> failed.forEach(queue::markAwaitingDispatch));
+        }).onFailure().invoke(() -> failed.forEach(dispatcher::markAwaitingDispatch));
     }
 }

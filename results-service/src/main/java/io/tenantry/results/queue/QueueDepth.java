@@ -20,20 +20,6 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class QueueDepth {
 
-    /** ARGV[1] SCAN cursor, ARGV[2] key pattern, ARGV[3] group; returns {next cursor, messages, delivered}. */
-    private static final RedisScript PAGE = new RedisScript("""
-            local page = redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', 1000, 'TYPE', 'stream')
-            local messages, delivered = 0, 0
-            for _, key in ipairs(page[2]) do
-              messages = messages + redis.call('XLEN', key)
-              local pending = redis.pcall('XPENDING', key, ARGV[3])
-              if type(pending) == 'table' and pending[1] then
-                delivered = delivered + pending[1]
-              end
-            end
-            return {page[1], messages, delivered}
-            """);
-
     @Inject
     ReactiveRedisDataSource redis;
 
@@ -57,7 +43,8 @@ public class QueueDepth {
     }
 
     private Uni<Void> count(String cursor, long messagesSoFar, long deliveredSoFar) {
-        return PAGE.run(redis, List.of(), List.of(cursor, JobQueue.KEY_PATTERN, JobQueue.GROUP)).chain(reply -> {
+        List<String> args = List.of(cursor, JobQueue.KEY_PATTERN, JobQueue.GROUP);
+        return QueueScripts.DEPTH_PAGE.run(redis, List.of(), args).chain(reply -> {
             String next = reply.get(0).toString();
             long messages = messagesSoFar + reply.get(1).toLong();
             long taken = deliveredSoFar + reply.get(2).toLong();

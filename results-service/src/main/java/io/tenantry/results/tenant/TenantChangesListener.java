@@ -12,6 +12,7 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.tenantry.common.OrgId;
 import io.tenantry.common.RedisChannels;
+import io.tenantry.results.pool.TenantPools;
 
 /**
  * Acts on the provisioner's announcements: a tenant that changed (suspended, deleted, moved, migrated) is looked

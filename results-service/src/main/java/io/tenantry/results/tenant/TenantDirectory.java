@@ -1,8 +1,6 @@
 package io.tenantry.results.tenant;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -14,10 +12,9 @@ import org.jboss.logging.Logger;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.tenantry.common.RedisChannels;
-import io.tenantry.results.ResultsConfig;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
+import io.tenantry.results.config.ResultsConfig;
+import io.tenantry.results.store.RegistryStore;
+import io.tenantry.results.store.TenantRoute;
 
 /**
  * Resolves an organization to its tenant database: from this replica's memory, else the copy shared in Redis,
@@ -31,7 +28,7 @@ public class TenantDirectory {
     private static final Duration REDIS_PATIENCE = Duration.ofMillis(300);
 
     @Inject
-    Pool metadata;
+    RegistryStore registry;
 
     @Inject
     ReactiveRedisDataSource redis;
@@ -51,7 +48,7 @@ public class TenantDirectory {
             return Uni.createFrom().item(cached.route);
         }
         return fromRedis(orgId)
-                .onItem().ifNull().switchTo(() -> fromRegistry(orgId).call(route -> toRedis(orgId, route)))
+                .onItem().ifNull().switchTo(() -> registry.route(orgId).call(route -> toRedis(orgId, route)))
                 .invoke(route -> local.put(orgId, new Cached(route, System.nanoTime() + config.tenantCache().ttl().toNanos())));
     }
 
@@ -61,17 +58,6 @@ public class TenantDirectory {
         return redis.key().del(RedisChannels.tenantLookupKey(orgId)).replaceWithVoid()
                 .ifNoItem().after(REDIS_PATIENCE).recoverWithItem(() -> null)
                 .onFailure().recoverWithNull();
-    }
-
-    /** Active tenants in the registry, for sweeps that must visit every tenant. */
-    public Uni<List<String>> activeTenants() {
-        return metadata.query("SELECT org_id FROM provisioner.tenants WHERE status = 'active' ORDER BY org_id")
-                .execute()
-                .map(rows -> {
-                    List<String> ids = new ArrayList<>();
-                    rows.forEach(row -> ids.add(row.getString(0)));
-                    return ids;
-                });
     }
 
     private Uni<Optional<TenantRoute>> fromRedis(String orgId) {
@@ -90,20 +76,5 @@ public class TenantDirectory {
                 .setex(RedisChannels.tenantLookupKey(orgId), config.tenantCache().ttl().toSeconds(), route.get())
                 .ifNoItem().after(REDIS_PATIENCE).recoverWithItem(() -> null)
                 .onFailure().recoverWithNull();
-    }
-
-    private Uni<Optional<TenantRoute>> fromRegistry(String orgId) {
-        return metadata.preparedQuery("""
-                        SELECT o.org_id, coalesce(t.status, o.status), t.server, t.database_name, t.role_name,
-                               coalesce(t.credential_generation, 1), o.max_queued_jobs, o.max_jobs_per_day
-                          FROM organization_lifecycle o LEFT JOIN provisioner.tenants t ON t.org_id = o.org_id
-                         WHERE o.org_id = $1""")
-                .execute(Tuple.of(orgId))
-                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(route(rows.iterator().next())));
-    }
-
-    private static TenantRoute route(Row row) {
-        return new TenantRoute(row.getString(0), row.getString(1), row.getString(2), row.getString(3),
-                row.getString(4), row.getInteger(5), row.getInteger(6), row.getInteger(7));
     }
 }

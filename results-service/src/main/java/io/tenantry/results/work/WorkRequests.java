@@ -14,7 +14,7 @@ import jakarta.validation.constraints.Size;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.tenantry.results.docking.DockingResults;
+import io.tenantry.results.store.DockingResultStore;
 
 /**
  * What workers send. {@code worker} names the worker process; with the token's subject it is the identity that
@@ -49,7 +49,7 @@ public final class WorkRequests {
 
     /** Thousands of poses in one request, stored in one statement. */
     public record DockingBatch(@NotNull @Pattern(regexp = WORKER, message = WORKER_MESSAGE) String worker,
-                               @NotNull @Size(min = 1) List<DockingResults.@NotNull @Valid NewResult> results) {
+                               @NotNull @Size(min = 1) List<DockingResultStore.@NotNull @Valid NewResult> results) {
     }
 
     public record Finish(@NotNull @Pattern(regexp = WORKER, message = WORKER_MESSAGE) String worker) {

@@ -18,7 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
-import io.tenantry.results.job.JobView;
+import io.tenantry.results.store.JobView;
 
 /**
  * The worker's side: take the next job from the organization's queue, report on it, finish it. Every call needs
@@ -30,10 +30,14 @@ import io.tenantry.results.job.JobView;
 @Consumes(MediaType.APPLICATION_JSON)
 public class WorkResource {
 
-    private final WorkService work;
+    private final ClaimService claims;
+    private final ReportService reports;
+    private final CompletionService completions;
 
-    public WorkResource(WorkService work) {
-        this.work = work;
+    public WorkResource(ClaimService claims, ReportService reports, CompletionService completions) {
+        this.claims = claims;
+        this.reports = reports;
+        this.completions = completions;
     }
 
     /** 200 with the claimed job (its lease in {@code leaseExpiresAt}), or 204 when no job waits. */
@@ -41,25 +45,25 @@ public class WorkResource {
     @Path("/next")
     @Operation(summary = "The next job for this worker: a reclaimed one first, else the highest priority; 204 if none")
     public Uni<Response> next(@PathParam("orgId") String orgId, @NotNull @Valid WorkRequests.Next request) {
-        return work.next(orgId, request).map(job -> job.isPresent() ? Response.ok(job.get()).build()
+        return claims.next(orgId, request).map(job -> job.isPresent() ? Response.ok(job.get()).build()
                 : Response.noContent().build());
     }
 
     @POST
     @Path("/jobs/{jobId}/progress")
     @Operation(summary = "Report progress on a held job; renews its lease")
-    public Uni<WorkService.Lease> progress(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
+    public Uni<WorkReplies.Lease> progress(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
                                            @NotNull @Valid WorkRequests.Progress request) {
-        return work.progress(orgId, jobId, request);
+        return reports.progress(orgId, jobId, request);
     }
 
     @PUT
     @Path("/jobs/{jobId}/steps/{stepIndex}")
     @Operation(summary = "Move a step of the held job to running, succeeded or failed; renews the lease")
-    public Uni<WorkService.Lease> step(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
+    public Uni<WorkReplies.Lease> step(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
                                        @PathParam("stepIndex") @Min(0) int stepIndex,
                                        @NotNull @Valid WorkRequests.Step request) {
-        return work.step(orgId, jobId, stepIndex, request);
+        return reports.step(orgId, jobId, stepIndex, request);
     }
 
     @POST
@@ -68,7 +72,7 @@ public class WorkResource {
     public Uni<Response> taskResult(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
                                     @PathParam("stepIndex") @Min(0) int stepIndex,
                                     @NotNull @Valid WorkRequests.TaskResult request) {
-        return work.taskResult(orgId, jobId, stepIndex, request)
+        return reports.taskResult(orgId, jobId, stepIndex, request)
                 .map(recorded -> Response.status(Response.Status.CREATED).entity(recorded).build());
     }
 
@@ -77,7 +81,7 @@ public class WorkResource {
     @Operation(summary = "Ingest up to 5,000 docking results for the held job in one request")
     public Uni<Response> dockingResults(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
                                         @NotNull @Valid WorkRequests.DockingBatch batch) {
-        return work.dockingResults(orgId, jobId, batch)
+        return reports.dockingResults(orgId, jobId, batch)
                 .map(ingested -> Response.status(Response.Status.CREATED).entity(ingested).build());
     }
 
@@ -86,7 +90,7 @@ public class WorkResource {
     @Operation(summary = "Complete the held job once every step of this attempt has succeeded")
     public Uni<JobView> complete(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
                                  @NotNull @Valid WorkRequests.Finish request) {
-        return work.complete(orgId, jobId, request);
+        return completions.complete(orgId, jobId, request);
     }
 
     @POST
@@ -94,6 +98,6 @@ public class WorkResource {
     @Operation(summary = "Fail the held job with an error; its open steps are closed")
     public Uni<JobView> fail(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
                              @NotNull @Valid WorkRequests.Failure request) {
-        return work.fail(orgId, jobId, request);
+        return completions.fail(orgId, jobId, request);
     }
 }

@@ -1,4 +1,4 @@
-package io.tenantry.results.job;
+package io.tenantry.results.store;
 
 import java.util.Locale;
 import java.util.Set;

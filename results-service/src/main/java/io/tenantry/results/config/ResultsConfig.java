@@ -1,4 +1,4 @@
-package io.tenantry.results;
+package io.tenantry.results.config;
 
 import java.time.Duration;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.tenantry.results.docking;
+package io.tenantry.results.store;
 
 import java.time.OffsetDateTime;
 import java.util.UUID;

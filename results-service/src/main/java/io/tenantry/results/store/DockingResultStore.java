@@ -1,4 +1,4 @@
-package io.tenantry.results.docking;
+package io.tenantry.results.store;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,9 +16,9 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /** The SQL of docking results in one tenant's database. Every query is backed by an index on its filter and sort. */
-public final class DockingResults {
+public final class DockingResultStore {
 
-    private DockingResults() {
+    private DockingResultStore() {
     }
 
     /** Where a page starts: after the row with this score and id, in ascending score order. */

@@ -1,4 +1,4 @@
-package io.tenantry.results.job;
+package io.tenantry.results.store;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -14,13 +14,16 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-/** The SQL of the jobs table and its timeline, run on a connection to one tenant's database. */
-public final class Jobs {
+/**
+ * The SQL of the jobs table and of the hourly submission counts its quotas read, run on a connection to one
+ * tenant's database.
+ */
+public final class JobStore {
 
     /** Any number works: the lock lives in the tenant's own database, where nothing else takes advisory locks. */
     private static final long SUBMISSIONS_LOCK = 7406;
 
-    private Jobs() {
+    private JobStore() {
     }
 
     public record Counts(long queued, long lastDay) {
@@ -30,7 +33,7 @@ public final class Jobs {
      * Serializes submissions within the tenant, so two at once cannot both slip under a quota, and counts what the
      * quotas limit: queued jobs, and submissions in the current hour and the 23 before it.
      */
-    static Uni<Counts> lockAndCount(SqlConnection c) {
+    public static Uni<Counts> lockAndCount(SqlConnection c) {
         return c.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(SUBMISSIONS_LOCK))
                 .chain(() -> c.query("""
                         SELECT (SELECT count(*) FROM jobs WHERE status = 'queued'),
@@ -42,8 +45,8 @@ public final class Jobs {
                 });
     }
 
-    static Uni<JobView> insert(SqlConnection c, UUID id, Catalogue.Template template, String inputs, int priority,
-                               String submittedBy) {
+    public static Uni<JobView> insert(SqlConnection c, UUID id, CatalogueStore.Template template, String inputs,
+                                      int priority, String submittedBy) {
         return c.preparedQuery("""
                         INSERT INTO jobs (id, template_id, template_name, template_version, steps, inputs, priority,
                                           status, submitted_by, created_at, updated_at)
@@ -101,8 +104,8 @@ public final class Jobs {
                 });
     }
 
-    static Uni<List<JobView>> page(SqlConnection c, String status, OffsetDateTime afterCreated, UUID afterId,
-                                   int fetch) {
+    public static Uni<List<JobView>> page(SqlConnection c, String status, OffsetDateTime afterCreated, UUID afterId,
+                                          int fetch) {
         StringBuilder sql = new StringBuilder("SELECT ").append(JobView.SUMMARY_COLUMNS).append(" FROM jobs WHERE true");
         List<Object> params = new ArrayList<>();
         if (status != null) {
@@ -117,7 +120,7 @@ public final class Jobs {
         }
         params.add(fetch);
         sql.append(" ORDER BY created_at DESC, id DESC LIMIT $").append(params.size());
-        return c.preparedQuery(sql.toString()).execute(Tuple.tuple(params)).map(Jobs::all);
+        return c.preparedQuery(sql.toString()).execute(Tuple.tuple(params)).map(JobStore::all);
     }
 
     /** Moves the job to a new status (the caller checked the transition); a finished job holds no lease. */
@@ -165,7 +168,7 @@ public final class Jobs {
     public static Uni<List<JobView>> awaitingDispatch(SqlConnection c, int limit) {
         return c.preparedQuery("SELECT " + JobView.COLUMNS
                         + " FROM jobs WHERE dispatched_at IS NULL AND status = 'queued' ORDER BY created_at LIMIT $1")
-                .execute(Tuple.of(limit)).map(Jobs::all);
+                .execute(Tuple.of(limit)).map(JobStore::all);
     }
 
     /**
@@ -177,17 +180,10 @@ public final class Jobs {
                          WHERE queue_message_id IS NOT NULL
                            AND (status = 'queued' OR (status = 'running' AND lease_expires_at < now()))
                          ORDER BY created_at LIMIT $1""")
-                .execute(Tuple.of(limit)).map(Jobs::all);
+                .execute(Tuple.of(limit)).map(JobStore::all);
     }
 
-    public static Uni<Void> event(SqlConnection c, UUID jobId, String kind, String message, String data) {
-        return c.preparedQuery("""
-                        INSERT INTO job_events (job_id, occurred_at, kind, message, data)
-                        VALUES ($1, now(), $2, $3, $4::text::jsonb)""")
-                .execute(Tuple.of(jobId, kind, message, data)).replaceWithVoid();
-    }
-
-    public static ApiProblem notFound(UUID id) {
+    private static ApiProblem notFound(UUID id) {
         return ApiProblem.notFound("job " + id + " not found");
     }
 

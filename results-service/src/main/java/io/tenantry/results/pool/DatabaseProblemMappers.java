@@ -1,6 +1,6 @@
-package io.tenantry.results.tenant;
+package io.tenantry.results.pool;
 
-import java.net.ConnectException;
+import java.net.SocketException;
 import java.util.Map;
 
 import jakarta.ws.rs.core.Response;
@@ -41,8 +41,9 @@ public class DatabaseProblemMappers {
         return ProblemMappers.toResponse(problem, uri);
     }
 
+    /** Refused ({@link java.net.ConnectException}), or reset under a running query when its backend was killed. */
     @ServerExceptionMapper
-    public Response refused(ConnectException e, UriInfo uri) {
+    public Response unreachable(SocketException e, UriInfo uri) {
         LOG.warnf("tenant database unreachable at %s: %s", uri.getPath(), e.getMessage());
         return ProblemMappers.toResponse(unavailable(), uri);
     }

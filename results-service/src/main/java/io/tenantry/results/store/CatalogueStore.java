@@ -1,4 +1,4 @@
-package io.tenantry.results.job;
+package io.tenantry.results.store;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +18,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * templates (global ones and the organization's own, never another's) and the organization's molecules.
  */
 @ApplicationScoped
-public class Catalogue {
+public class CatalogueStore {
 
     @Inject
     Pool metadata;

@@ -1,4 +1,4 @@
-package io.tenantry.results.job;
+package io.tenantry.results.store;
 
 import java.time.OffsetDateTime;
 import java.util.UUID;

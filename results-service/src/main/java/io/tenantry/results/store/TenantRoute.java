@@ -1,4 +1,4 @@
-package io.tenantry.results.tenant;
+package io.tenantry.results.store;
 
 import java.util.Objects;
 

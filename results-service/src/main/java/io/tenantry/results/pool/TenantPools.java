@@ -1,0 +1,180 @@
+package io.tenantry.results.pool;
+
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.tenantry.results.config.ResultsConfig;
+import io.tenantry.results.store.TenantRoute;
+import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+
+/**
+ * The connections to tenant databases, lent to requests under the {@link ConnectionBudget}. A request that finds
+ * no connection waits in line and gets a 503 with Retry-After when its wait ends; a tenant's connections all close
+ * at once when the tenant changes (suspended, deleted, moved).
+ */
+@ApplicationScoped
+public class TenantPools {
+
+    private static final Logger LOG = Logger.getLogger(TenantPools.class);
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    ResultsConfig config;
+
+    @Inject
+    TenantConnectionFactory connections;
+
+    private ResultsConfig.Pools settings;
+    private ConnectionBudget<Pool, Request> budget;
+
+    @PostConstruct
+    void start() {
+        settings = config.pools();
+        budget = new ConnectionBudget<>(settings.globalBudget(), settings.perTenant(), System::nanoTime,
+                connections::open);
+    }
+
+    @PreDestroy
+    void stop() {
+        carryOut(budget::closeAll);
+    }
+
+    /** Runs {@code work} in one transaction on the tenant's database. */
+    public <T> Uni<T> inTransaction(TenantRoute route, Function<SqlConnection, Uni<T>> work) {
+        return lease(route).chain(lease -> lease.connection().withTransaction(work).eventually(() -> release(lease)));
+    }
+
+    /** Runs {@code work} on one connection to the tenant's database, without a transaction. */
+    public <T> Uni<T> withConnection(TenantRoute route, Function<SqlConnection, Uni<T>> work) {
+        return lease(route).chain(lease -> lease.connection().withConnection(work).eventually(() -> release(lease)));
+    }
+
+    /** Closes the tenant's connections at once; requests running on them fail, later ones open new ones. */
+    public void closeTenant(String orgId) {
+        carryOut(() -> budget.closeTenant(orgId));
+    }
+
+    /** Closes connections nobody used for the idle timeout, and tenants left with none. */
+    void closeIdle() {
+        long cutoff = System.nanoTime() - settings.idleTimeout().toNanos();
+        carryOut(() -> budget.closeIdle(cutoff));
+    }
+
+    public int openPools() {
+        synchronized (budget) {
+            return budget.openTenants();
+        }
+    }
+
+    public int grantedConnections() {
+        synchronized (budget) {
+            return budget.grantedConnections();
+        }
+    }
+
+    public int busyConnections() {
+        synchronized (budget) {
+            return budget.busyConnections();
+        }
+    }
+
+    public int waitingRequests() {
+        synchronized (budget) {
+            return budget.waitingRequests();
+        }
+    }
+
+    private Uni<Lease<Pool, Request>> lease(TenantRoute route) {
+        long deadline = System.nanoTime() + settings.acquireTimeout().toNanos();
+        return Uni.createFrom().emitter(emitter -> acquire(new Request(route, emitter, deadline)));
+    }
+
+    private void acquire(Request request) {
+        try {
+            carryOut(() -> budget.acquire(request.route, request));
+        } catch (RuntimeException e) {
+            request.emitter.fail(e);
+        }
+    }
+
+    private void release(Lease<Pool, Request> lease) {
+        carryOut(() -> budget.release(lease));
+    }
+
+    /**
+     * Takes a decision under the lock, with the timers of the requests it concerns, then does what it says outside
+     * the lock: requests get their connections or ask again, and connections close.
+     */
+    private void carryOut(Supplier<BudgetPlan<Pool, Request>> decision) {
+        BudgetPlan<Pool, Request> plan;
+        synchronized (budget) {
+            plan = decision.get();
+            plan.waits().forEach(this::startWaiting);
+            plan.grants().forEach(grant -> stopWaiting(grant.request()));
+            plan.retries().forEach(this::stopWaiting);
+        }
+        plan.grants().forEach(grant -> grant.request().emitter.complete(grant.lease()));
+        plan.retries().forEach(this::acquire);
+        plan.reclaims().forEach(connection -> close(connection, true));
+        plan.closes().forEach(connection -> close(connection, false));
+    }
+
+    /** Fails the request with a 503 when its deadline passes. */
+    private void startWaiting(Request request) {
+        long left = Math.max(1, (request.deadline - System.nanoTime()) / 1_000_000);
+        request.timer = vertx.setTimer(left, id -> giveUp(request));
+    }
+
+    private void stopWaiting(Request request) {
+        if (request.timer != null) {
+            vertx.cancelTimer(request.timer);
+            request.timer = null;
+        }
+    }
+
+    private void giveUp(Request request) {
+        boolean abandoned;
+        synchronized (budget) {
+            abandoned = budget.abandon(request);
+        }
+        if (abandoned) {
+            request.emitter.fail(new ConnectionBudgetExhausted(settings.acquireTimeout().toSeconds()));
+        }
+    }
+
+    /** Closes the connection; its place returns to the budget once it is closed. */
+    private void close(Pool connection, boolean reclaimed) {
+        connection.close().subscribe().with(done -> carryOut(() -> budget.closed(reclaimed)), failure -> {
+            LOG.warnf("closing a tenant connection: %s", failure.getMessage());
+            carryOut(() -> budget.closed(reclaimed));
+        });
+    }
+
+    /** A request for a connection, until it has one or its deadline passes. */
+    private static final class Request {
+        final TenantRoute route;
+        final UniEmitter<? super Lease<Pool, Request>> emitter;
+        final long deadline;
+        /** The timer that ends its wait; guarded by the budget's lock. */
+        Long timer;
+
+        Request(TenantRoute route, UniEmitter<? super Lease<Pool, Request>> emitter, long deadline) {
+            this.route = route;
+            this.emitter = emitter;
+            this.deadline = deadline;
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package io.tenantry.results.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.tenantry.results.store.TenantRoute;
+
+/**
+ * The budget's decisions, without a database: which request gets which connection, who waits, and whose
+ * connection closes to make room. Connections are named {@code <tenant>#<n>}, in the order they were opened.
+ */
+class ConnectionBudgetDecisionsTest {
+
+    private long now = 1_000;
+    private int opened;
+
+    @Test
+    void aRequestTakesTheIdleConnectionItsTenantUsedLast() {
+        ConnectionBudget<String, String> budget = budget(10, 2);
+        Lease<String, String> first = granted(budget.acquire(route("a"), "a1"));
+        Lease<String, String> second = granted(budget.acquire(route("a"), "a2"));
+        budget.release(second);
+        later();
+        budget.release(first);
+        assertEquals("a#1", granted(budget.acquire(route("a"), "a3")).connection());
+        assertEquals(2, budget.grantedConnections(), "no connection was opened for it");
+    }
+
+    @Test
+    void aTenantOpensConnectionsUpToItsShareThenWaitsInItsOwnLine() {
+        ConnectionBudget<String, String> budget = budget(10, 2);
+        Lease<String, String> first = granted(budget.acquire(route("a"), "a1"));
+        granted(budget.acquire(route("a"), "a2"));
+        BudgetPlan<String, String> third = budget.acquire(route("a"), "a3");
+        assertEquals(List.of("a3"), third.waits());
+        assertEquals(2, budget.grantedConnections());
+        BudgetPlan<String, String> released = budget.release(first);
+        assertEquals("a3", released.grants().get(0).request());
+        assertEquals("a#1", released.grants().get(0).lease().connection(), "the connection passed straight on");
+    }
+
+    @Test
+    void aTenantThatHasConnectionsTakesNoMoreFromASpentBudget() {
+        ConnectionBudget<String, String> budget = budget(2, 2);
+        granted(budget.acquire(route("a"), "a1"));
+        budget.release(granted(budget.acquire(route("b"), "b1")));
+        BudgetPlan<String, String> plan = budget.acquire(route("a"), "a2");
+        assertEquals(List.of("a2"), plan.waits());
+        assertTrue(plan.reclaims().isEmpty(), "b keeps its idle connection: " + plan.reclaims());
+    }
+
+    @Test
+    void aTenantWithoutAConnectionTakesTheSpareUnusedForLongestBeforeAnyonesLast() {
+        ConnectionBudget<String, String> budget = budget(3, 2);
+        Lease<String, String> b = granted(budget.acquire(route("b"), "b1"));
+        Lease<String, String> a1 = granted(budget.acquire(route("a"), "a1"));
+        Lease<String, String> a2 = granted(budget.acquire(route("a"), "a2"));
+        budget.release(b);
+        later();
+        budget.release(a2);
+        later();
+        budget.release(a1);
+        BudgetPlan<String, String> plan = budget.acquire(route("c"), "c1");
+        assertEquals(List.of("c1"), plan.waits());
+        assertEquals(List.of("a#3"), plan.reclaims(), "a's spare used longest ago, not b's only connection");
+        assertEquals(3, budget.grantedConnections(), "a closing connection still counts");
+        BudgetPlan<String, String> closed = budget.closed(true);
+        assertEquals("c1", closed.grants().get(0).request());
+        assertEquals("c#4", closed.grants().get(0).lease().connection());
+        assertEquals(3, budget.grantedConnections());
+    }
+
+    @Test
+    void withoutSparesTheIdleTenantUnusedForLongestMakesRoom() {
+        ConnectionBudget<String, String> budget = budget(2, 2);
+        budget.release(granted(budget.acquire(route("a"), "a1")));
+        later();
+        budget.release(granted(budget.acquire(route("b"), "b1")));
+        BudgetPlan<String, String> plan = budget.acquire(route("c"), "c1");
+        assertEquals(List.of("a#1"), plan.reclaims());
+        assertEquals(2, budget.openTenants(), "a is gone, b stays, c is waiting");
+        assertEquals("c1", budget.closed(true).grants().get(0).request());
+    }
+
+    @Test
+    void whenEveryConnectionIsBusyATenantWithoutOneWaitsForTheFirstToComeFree() {
+        ConnectionBudget<String, String> budget = budget(2, 2);
+        Lease<String, String> a = granted(budget.acquire(route("a"), "a1"));
+        granted(budget.acquire(route("b"), "b1"));
+        BudgetPlan<String, String> plan = budget.acquire(route("c"), "c1");
+        assertEquals(List.of("c1"), plan.waits());
+        assertTrue(plan.reclaims().isEmpty(), "nothing idle to close");
+        assertEquals(List.of("a#1"), budget.release(a).reclaims(), "the connection that came free makes room");
+        assertEquals("c1", budget.closed(true).grants().get(0).request());
+    }
+
+    @Test
+    void aRequestWhoseWaitEndedIsServedNoMore() {
+        ConnectionBudget<String, String> budget = budget(10, 1);
+        Lease<String, String> first = granted(budget.acquire(route("a"), "a1"));
+        budget.acquire(route("a"), "a2");
+        assertTrue(budget.abandon("a2"));
+        assertFalse(budget.abandon("a2"), "abandoned once");
+        assertTrue(budget.release(first).grants().isEmpty());
+        assertEquals(0, budget.waitingRequests());
+        assertEquals(0, budget.busyConnections());
+    }
+
+    @Test
+    void aLeaseIsReleasedOnlyOnce() {
+        ConnectionBudget<String, String> budget = budget(10, 1);
+        Lease<String, String> first = granted(budget.acquire(route("a"), "a1"));
+        budget.acquire(route("a"), "a2");
+        budget.acquire(route("a"), "a3");
+        assertEquals("a2", budget.release(first).grants().get(0).request());
+        assertTrue(budget.release(first).grants().isEmpty(), "the connection a2 now holds is not handed to a3");
+        assertEquals(1, budget.waitingRequests());
+    }
+
+    @Test
+    void connectionsIdlePastTheCutoffCloseAndThenTheirTenant() {
+        ConnectionBudget<String, String> budget = budget(10, 2);
+        Lease<String, String> first = granted(budget.acquire(route("a"), "a1"));
+        Lease<String, String> second = granted(budget.acquire(route("a"), "a2"));
+        budget.release(first);
+        long between = later();
+        budget.release(second);
+        BudgetPlan<String, String> sweep = budget.closeIdle(between);
+        assertEquals(List.of("a#1"), sweep.closes());
+        assertEquals(1, budget.openTenants());
+        assertEquals(List.of("a#2"), budget.closeIdle(later()).closes());
+        assertEquals(0, budget.openTenants());
+        budget.closed(false);
+        budget.closed(false);
+        assertEquals(0, budget.grantedConnections());
+    }
+
+    @Test
+    void aClosedTenantsWaitingRequestsAskAgainAndItsLeasesReleaseNothing() {
+        ConnectionBudget<String, String> budget = budget(10, 1);
+        Lease<String, String> running = granted(budget.acquire(route("a"), "a1"));
+        budget.acquire(route("a"), "a2");
+        BudgetPlan<String, String> plan = budget.closeTenant("a");
+        assertEquals(List.of("a2"), plan.retries());
+        assertEquals(List.of("a#1"), plan.closes());
+        assertTrue(budget.release(running).grants().isEmpty());
+        assertEquals(1, budget.grantedConnections(), "counted until closed");
+        budget.closed(false);
+        assertEquals(0, budget.grantedConnections());
+        assertEquals("a#2", granted(budget.acquire(route("a"), "a2")).connection());
+    }
+
+    @Test
+    void aTenantThatMovedGetsNewConnectionsAndItsOldOnesClose() {
+        ConnectionBudget<String, String> budget = budget(10, 2);
+        budget.release(granted(budget.acquire(route("a"), "a1")));
+        TenantRoute rotated = new TenantRoute("a", "active", "pg0", "results_a", "tenant_a", 2, 10, 10);
+        BudgetPlan<String, String> plan = budget.acquire(rotated, "a2");
+        assertEquals(List.of("a#1"), plan.closes());
+        assertEquals("a#2", plan.grants().get(0).lease().connection());
+    }
+
+    @Test
+    void theBudgetIsNeverExceeded() {
+        ConnectionBudget<String, String> budget = budget(3, 2);
+        for (String tenant : List.of("a", "b", "c", "d", "e")) {
+            budget.acquire(route(tenant), tenant + "1");
+            budget.acquire(route(tenant), tenant + "2");
+        }
+        assertEquals(3, budget.grantedConnections());
+        assertEquals(3, budget.busyConnections());
+        assertEquals(7, budget.waitingRequests());
+    }
+
+    private ConnectionBudget<String, String> budget(int global, int perTenant) {
+        return new ConnectionBudget<>(global, perTenant, () -> now, route -> route.orgId() + "#" + ++opened);
+    }
+
+    /** Moves the clock on; answers a moment between before and after. */
+    private long later() {
+        now += 10;
+        return now - 5;
+    }
+
+    private static TenantRoute route(String tenant) {
+        return new TenantRoute(tenant, "active", "pg0", "results_" + tenant, "tenant_" + tenant, 1, 10, 10);
+    }
+
+    private static Lease<String, String> granted(BudgetPlan<String, String> plan) {
+        assertEquals(1, plan.grants().size(), "granted at once");
+        return plan.grants().get(0).lease();
+    }
+}
