@@ -149,9 +149,9 @@ final class ConfigurationReference {
 
     static Path mappingSource(String service) {
         return switch (service) {
-            case "metadata-service" -> ROOT.resolve("metadata-service/src/main/java/io/tenantry/metadata/auth/AuthConfig.java");
+            case "metadata-service" -> ROOT.resolve("metadata-service/src/main/java/io/tenantry/metadata/security/AuthConfig.java");
             case "tenant-provisioner" -> ROOT.resolve("tenant-provisioner/src/main/java/io/tenantry/provisioner/ProvisionerConfig.java");
-            case "results-service" -> ROOT.resolve("results-service/src/main/java/io/tenantry/results/ResultsConfig.java");
+            case "results-service" -> ROOT.resolve("results-service/src/main/java/io/tenantry/results/config/ResultsConfig.java");
             default -> throw new IllegalArgumentException(service);
         };
     }

@@ -26,13 +26,15 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import io.tenantry.schema.MetadataSchema;
 import io.tenantry.testing.TenantryTestServers;
 
 /** Bad input on every endpoint is answered with a 4xx problem that says what is wrong, never a 500. */
 @QuarkusTest
 @WithTestResource(value = TenantryTestServers.class, initArgs = {
         @ResourceArg(name = "postgres-servers", value = "2"),
-        @ResourceArg(name = "metadata-migrations", value = Platform.METADATA_MIGRATIONS)})
+        @ResourceArg(name = "metadata-migrations", value = Platform.METADATA_MIGRATIONS),
+        @ResourceArg(name = "metadata-role", value = MetadataSchema.RESULTS_ROLE)})
 class BadInputTest {
 
     private static String org;

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.tenantry.schema.MetadataSchema;
 import io.tenantry.testing.TenantryTestServers;
 
 /**
@@ -27,7 +28,8 @@ import io.tenantry.testing.TenantryTestServers;
 @QuarkusTest
 @WithTestResource(value = TenantryTestServers.class, initArgs = {
         @ResourceArg(name = "postgres-servers", value = "2"),
-        @ResourceArg(name = "metadata-migrations", value = Platform.METADATA_MIGRATIONS)})
+        @ResourceArg(name = "metadata-migrations", value = Platform.METADATA_MIGRATIONS),
+        @ResourceArg(name = "metadata-role", value = MetadataSchema.RESULTS_ROLE)})
 class MetadataRoleTest {
 
     private static final String ROLE = "tenantry_results";

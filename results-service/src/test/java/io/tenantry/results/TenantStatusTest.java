@@ -26,6 +26,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.tenantry.common.OrgId;
 import io.tenantry.common.TenantCredentials;
+import io.tenantry.schema.MetadataSchema;
 import io.tenantry.testing.TenantryTestServers;
 
 /**
@@ -36,7 +37,8 @@ import io.tenantry.testing.TenantryTestServers;
 @QuarkusTest
 @WithTestResource(value = TenantryTestServers.class, initArgs = {
         @ResourceArg(name = "postgres-servers", value = "2"),
-        @ResourceArg(name = "metadata-migrations", value = Platform.METADATA_MIGRATIONS)})
+        @ResourceArg(name = "metadata-migrations", value = Platform.METADATA_MIGRATIONS),
+        @ResourceArg(name = "metadata-role", value = MetadataSchema.RESULTS_ROLE)})
 class TenantStatusTest {
 
     private static List<String> orgs;

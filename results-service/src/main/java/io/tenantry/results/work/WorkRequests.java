@@ -12,6 +12,8 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.tenantry.results.store.DockingResultStore;
@@ -41,6 +43,7 @@ public final class WorkRequests {
                        @Size(max = 2000) String error) {
     }
 
+    @Schema(name = "TaskResultReport", description = "A task result a worker reports for a step it ran")
     public record TaskResult(@NotNull @Pattern(regexp = WORKER, message = WORKER_MESSAGE) String worker,
                              @NotNull JsonNode data,
                              @DecimalMin("0") @DecimalMax("1") Double confidence,
