@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 import org.jboss.logging.Logger;
@@ -32,6 +33,8 @@ public final class LocalServers implements AutoCloseable {
     private final String redisUrl;
     private final List<AutoCloseable> running;
     private RedisServer embeddedRedis;
+    /** The embedded PostgreSQL servers, by index; empty when someone else runs them. */
+    private List<EmbeddedServer> embeddedPostgres = List.of();
 
     private LocalServers(List<PostgresEndpoint> postgres, String redisUrl, List<AutoCloseable> running) {
         this.postgres = List.copyOf(postgres);
@@ -72,14 +75,16 @@ public final class LocalServers implements AutoCloseable {
         }
         List<AutoCloseable> running = new ArrayList<>();
         try {
+            List<EmbeddedServer> embedded = new ArrayList<>();
             List<PostgresEndpoint> postgres = urls != null ? configuredPostgres(urls, postgresCount)
-                    : embeddedPostgres(postgresCount, dataRoot, maxConnections, firstPostgresPort, running);
+                    : embeddedPostgres(postgresCount, dataRoot, maxConnections, firstPostgresPort, running, embedded);
             RedisServer redis = redisUrl == null ? embeddedRedis(dataRoot, redisPort, running) : null;
             String redisAddress = redis == null ? redisUrl : "redis://localhost:" + redis.ports().get(0);
             LOG.infof("PostgreSQL %s (%s), Redis %s (%s)", postgres, urls == null ? "embedded" : "configured",
                     redisAddress, redis == null ? "configured" : "embedded");
             LocalServers servers = new LocalServers(postgres, redisAddress, running);
             servers.embeddedRedis = redis;
+            servers.embeddedPostgres = List.copyOf(embedded);
             return servers;
         } catch (IOException e) {
             closeAll(running);
@@ -121,6 +126,25 @@ public final class LocalServers implements AutoCloseable {
         }
     }
 
+    /** Whether tests may stop and restart PostgreSQL server {@code index}: only an embedded one. */
+    public boolean canRestartPostgres(int index) {
+        return index < embeddedPostgres.size();
+    }
+
+    /** Stops PostgreSQL server {@code index} with a fast shutdown (every session ended at once), keeping its data. */
+    public void stopPostgres(int index) {
+        embeddedPostgres.get(index).stop();
+    }
+
+    /** Starts a server {@link #stopPostgres(int)} stopped, on the same port with the same data and settings. */
+    public void startPostgres(int index) {
+        try {
+            embeddedPostgres.get(index).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value;
     }
@@ -147,33 +171,82 @@ public final class LocalServers implements AutoCloseable {
     }
 
     private static List<PostgresEndpoint> embeddedPostgres(int postgresCount, Path dataRoot, int maxConnections,
-                                                           int firstPort, List<AutoCloseable> running)
-            throws IOException {
+                                                           int firstPort, List<AutoCloseable> running,
+                                                           List<EmbeddedServer> embedded) throws IOException {
         List<PostgresEndpoint> endpoints = new ArrayList<>();
         for (int i = 0; i < postgresCount; i++) {
             String name = "pg" + i;
             boolean keep = dataRoot != null;
             Path dataDir = keep ? dataRoot.resolve(name) : Files.createTempDirectory("tenantry-" + name);
             Files.createDirectories(dataDir);
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
-            if (firstPort > 0) {
-                builder.setPort(firstPort + i);
-            }
-            EmbeddedPostgres pg = builder
+            EmbeddedServer server = new EmbeddedServer(dataDir, maxConnections, keep,
+                    firstPort > 0 ? firstPort + i : 0);
+            running.add(server);
+            server.start();
+            embedded.add(server);
+            endpoints.add(new PostgresEndpoint(name, "localhost", server.port, "postgres", ""));
+        }
+        return endpoints;
+    }
+
+    /**
+     * One embedded PostgreSQL server, which can be stopped and started again on the same port and data. Its data
+     * directory outlives each start (PostgreSQL's own files are never cleaned by the library) and, unless kept, is
+     * removed when the server closes for good.
+     */
+    private static final class EmbeddedServer implements AutoCloseable {
+
+        private final Path dataDir;
+        private final int maxConnections;
+        private final boolean keep;
+        private int port;
+        private EmbeddedPostgres running;
+
+        EmbeddedServer(Path dataDir, int maxConnections, boolean keep, int port) {
+            this.dataDir = dataDir;
+            this.maxConnections = maxConnections;
+            this.keep = keep;
+            this.port = port;
+        }
+
+        synchronized void start() throws IOException {
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
-                    .setCleanDataDirectory(!keep)
+                    .setCleanDataDirectory(false)
                     .setServerConfig("max_connections", Integer.toString(maxConnections))
                     .setServerConfig("shared_buffers", "64MB")
                     .setServerConfig("fsync", keep ? "on" : "off")
                     .setServerConfig("synchronous_commit", keep ? "on" : "off")
                     .setServerConfig("password_encryption", "scram-sha-256")
                     .setDataDirectoryCustomizer(dir -> PgHba.requirePasswordsForTenantRoles(dir.toPath()))
-                    .setPGStartupWait(Duration.ofSeconds(90))
-                    .start();
-            running.add(pg);
-            endpoints.add(new PostgresEndpoint(name, "localhost", pg.getPort(), "postgres", ""));
+                    .setPGStartupWait(Duration.ofSeconds(90));
+            if (port > 0) {
+                builder.setPort(port);
+            }
+            running = builder.start();
+            port = running.getPort();
         }
-        return endpoints;
+
+        synchronized void stop() {
+            try {
+                running.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public synchronized void close() throws IOException {
+            try {
+                running.close();
+            } finally {
+                if (!keep) {
+                    try (var files = Files.walk(dataDir)) {
+                        files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                    }
+                }
+            }
+        }
     }
 
     /** Throw-away data for tests; with a data root, an append-only file there, so a restart keeps the queue. */
