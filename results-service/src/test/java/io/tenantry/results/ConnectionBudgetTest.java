@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,6 +29,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
@@ -38,6 +42,10 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.tenantry.results.pool.TenantPools;
+import io.tenantry.results.store.TenantRoute;
+import io.tenantry.results.tenant.TenantDirectory;
 import io.tenantry.schema.MetadataSchema;
 import io.tenantry.servers.PostgresEndpoint;
 import io.tenantry.testing.TenantryTestServers;
@@ -56,6 +64,12 @@ class ConnectionBudgetTest {
 
     private static List<String> orgs;
     private static ExecutorService threads;
+
+    @Inject
+    TenantPools pools;
+
+    @Inject
+    TenantDirectory directory;
 
     @ConfigProperty(name = "tenantry.results.pools.global-budget")
     int budget;
@@ -246,6 +260,39 @@ class ConnectionBudgetTest {
     }
 
     /** Makes the tenant open its whole share at once: requests held by a table lock until all are in, then served. */
+    /**
+     * A request that goes away (its client disconnected) returns what it held: a connection still running its
+     * statement is closed rather than lent to the next request, and a request cancelled in line is never granted
+     * one, so nothing is left busy with no request running.
+     */
+    @Test
+    void aCancelledRequestLeavesNoConnectionBusy() throws Exception {
+        String org = orgs.get(2);
+        TenantRoute route = directory.lookup(org).await().atMost(Duration.ofSeconds(10)).orElseThrow();
+        List<Cancellable> running = new ArrayList<>();
+        for (int i = 0; i < perTenant + 2; i++) {
+            running.add(pools.withConnection(route, c -> c.query("SELECT pg_sleep(30)").execute())
+                    .subscribe().with(rows -> { }, failure -> { }));
+        }
+        awaitTrue(() -> pools.busyConnections() == perTenant && pools.waitingRequests() == 2,
+                () -> "the tenant's share runs and two requests wait: " + pools.busyConnections() + " busy, "
+                        + pools.waitingRequests() + " waiting");
+        running.forEach(Cancellable::cancel);
+        awaitTrue(() -> pools.busyConnections() == 0 && pools.waitingRequests() == 0,
+                () -> "cancelled requests hold nothing: " + pools.busyConnections() + " busy, "
+                        + pools.waitingRequests() + " waiting");
+        assertEquals(1, pools.withConnection(route, c -> c.query("SELECT 1").execute())
+                .await().atMost(Duration.ofSeconds(10)).size());
+    }
+
+    private static void awaitTrue(Callable<Boolean> condition, Supplier<String> what) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.call() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(condition.call(), what);
+    }
+
     private void burstToItsShare(String org, String token) throws Exception {
         List<Future<Integer>> burst = new ArrayList<>();
         try (Connection lock = lockJobs(org)) {

@@ -55,6 +55,13 @@ public interface ResultsConfig {
         /** How long a request waits for a connection before it gets 503 with Retry-After. */
         @WithDefault("5S")
         Duration acquireTimeout();
+
+        /**
+         * How long a request may hold a connection before its work is abandoned with 503 and the connection closed:
+         * a backstop above the tenant roles' statement timeout, for a connection that stopped answering.
+         */
+        @WithDefault("60S")
+        Duration workTimeout();
     }
 
     interface TenantCache {

@@ -81,11 +81,9 @@ final class ConnectionBudget<C, R> {
     /** The request is done with its connection: the next request of that tenant takes it, else it goes idle. */
     BudgetPlan<C, R> release(Lease<C, R> lease) {
         BudgetPlan<C, R> plan = new BudgetPlan<>();
-        if (lease.released || lease.owner.closed) {
-            lease.released = true;
+        if (!takeBack(lease)) {
             return plan;
         }
-        lease.released = true;
         TenantSlots<C, R> tenant = lease.owner;
         Slot<C> slot = lease.slot;
         slot.busy = false;
@@ -102,6 +100,20 @@ final class ConnectionBudget<C, R> {
             // A connection went idle: it may be what a tenant with none is waiting for.
             makeRoom(plan);
         }
+        return plan;
+    }
+
+    /**
+     * The request is done with a connection that must not be lent again (its session was lost, or a statement may
+     * still run on it): it closes, and once closed its place goes to whoever waits, its own tenant included.
+     */
+    BudgetPlan<C, R> discard(Lease<C, R> lease) {
+        BudgetPlan<C, R> plan = new BudgetPlan<>();
+        if (!takeBack(lease)) {
+            return plan;
+        }
+        lease.owner.slots.remove(lease.slot);
+        plan.close(lease.slot.connection);
         return plan;
     }
 
@@ -151,7 +163,8 @@ final class ConnectionBudget<C, R> {
     }
 
     /**
-     * A connection the budget let go of is closed; its place goes to the first requests of tenants that had none.
+     * A connection the budget let go of is closed; its place goes to the first requests of tenants that had none,
+     * then to tenants waiting with fewer connections than their share (one of theirs was discarded).
      * {@code reclaimed} when it was closed to make room for them.
      */
     BudgetPlan<C, R> closed(boolean reclaimed) {
@@ -175,6 +188,11 @@ final class ConnectionBudget<C, R> {
                 plan.grant(waiter.request, new Lease<>(tenant, open(tenant)));
             } else {
                 tenant.waiting.add(waiter);
+            }
+        }
+        for (TenantSlots<C, R> tenant : tenants.values()) {
+            while (!tenant.waiting.isEmpty() && tenant.slots.size() < perTenant && granted < globalBudget) {
+                plan.grant(tenant.waiting.poll().request, new Lease<>(tenant, open(tenant)));
             }
         }
         return plan;
@@ -239,6 +257,13 @@ final class ConnectionBudget<C, R> {
             reclaiming += idle.slots.size();
             idle.slots.clear();
         }
+    }
+
+    /** Marks the lease given back; false when it was already, or its tenant left service with its connections. */
+    private static boolean takeBack(Lease<?, ?> lease) {
+        boolean live = !lease.released && !lease.owner.closed;
+        lease.released = true;
+        return live;
     }
 
     private Waiter<C, R> removeBudgetWaiterFor(TenantSlots<C, R> tenant) {

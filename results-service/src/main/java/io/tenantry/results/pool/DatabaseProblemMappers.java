@@ -11,12 +11,15 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.tenantry.common.problem.ApiProblem;
 import io.tenantry.common.problem.ProblemMappers;
+import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
 /**
- * Database failures as problems. A tenant database that refuses or drops connections answers 503 for that
- * tenant's requests only; constraint violations are the client's input (400/409).
+ * Database failures as problems. Work on tenant connections reaches here as {@link TenantDatabaseUnavailable}
+ * already (and {@link DatabaseIncidents} logs it once per outage); what remains are the metadata database's
+ * failures and statement errors. A database that refuses or drops connections answers 503 with Retry-After;
+ * constraint violations are the client's input (400/409).
  */
 public class DatabaseProblemMappers {
 
@@ -26,10 +29,11 @@ public class DatabaseProblemMappers {
     public Response postgres(PgException e, UriInfo uri) {
         String state = e.getSqlState() == null ? "" : e.getSqlState();
         ApiProblem problem;
-        if (state.startsWith("28") || state.equals("42501") || state.equals("3D000") || state.startsWith("57")
-                || state.startsWith("08")) {
-            LOG.warnf("tenant database unavailable at %s: %s", uri.getPath(), e.getMessage());
-            problem = unavailable();
+        if (ConnectionLost.lostBy(state) || state.equals("42501")) {
+            problem = unavailable(e, uri);
+        } else if (state.equals("57014")) {
+            problem = new ApiProblem(503, "Service Unavailable", "the query ran past the organization's statement "
+                    + "time limit", Map.of("Retry-After", "5"));
         } else if (state.equals("23505")) {
             problem = ApiProblem.conflict("that already exists");
         } else if (state.startsWith("22") || state.equals("23514") || state.equals("23502")) {
@@ -44,17 +48,22 @@ public class DatabaseProblemMappers {
     /** Refused ({@link java.net.ConnectException}), or reset under a running query when its backend was killed. */
     @ServerExceptionMapper
     public Response unreachable(SocketException e, UriInfo uri) {
-        LOG.warnf("tenant database unreachable at %s: %s", uri.getPath(), e.getMessage());
-        return ProblemMappers.toResponse(unavailable(), uri);
+        return ProblemMappers.toResponse(unavailable(e, uri), uri);
     }
 
     @ServerExceptionMapper
     public Response closed(ClosedConnectionException e, UriInfo uri) {
-        return ProblemMappers.toResponse(unavailable(), uri);
+        return ProblemMappers.toResponse(unavailable(e, uri), uri);
     }
 
-    private static ApiProblem unavailable() {
-        return new ApiProblem(503, "Service Unavailable", "the organization's database is unavailable; retry shortly",
-                Map.of("Retry-After", "5"));
+    /** What the driver fails a command with when its connection is already closed. */
+    @ServerExceptionMapper
+    public Response notConnected(NoStackTraceThrowable e, UriInfo uri) {
+        return ProblemMappers.toResponse(unavailable(e, uri), uri);
+    }
+
+    private static ApiProblem unavailable(Throwable e, UriInfo uri) {
+        LOG.debugf("database unavailable at %s: %s", uri.getPath(), e);
+        return new TenantDatabaseUnavailable();
     }
 }

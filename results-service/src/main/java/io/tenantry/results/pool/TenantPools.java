@@ -37,6 +37,9 @@ public class TenantPools {
     @Inject
     TenantConnectionFactory connections;
 
+    @Inject
+    DatabaseIncidents incidents;
+
     private ResultsConfig.Pools settings;
     private ConnectionBudget<Pool, Request> budget;
 
@@ -54,12 +57,39 @@ public class TenantPools {
 
     /** Runs {@code work} in one transaction on the tenant's database. */
     public <T> Uni<T> inTransaction(TenantRoute route, Function<SqlConnection, Uni<T>> work) {
-        return lease(route).chain(lease -> lease.connection().withTransaction(work).eventually(() -> release(lease)));
+        return use(route, connection -> connection.withTransaction(work));
     }
 
     /** Runs {@code work} on one connection to the tenant's database, without a transaction. */
     public <T> Uni<T> withConnection(TenantRoute route, Function<SqlConnection, Uni<T>> work) {
-        return lease(route).chain(lease -> lease.connection().withConnection(work).eventually(() -> release(lease)));
+        return use(route, connection -> connection.withConnection(work));
+    }
+
+    /**
+     * Lends a connection to {@code work} and takes it back when the work ends. A connection that failed, or that
+     * is still busy because the request was cancelled or ran past the work timeout, is closed rather than lent
+     * again: its session is lost, or it would be lent while a statement still runs on it.
+     */
+    private <T> Uni<T> use(TenantRoute route, Function<Pool, Uni<T>> work) {
+        return lease(route).chain(lease -> lease.claim()
+                ? work.apply(lease.connection())
+                        .ifNoItem().after(settings.workTimeout()).fail()
+                        .onItemOrFailure().invoke((item, failure) -> finish(route, lease, failure))
+                        .onCancellation().invoke(() -> discard(lease))
+                        .onFailure(ConnectionLost::causedBy).transform(lost -> new TenantDatabaseUnavailable())
+                : Uni.createFrom().failure(new TenantDatabaseUnavailable()));
+    }
+
+    private void finish(TenantRoute route, Lease<Pool, Request> lease, Throwable failure) {
+        if (failure == null) {
+            incidents.served(route.server());
+            release(lease);
+        } else if (ConnectionLost.causedBy(failure)) {
+            incidents.failed(route.server(), failure);
+            discard(lease);
+        } else {
+            release(lease);
+        }
     }
 
     /** Closes the tenant's connections at once; requests running on them fail, later ones open new ones. */
@@ -99,19 +129,46 @@ public class TenantPools {
 
     private Uni<Lease<Pool, Request>> lease(TenantRoute route) {
         long deadline = System.nanoTime() + settings.acquireTimeout().toNanos();
-        return Uni.createFrom().emitter(emitter -> acquire(new Request(route, emitter, deadline)));
+        return Uni.createFrom().emitter(emitter -> {
+            Request request = new Request(route, emitter, deadline);
+            emitter.onTermination(() -> ended(request));
+            acquire(request);
+        });
     }
 
     private void acquire(Request request) {
         try {
-            carryOut(() -> budget.acquire(request.route, request));
+            carryOut(() -> request.ended ? new BudgetPlan<>() : budget.acquire(request.route, request));
         } catch (RuntimeException e) {
             request.emitter.fail(e);
         }
     }
 
+    /**
+     * The request got its lease, failed, or was cancelled: a cancelled request stops waiting, and a lease granted
+     * to it that it never claimed goes back to the budget.
+     */
+    private void ended(Request request) {
+        Lease<Pool, Request> granted;
+        synchronized (budget) {
+            request.ended = true;
+            granted = request.granted;
+            if (granted == null) {
+                stopWaiting(request);
+                budget.abandon(request);
+            }
+        }
+        if (granted != null && granted.claim()) {
+            release(granted);
+        }
+    }
+
     private void release(Lease<Pool, Request> lease) {
         carryOut(() -> budget.release(lease));
+    }
+
+    private void discard(Lease<Pool, Request> lease) {
+        carryOut(() -> budget.discard(lease));
     }
 
     /**
@@ -123,7 +180,10 @@ public class TenantPools {
         synchronized (budget) {
             plan = decision.get();
             plan.waits().forEach(this::startWaiting);
-            plan.grants().forEach(grant -> stopWaiting(grant.request()));
+            plan.grants().forEach(grant -> {
+                stopWaiting(grant.request());
+                grant.request().granted = grant.lease();
+            });
             plan.retries().forEach(this::stopWaiting);
         }
         plan.grants().forEach(grant -> grant.request().emitter.complete(grant.lease()));
@@ -168,8 +228,11 @@ public class TenantPools {
         final TenantRoute route;
         final UniEmitter<? super Lease<Pool, Request>> emitter;
         final long deadline;
-        /** The timer that ends its wait; guarded by the budget's lock. */
+        /** The timer that ends its wait; guarded by the budget's lock, like the fields below. */
         Long timer;
+        Lease<Pool, Request> granted;
+        /** Its caller has its answer or went away: it must not be granted a connection any more. */
+        boolean ended;
 
         Request(TenantRoute route, UniEmitter<? super Lease<Pool, Request>> emitter, long deadline) {
             this.route = route;

@@ -45,6 +45,22 @@ class ConnectionBudgetDecisionsTest {
     }
 
     @Test
+    void aDiscardedConnectionIsNeverLentAgainAndItsPlaceGoesToItsTenantsLine() {
+        ConnectionBudget<String, String> budget = budget(2, 2);
+        Lease<String, String> lost = granted(budget.acquire(route("a"), "a1"));
+        granted(budget.acquire(route("a"), "a2"));
+        assertEquals(List.of("a3"), budget.acquire(route("a"), "a3").waits());
+        BudgetPlan<String, String> discarded = budget.discard(lost);
+        assertEquals(List.of("a#1"), discarded.closes());
+        assertTrue(discarded.grants().isEmpty(), "a3 waits for the closed connection's place");
+        assertTrue(budget.release(lost).grants().isEmpty(), "a discarded lease is given back once");
+        BudgetPlan<String, String> closed = budget.closed(false);
+        assertEquals("a3", closed.grants().get(0).request());
+        assertEquals("a#3", closed.grants().get(0).lease().connection(), "a new connection, not the lost one");
+        assertEquals(2, budget.grantedConnections());
+    }
+
+    @Test
     void aTenantThatHasConnectionsTakesNoMoreFromASpentBudget() {
         ConnectionBudget<String, String> budget = budget(2, 2);
         granted(budget.acquire(route("a"), "a1"));
