@@ -115,6 +115,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
+        if (DatabaseOutage.causedBy(e)) {
+            return toResponse(DatabaseOutage.problem(e), uri);
+        }
         LOG.error("unexpected failure", e);
         return respond(500, "Internal Server Error", "the server could not complete the request", uri,
                 List.of(), Map.of());

@@ -2,6 +2,8 @@ package io.tenantry.provisioner.reconcile;
 
 import java.sql.SQLException;
 
+import io.tenantry.common.problem.DatabaseOutage;
+
 /**
  * Which failures say nothing about the tenant: the database could not be reached or was busy, a pool had no
  * connection to spare, a transaction lost a race. The organization stays where it was and the next pass tries
@@ -24,8 +26,8 @@ final class TransientFailures {
             if (cause instanceof SQLException sql) {
                 String state = sql.getSQLState();
                 // Pools raise their own SQLExceptions without a state (e.g. Agroal's acquisition timeout).
-                return state == null || state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")
-                        || state.equals("40001") || state.equals("40P01");
+                return state == null || DatabaseOutage.serverUnavailable(state) || state.equals("40001")
+                        || state.equals("40P01");
             }
         }
         return false;
