@@ -267,16 +267,16 @@ class ConnectionBudgetTest {
      */
     @Test
     void aCancelledRequestLeavesNoConnectionBusy() throws Exception {
+        awaitNoConnectionsGranted();
         String org = orgs.get(2);
         TenantRoute route = directory.lookup(org).await().atMost(Duration.ofSeconds(10)).orElseThrow();
         List<Cancellable> running = new ArrayList<>();
-        for (int i = 0; i < perTenant + 2; i++) {
+        for (int i = 0; i < perTenant + 1; i++) {
             running.add(pools.withConnection(route, c -> c.query("SELECT pg_sleep(30)").execute())
                     .subscribe().with(rows -> { }, failure -> { }));
         }
-        awaitTrue(() -> pools.busyConnections() == perTenant && pools.waitingRequests() == 2,
-                () -> "the tenant's share runs and two requests wait: " + pools.busyConnections() + " busy, "
-                        + pools.waitingRequests() + " waiting");
+        awaitTrue(() -> pools.busyConnections() == perTenant, () -> "the tenant's share runs: "
+                + pools.busyConnections() + " busy, " + pools.waitingRequests() + " waiting");
         running.forEach(Cancellable::cancel);
         awaitTrue(() -> pools.busyConnections() == 0 && pools.waitingRequests() == 0,
                 () -> "cancelled requests hold nothing: " + pools.busyConnections() + " busy, "
