@@ -23,6 +23,8 @@ public interface ResultsConfig {
 
     Auth auth();
 
+    Idempotency idempotency();
+
     interface Server {
         /** Where the server answers; named as in the provisioner's configuration and the tenant registry. */
         String host();
@@ -86,6 +88,12 @@ public interface ResultsConfig {
         /** How many results one bulk ingestion request may carry. */
         @WithDefault("5000")
         int maxDockingResultsPerRequest();
+    }
+
+    interface Idempotency {
+        /** How long an Idempotency-Key and its answer are kept; a retry after that is a new request. */
+        @WithDefault("24H")
+        Duration keyRetention();
     }
 
     interface Auth {
