@@ -13,5 +13,5 @@ CREATE TABLE idempotency_keys (
     created_at      timestamptz NOT NULL,
     PRIMARY KEY (caller, key)
 );
--- Keys are kept for a day; each keyed write prunes its caller's older ones.
-CREATE INDEX idempotency_keys_caller_created_idx ON idempotency_keys (caller, created_at);
+-- Keys are kept for a day; each keyed write deletes a batch of older ones, whoever's they are.
+CREATE INDEX idempotency_keys_created_idx ON idempotency_keys (created_at);

@@ -7,6 +7,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +101,26 @@ class IdempotencyTest {
         assertNotEquals(a, b);
         assertEquals("1", Platform.tenantQuery(orgs.get(0), "SELECT count(*) FROM jobs WHERE id = ?::uuid", a));
         assertEquals("1", Platform.tenantQuery(orgs.get(1), "SELECT count(*) FROM jobs WHERE id = ?::uuid", b));
+    }
+
+    @Test
+    void keysOlderThanTheRetentionAreForgottenAndTheirRetryIsANewRequest() throws Exception {
+        String org = orgs.get(0);
+        String subject = "client:" + UUID.randomUUID();
+        String key = "old-" + UUID.randomUUID();
+        try (Connection c = Platform.tenantDatabase(org); PreparedStatement s = c.prepareStatement("""
+                INSERT INTO idempotency_keys (caller, key, fingerprint, response_status, response_body, created_at)
+                VALUES (?, ?, repeat('0', 64), 201, '{"id":"00000000-0000-0000-0000-000000000000"}',
+                        now() - interval '25 hours')""")) {
+            s.setString(1, subject);
+            s.setString(2, key);
+            s.executeUpdate();
+        }
+        String id = submit(org, Platform.token(org, Platform.CLIENT, subject), key, Api.job(1)).then().statusCode(201)
+                .extract().path("id");
+        assertNotEquals("00000000-0000-0000-0000-000000000000", id);
+        assertEquals("0", Platform.tenantQuery(org,
+                "SELECT count(*) FROM idempotency_keys WHERE created_at < now() - interval '24 hours'"));
     }
 
     @Test

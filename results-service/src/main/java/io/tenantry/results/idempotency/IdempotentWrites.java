@@ -37,6 +37,8 @@ public class IdempotentWrites {
     public static final String DESCRIPTION = "Makes the request safe to retry: 1 to 255 printable ASCII characters,"
             + " unique per request. A retry with the same key and body gets the first answer again and writes nothing;"
             + " the same key with another body gets 422. Keys are kept for a day.";
+    /** More than one write adds, so expired keys never pile up in a tenant that keeps writing with keys. */
+    private static final int PRUNED_PER_WRITE = 10;
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]([\\x20-\\x7E]{0,253}[\\x21-\\x7E])?");
 
     @Inject
@@ -86,7 +88,7 @@ public class IdempotentWrites {
             return write.get().map(written -> new Outcome<>(answer(status, location, written), written));
         }
         Keyed k = keyed.get();
-        return IdempotencyStore.forgetOlderThan(c, k.caller(), config.idempotency().keyRetention())
+        return IdempotencyStore.forgetOlderThan(c, config.idempotency().keyRetention(), PRUNED_PER_WRITE)
                 .chain(() -> IdempotencyStore.claim(c, k.caller(), k.key(), k.fingerprint()))
                 .chain(claimed -> claimed
                         ? write.get().chain(written -> {

@@ -55,11 +55,16 @@ public final class IdempotencyStore {
                 });
     }
 
-    /** Forgets the caller's keys older than {@code retention}; a retry after that is a new request. */
-    public static Uni<Void> forgetOlderThan(SqlConnection c, String caller, Duration retention) {
+    /**
+     * Forgets up to {@code batch} keys older than {@code retention}, skipping any another transaction holds, so
+     * writes never wait on each other's pruning; a retry after that is a new request.
+     */
+    public static Uni<Void> forgetOlderThan(SqlConnection c, Duration retention, int batch) {
         return c.preparedQuery("""
-                        DELETE FROM idempotency_keys WHERE caller = $1 AND created_at < now() - $2 * interval '1 millisecond'""")
-                .execute(Tuple.of(caller, retention.toMillis()))
+                        DELETE FROM idempotency_keys WHERE ctid IN (
+                            SELECT ctid FROM idempotency_keys WHERE created_at < now() - $1 * interval '1 millisecond'
+                             LIMIT $2 FOR UPDATE SKIP LOCKED)""")
+                .execute(Tuple.of(retention.toMillis(), batch))
                 .replaceWithVoid();
     }
 }
