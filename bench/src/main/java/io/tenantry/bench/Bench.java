@@ -19,12 +19,12 @@ import java.util.concurrent.Callable;
  */
 public final class Bench {
 
-    static final List<String> ALL = List.of("reads", "rollout", "direct", "writes", "provisioning");
+    static final List<String> ALL = List.of("reads", "rollout", "direct", "writes", "provisioning", "noisy");
 
     /** How a run is set up; {@code --smoke} is a short check that every figure works end to end. */
     record Options(List<String> figures, int tenants, List<Integer> spreads, int clients, Duration warmup,
                    Duration measure, int runs, int budget, int perTenant, int provisioned, int rolloutParallelism,
-                   String resultsHeap) {
+                   String resultsHeap, int noisyFactor) {
 
         static Options parse(String[] args) {
             Map<String, String> given = new LinkedHashMap<>();
@@ -57,7 +57,8 @@ public final class Bench {
                     Integer.parseInt(given.getOrDefault("per-tenant", "4")),
                     Integer.parseInt(given.getOrDefault("provisioned", "200")),
                     Integer.parseInt(given.getOrDefault("rollout-parallelism", "8")),
-                    given.getOrDefault("results-heap", ""));
+                    given.getOrDefault("results-heap", ""),
+                    Integer.parseInt(given.getOrDefault("noisy-factor", "10")));
         }
 
         Map<String, Object> asMap() {
@@ -74,6 +75,7 @@ public final class Bench {
             map.put("provisionedPerRun", provisioned);
             map.put("rolloutParallelism", rolloutParallelism);
             map.put("resultsHeap", resultsHeap.isEmpty() ? "JVM default" : resultsHeap);
+            map.put("noisyFactor", noisyFactor);
             return map;
         }
     }
@@ -88,8 +90,11 @@ public final class Bench {
         Path state = out.resolve("state");
         Files.createDirectories(state.resolve(FleetRollouts.STAGED));
         log("results go to " + out);
+        // Rate limits out of the way of the throughput figures; the noisy neighbour has the defaults as its own quota.
         List<String> resultsArgs = new ArrayList<>(List.of("-Dtenantry.results.pools.global-budget=" + options.budget(),
-                "-Dtenantry.results.pools.per-tenant=" + options.perTenant()));
+                "-Dtenantry.results.pools.per-tenant=" + options.perTenant(),
+                "-Dtenantry.results.rate-limits.requests-per-second=1000000",
+                "-Dtenantry.results.rate-limits.concurrent-requests=100000"));
         if (!options.resultsHeap().isEmpty()) {
             resultsArgs.add("-Xmx" + options.resultsHeap());
         }
@@ -110,7 +115,8 @@ public final class Bench {
                     "rollout", () -> FleetRollouts.run(bench, options),
                     "direct", () -> DirectReads.run(bench, options, seeded.get(0)),
                     "writes", () -> Writes.run(bench, options, seeded),
-                    "provisioning", () -> Provisioning.run(bench, options));
+                    "provisioning", () -> Provisioning.run(bench, options),
+                    "noisy", () -> NoisyNeighbour.run(bench, options, seeded));
             for (String figure : ALL) {
                 if (options.figures().contains(figure)) {
                     measurements.addAll(figures.get(figure).call());

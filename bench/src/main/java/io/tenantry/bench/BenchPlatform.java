@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,10 +101,13 @@ final class BenchPlatform implements AutoCloseable {
         return api.token(Map.of("grant_type", "password", "username", "admin@bench.local", "password", adminPassword));
     }
 
-    /** Onboards an organization through metadata-service, as an operator would. */
-    void onboard(String adminToken, String orgId) throws IOException, InterruptedException {
+    /** Onboards an organization through metadata-service, as an operator would, with roomy job quotas and these. */
+    void onboard(String adminToken, String orgId, Map<String, Object> quotas) throws IOException, InterruptedException {
+        Map<String, Object> all = new HashMap<>(quotas);
+        all.put("maxQueuedJobs", 1_000_000);
+        all.put("maxJobsPerDay", 10_000_000);
         Map<String, Object> body = Map.of("orgId", orgId, "displayName", "Bench " + orgId, "region", "local",
-                "quotas", Map.of("maxQueuedJobs", 1_000_000, "maxJobsPerDay", 10_000_000));
+                "quotas", all);
         expect(send(Api.metadata("/api/v1/orgs"), "POST", adminToken, body), 202);
     }
 

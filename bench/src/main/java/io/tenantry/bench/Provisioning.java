@@ -37,7 +37,7 @@ final class Provisioning {
                 String token = bench.token(orgId, BenchPlatform.CLIENT);
                 URI firstRequest = Api.results("/api/v1/orgs/" + orgId + "/jobs?limit=1");
                 long created = System.nanoTime();
-                bench.onboard(admin, orgId);
+                bench.onboard(admin, orgId, Map.of());
                 long deadline = created + Duration.ofMinutes(1).toNanos();
                 HttpResponse<String> answer;
                 while ((answer = bench.send(firstRequest, "GET", token, null)).statusCode() != 200) {

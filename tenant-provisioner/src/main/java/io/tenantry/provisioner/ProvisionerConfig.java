@@ -42,6 +42,25 @@ public interface ProvisionerConfig {
     /** Where final exports of deleted tenants are written. */
     Path exportDirectory();
 
+    /** Limits every tenant role's sessions carry, so no tenant holds connections of the shared budget indefinitely. */
+    TenantSessions tenantSessions();
+
+    interface TenantSessions {
+        /** The longest one statement of a tenant may run before PostgreSQL cancels it (SQLSTATE 57014). */
+        @WithDefault("30S")
+        Duration statementTimeout();
+
+        /** How long a tenant session may sit in an open transaction doing nothing before PostgreSQL ends it. */
+        @WithDefault("60S")
+        Duration idleInTransactionSessionTimeout();
+
+        /**
+         * The longest a tenant statement waits for a lock (SQLSTATE 55P03); unset, lock waits count only against
+         * the statement timeout.
+         */
+        Optional<Duration> lockTimeout();
+    }
+
     interface Server {
         /** JDBC URL of the server's maintenance database, e.g. jdbc:postgresql://host:5432/postgres. */
         String jdbcUrl();

@@ -95,6 +95,43 @@ class ProvisioningTest {
     }
 
     @Test
+    void aTenantsStatementThatRunsPastItsRolesTimeoutIsCancelled() throws SQLException {
+        String orgId = newOrganization("eu-west");
+        reconciler.reconcile(orgId);
+        try (Connection c = asTenant(orgId, serverOf(orgId), "results_" + orgId); Statement s = c.createStatement()) {
+            assertEquals("1s", show(s, "statement_timeout"));
+            assertEquals("1min", show(s, "idle_in_transaction_session_timeout"));
+            assertEquals("500ms", show(s, "lock_timeout"));
+            long start = System.nanoTime();
+            SQLException cancelled = assertThrows(SQLException.class, () -> s.execute("SELECT pg_sleep(10)"));
+            assertEquals("57014", cancelled.getSQLState(), cancelled.getMessage());
+            assertTrue(System.nanoTime() - start < 9_000_000_000L, "cancelled at the timeout, not after the sleep");
+            assertEquals("1s", show(s, "statement_timeout"), "the session stays usable after the cancellation");
+        }
+    }
+
+    @Test
+    void aTenantsStatementWaitingOnALockGivesUpAtItsRolesLockTimeout() throws SQLException {
+        String orgId = newOrganization("eu-west");
+        reconciler.reconcile(orgId);
+        try (Connection admin = serverOf(orgId).connect("results_" + orgId); Statement locker = admin.createStatement();
+             Connection c = asTenant(orgId, serverOf(orgId), "results_" + orgId); Statement s = c.createStatement()) {
+            admin.setAutoCommit(false);
+            locker.execute("LOCK TABLE jobs IN ACCESS EXCLUSIVE MODE");
+            SQLException refused = assertThrows(SQLException.class, () -> s.executeQuery("SELECT count(*) FROM jobs"));
+            assertEquals("55P03", refused.getSQLState(), refused.getMessage());
+            admin.rollback();
+        }
+    }
+
+    private static String show(Statement s, String setting) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SHOW " + setting)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Test
     void aTenantRoleCannotOpenAnotherTenantsDatabaseNorTheMetadataDatabase() throws SQLException {
         Map<String, List<String>> byServer = new HashMap<>();
         for (int i = 0; i < 3; i++) {

@@ -1,6 +1,7 @@
 package io.tenantry.provisioner;
 
 import static io.restassured.RestAssured.given;
+import static io.tenantry.provisioner.ProvisionerTestSupport.asTenant;
 import static io.tenantry.provisioner.ProvisionerTestSupport.newOrganization;
 import static io.tenantry.provisioner.ProvisionerTestSupport.registry;
 import static io.tenantry.provisioner.ProvisionerTestSupport.serverOf;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -94,6 +96,28 @@ class RolloutTest {
         assertEquals(canary, result.failures().get(0).orgId());
         assertEquals(0, result.succeeded());
         assertTrue(result.pending() >= 1, "the rest were not touched: " + result);
+    }
+
+    @Test
+    void aRolloutGivesTenantsProvisionedBeforeSessionLimitsTheirLimits() throws Exception {
+        String orgId = newOrganization("eu-west");
+        reconciler.reconcile(orgId);
+        try (Connection c = serverOf(orgId).connect("postgres"); Statement s = c.createStatement()) {
+            s.execute("ALTER ROLE tenant_" + orgId + " RESET ALL");
+        }
+        assertEquals("0", tenantSetting(orgId, "statement_timeout"));
+        RolloutPlan plan = new RolloutPlan(0, 2, 1000);
+        runner.run(store.create(plan, "test"), plan, List.of(ResultsSchema.LOCATION));
+        assertEquals("1s", tenantSetting(orgId, "statement_timeout"));
+        assertEquals("1min", tenantSetting(orgId, "idle_in_transaction_session_timeout"));
+    }
+
+    private static String tenantSetting(String orgId, String setting) throws SQLException {
+        try (Connection c = asTenant(orgId, serverOf(orgId), "results_" + orgId); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SHOW " + setting)) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     @Test

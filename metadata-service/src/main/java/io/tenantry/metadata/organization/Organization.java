@@ -44,6 +44,12 @@ public class Organization extends PanacheEntityBase {
     @Column(name = "max_jobs_per_day")
     public int maxJobsPerDay;
 
+    @Column(name = "max_requests_per_second")
+    public Integer maxRequestsPerSecond;
+
+    @Column(name = "max_concurrent_requests")
+    public Integer maxConcurrentRequests;
+
     @Column(name = "created_at")
     public OffsetDateTime createdAt;
 

@@ -2,6 +2,7 @@ package io.tenantry.metadata.organization;
 
 import java.time.OffsetDateTime;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -67,8 +68,7 @@ public class OrganizationService {
         org.region = request.region();
         org.status = OrganizationStatus.REQUESTED;
         org.desiredState = DesiredState.ACTIVE;
-        org.maxQueuedJobs = quotas.maxQueuedJobs();
-        org.maxJobsPerDay = quotas.maxJobsPerDay();
+        setQuotas(org, quotas);
         org.createdAt = now;
         org.updatedAt = now;
         org.persist();
@@ -112,9 +112,13 @@ public class OrganizationService {
             changes.put("displayName", org.displayName);
         }
         if (request.quotas() != null) {
-            org.maxQueuedJobs = request.quotas().maxQueuedJobs();
-            org.maxJobsPerDay = request.quotas().maxJobsPerDay();
-            changes.put("quotas", Map.of("maxQueuedJobs", org.maxQueuedJobs, "maxJobsPerDay", org.maxJobsPerDay));
+            setQuotas(org, request.quotas());
+            Map<String, Object> quotas = new LinkedHashMap<>();
+            quotas.put("maxQueuedJobs", org.maxQueuedJobs);
+            quotas.put("maxJobsPerDay", org.maxJobsPerDay);
+            quotas.put("maxRequestsPerSecond", org.maxRequestsPerSecond);
+            quotas.put("maxConcurrentRequests", org.maxConcurrentRequests);
+            changes.put("quotas", quotas);
         }
         org.updatedAt = OffsetDateTime.now();
         audit.record("organization.updated", orgId, "organization", orgId, changes);
@@ -172,5 +176,13 @@ public class OrganizationService {
             throw ApiProblem.notFound("organization '" + orgId + "' not found");
         }
         return org;
+    }
+
+    /** Quotas are replaced whole: a rate limit left out returns to results-service's default. */
+    private static void setQuotas(Organization org, Quotas quotas) {
+        org.maxQueuedJobs = quotas.maxQueuedJobs();
+        org.maxJobsPerDay = quotas.maxJobsPerDay();
+        org.maxRequestsPerSecond = quotas.maxRequestsPerSecond();
+        org.maxConcurrentRequests = quotas.maxConcurrentRequests();
     }
 }

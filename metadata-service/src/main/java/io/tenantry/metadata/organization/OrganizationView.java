@@ -12,6 +12,7 @@ public record OrganizationView(String orgId, String displayName, OrganizationSta
 
     public static OrganizationView of(Organization o) {
         return new OrganizationView(o.orgId, o.displayName, o.status, o.desiredState, o.statusReason, o.region,
-                new Quotas(o.maxQueuedJobs, o.maxJobsPerDay), o.createdAt, o.updatedAt, o.version);
+                new Quotas(o.maxQueuedJobs, o.maxJobsPerDay, o.maxRequestsPerSecond, o.maxConcurrentRequests),
+                o.createdAt, o.updatedAt, o.version);
     }
 }

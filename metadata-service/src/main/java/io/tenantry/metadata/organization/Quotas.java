@@ -4,9 +4,14 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
-/** Limits results-service enforces when jobs are submitted. */
+/**
+ * Limits results-service enforces: on jobs submitted, and on the organization's requests to its data API (null:
+ * results-service's configured defaults).
+ */
 public record Quotas(@NotNull @Min(1) @Max(1_000_000) Integer maxQueuedJobs,
-                     @NotNull @Min(1) @Max(10_000_000) Integer maxJobsPerDay) {
+                     @NotNull @Min(1) @Max(10_000_000) Integer maxJobsPerDay,
+                     @Min(1) @Max(100_000) Integer maxRequestsPerSecond,
+                     @Min(1) @Max(10_000) Integer maxConcurrentRequests) {
 
-    public static final Quotas DEFAULT = new Quotas(1_000, 10_000);
+    public static final Quotas DEFAULT = new Quotas(1_000, 10_000, null, null);
 }

@@ -158,7 +158,15 @@ class OrganizationTest {
         as(admin.token()).body(Map.of("quotas", Map.of("maxQueuedJobs", 5, "maxJobsPerDay", 5), "version", 1))
                 .patch("/api/v1/orgs/" + orgId).then().statusCode(403);
         as(Api.adminToken()).body(Map.of("quotas", Map.of("maxQueuedJobs", 5, "maxJobsPerDay", 7), "version", 1))
-                .patch("/api/v1/orgs/" + orgId).then().statusCode(200).body("quotas.maxJobsPerDay", equalTo(7));
+                .patch("/api/v1/orgs/" + orgId).then().statusCode(200).body("quotas.maxJobsPerDay", equalTo(7))
+                .body("quotas.maxRequestsPerSecond", nullValue());
+        as(Api.adminToken()).body(Map.of("quotas", Map.of("maxQueuedJobs", 5, "maxJobsPerDay", 7,
+                        "maxRequestsPerSecond", 20, "maxConcurrentRequests", 4), "version", 2))
+                .patch("/api/v1/orgs/" + orgId).then().statusCode(200).body("quotas.maxRequestsPerSecond", equalTo(20))
+                .body("quotas.maxConcurrentRequests", equalTo(4));
+        as(Api.adminToken()).body(Map.of("quotas", Map.of("maxQueuedJobs", 5, "maxJobsPerDay", 7,
+                        "maxRequestsPerSecond", 0), "version", 3))
+                .patch("/api/v1/orgs/" + orgId).then().statusCode(400);
         as(admin.token()).body(Map.of("displayName", "No version"))
                 .patch("/api/v1/orgs/" + orgId).then().statusCode(400);
     }

@@ -60,6 +60,11 @@ public class TenantAccess {
     }
 
     private String organization() {
+        return organizationOf(token);
+    }
+
+    /** The organization a token was issued for: its {@code org} claim, or null. */
+    public static String organizationOf(JsonWebToken token) {
         Object claim = token.getClaim("org");
         return claim instanceof JsonString string ? string.getString() : claim == null ? null : claim.toString();
     }

@@ -23,6 +23,10 @@ public interface ResultsConfig {
 
     Auth auth();
 
+    Idempotency idempotency();
+
+    RateLimits rateLimits();
+
     interface Server {
         /** Where the server answers; named as in the provisioner's configuration and the tenant registry. */
         String host();
@@ -93,6 +97,39 @@ public interface ResultsConfig {
         /** How many results one bulk ingestion request may carry. */
         @WithDefault("5000")
         int maxDockingResultsPerRequest();
+    }
+
+    interface RateLimits {
+        /**
+         * Requests per second one organization may make to the data API, across every replica; an organization's
+         * own {@code max_requests_per_second} in metadata overrides it.
+         */
+        @WithDefault("50")
+        int requestsPerSecond();
+
+        /**
+         * How many seconds of unused rate a quiet organization saves up and may then send at once: its bucket holds
+         * this many times its requests per second.
+         */
+        @WithDefault("2")
+        int burstSeconds();
+
+        /**
+         * Requests of one organization in progress at once, across every replica; its own
+         * {@code max_concurrent_requests} in metadata overrides it.
+         */
+        @WithDefault("20")
+        int concurrentRequests();
+
+        /** How long a decision waits for Redis before this replica decides alone with a local limiter. */
+        @WithDefault("200MS")
+        Duration redisTimeout();
+    }
+
+    interface Idempotency {
+        /** How long an Idempotency-Key and its answer are kept; a retry after that is a new request. */
+        @WithDefault("24H")
+        Duration keyRetention();
     }
 
     interface Auth {

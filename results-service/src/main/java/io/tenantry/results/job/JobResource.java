@@ -1,6 +1,5 @@
 package io.tenantry.results.job;
 
-import java.net.URI;
 import java.util.UUID;
 
 import jakarta.validation.Valid;
@@ -10,6 +9,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -19,10 +19,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.tenantry.common.paging.Page;
+import io.tenantry.results.idempotency.IdempotentWrites;
 import io.tenantry.results.store.JobView;
 
 /** An organization's jobs, for its own clients. */
@@ -40,9 +42,10 @@ public class JobResource {
 
     @POST
     @Operation(summary = "Submit a job: a template version, inputs, a priority; 201 once stored, 429 past a quota")
-    public Uni<Response> submit(@PathParam("orgId") String orgId, @NotNull @Valid JobRequests.Submit request) {
-        return jobs.submit(orgId, request).map(job -> Response
-                .created(URI.create("/api/v1/orgs/" + orgId + "/jobs/" + job.id())).entity(job).build());
+    public Uni<Response> submit(@PathParam("orgId") String orgId,
+                                @HeaderParam(IdempotentWrites.HEADER) @Parameter(description = IdempotentWrites.DESCRIPTION) String idempotencyKey,
+                                @NotNull @Valid JobRequests.Submit request) {
+        return jobs.submit(orgId, idempotencyKey, request).map(IdempotentWrites.Answer::toResponse);
     }
 
     @GET

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +21,7 @@ import io.tenantry.common.paging.Cursor;
 import io.tenantry.common.paging.Page;
 import io.tenantry.common.problem.ApiProblem;
 import io.tenantry.results.access.TenantAccess;
+import io.tenantry.results.idempotency.IdempotentWrites;
 import io.tenantry.results.pool.TenantPools;
 import io.tenantry.results.queue.JobDispatcher;
 import io.tenantry.results.queue.JobQueue;
@@ -52,27 +54,37 @@ public class JobService {
     JobQueue queue;
 
     @Inject
+    IdempotentWrites idempotent;
+
+    @Inject
     ObjectMapper json;
 
     /**
      * Stores the job within the organization's quotas, then puts it on the queue. The job is acknowledged once
-     * stored: if the queue cannot take it now, the dispatch sweeper queues it later.
+     * stored: if the queue cannot take it now, the dispatch sweeper queues it later. With an idempotency key
+     * already answered, answers that again and stores nothing.
      */
-    public Uni<JobView> submit(String orgId, JobRequests.Submit request) {
+    public Uni<IdempotentWrites.Answer> submit(String orgId, String idempotencyKey, JobRequests.Submit request) {
         requireOneTemplateAndOneInputSet(request);
         JobRequests.Inputs inputs = request.inputs();
         String inputJson = write(inputs);
         int priority = request.priority() == null ? DEFAULT_PRIORITY : request.priority();
         String submittedBy = access.actor();
+        String path = "/api/v1/orgs/" + orgId + "/jobs";
+        Optional<IdempotentWrites.Keyed> keyed = idempotent.keyed(idempotencyKey, submittedBy, "POST", path, request);
         return access.require(orgId, Permission.JOBS_SUBMIT)
                 .call(() -> catalogue.requireMolecules(inputs.moleculeIds(), orgId))
                 .chain(route -> template(request, orgId)
-                        .chain(template -> pools.inTransaction(route, c -> JobStore.lockAndCount(c)
-                                .invoke(counts -> enforceQuotas(route, counts))
-                                .chain(() -> JobStore.insert(c, Uuids.v7(), template, inputJson, priority, submittedBy))
-                                .call(job -> JobEventStore.append(c, job.id(), "submitted",
-                                        "submitted by " + submittedBy, null))))
-                        .call(job -> dispatcher.dispatch(route, job)));
+                        .chain(template -> pools.inTransaction(route, c -> idempotent.<JobView>once(c, keyed, 201,
+                                job -> path + "/" + job.id(), () -> JobStore.lockAndCount(c)
+                                        .invoke(counts -> enforceQuotas(route, counts))
+                                        .chain(() -> JobStore.insert(c, Uuids.v7(), template, inputJson, priority,
+                                                submittedBy))
+                                        .call(job -> JobEventStore.append(c, job.id(), "submitted",
+                                                "submitted by " + submittedBy, null)))))
+                        .call(outcome -> outcome.written() == null ? Uni.createFrom().voidItem()
+                                : dispatcher.dispatch(route, outcome.written())))
+                .map(IdempotentWrites.Outcome::answer);
     }
 
     public Uni<JobView> get(String orgId, UUID jobId) {

@@ -1,5 +1,6 @@
 package io.tenantry.results.queue;
 
+import io.tenantry.results.redis.RedisScript;
 
 /** The Lua scripts the queue runs in Redis, each atomic there. */
 final class QueueScripts {

@@ -27,7 +27,8 @@ public class RegistryStore {
     public Uni<Optional<TenantRoute>> route(String orgId) {
         return metadata.preparedQuery("""
                         SELECT o.org_id, coalesce(t.status, o.status), t.server, t.database_name, t.role_name,
-                               coalesce(t.credential_generation, 1), o.max_queued_jobs, o.max_jobs_per_day
+                               coalesce(t.credential_generation, 1), o.max_queued_jobs, o.max_jobs_per_day,
+                               o.max_requests_per_second, o.max_concurrent_requests
                           FROM organization_lifecycle o LEFT JOIN provisioner.tenants t ON t.org_id = o.org_id
                          WHERE o.org_id = $1""")
                 .execute(Tuple.of(orgId))
@@ -52,6 +53,7 @@ public class RegistryStore {
 
     private static TenantRoute route(Row row) {
         return new TenantRoute(row.getString(0), row.getString(1), row.getString(2), row.getString(3),
-                row.getString(4), row.getInteger(5), row.getInteger(6), row.getInteger(7));
+                row.getString(4), row.getInteger(5), row.getInteger(6), row.getInteger(7), row.getInteger(8),
+                row.getInteger(9));
     }
 }

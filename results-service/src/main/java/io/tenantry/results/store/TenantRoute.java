@@ -4,10 +4,12 @@ import java.util.Objects;
 
 /**
  * Where an organization's results live and whether they may be reached, as the tenant registry says, with the
- * organization's job quotas. {@code server} is null while the organization has no tenant database yet.
+ * organization's job quotas and its own request rate limits (null: the configured defaults). {@code server} is null
+ * while the organization has no tenant database yet.
  */
 public record TenantRoute(String orgId, String tenantStatus, String server, String databaseName, String roleName,
-                          int credentialGeneration, int maxQueuedJobs, int maxJobsPerDay) {
+                          int credentialGeneration, int maxQueuedJobs, int maxJobsPerDay,
+                          Integer maxRequestsPerSecond, Integer maxConcurrentRequests) {
 
     public boolean isActive() {
         return "active".equals(tenantStatus);

@@ -1,5 +1,6 @@
 package io.tenantry.results.work;
 
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,6 +9,7 @@ import jakarta.inject.Inject;
 import io.smallrye.mutiny.Uni;
 import io.tenantry.common.problem.ApiProblem;
 import io.tenantry.results.config.ResultsConfig;
+import io.tenantry.results.idempotency.IdempotentWrites;
 import io.tenantry.results.store.DockingResultStore;
 import io.tenantry.results.store.ExecutionStore;
 import io.tenantry.results.store.JobEventStore;
@@ -25,6 +27,9 @@ public class ReportService {
 
     @Inject
     ResultsConfig config;
+
+    @Inject
+    IdempotentWrites idempotent;
 
     public Uni<WorkReplies.Lease> progress(String orgId, UUID jobId, WorkRequests.Progress request) {
         String data = request.data() == null ? null : request.data().toString();
@@ -70,12 +75,18 @@ public class ReportService {
                                 .map(until -> new WorkReplies.Recorded(id, until))));
     }
 
-    public Uni<WorkReplies.Ingested> dockingResults(String orgId, UUID jobId, WorkRequests.DockingBatch batch) {
+    /** Stores a batch of docking results; a batch retried with its idempotency key is answered, not stored again. */
+    public Uni<IdempotentWrites.Answer> dockingResults(String orgId, UUID jobId, String idempotencyKey,
+                                                       WorkRequests.DockingBatch batch) {
         requireStorable(batch);
+        Optional<IdempotentWrites.Keyed> keyed = idempotent.keyed(idempotencyKey, held.claimant(batch.worker()), "POST",
+                "/api/v1/orgs/" + orgId + "/work/jobs/" + jobId + "/docking-results", batch);
         return held.withHeldJob(orgId, jobId, batch.worker(), (c, job) ->
-                DockingResultStore.insert(c, jobId, batch.results())
-                        .chain(inserted -> held.renewLease(c, jobId, null)
-                                .map(until -> new WorkReplies.Ingested(inserted, until))));
+                idempotent.<WorkReplies.Ingested>once(c, keyed, 201, ingested -> null, () ->
+                        DockingResultStore.insert(c, jobId, batch.results())
+                                .chain(inserted -> held.renewLease(c, jobId, null)
+                                        .map(until -> new WorkReplies.Ingested(inserted, until)))))
+                .map(IdempotentWrites.Outcome::answer);
     }
 
     private void requireStorable(WorkRequests.DockingBatch batch) {

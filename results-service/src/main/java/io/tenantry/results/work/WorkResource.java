@@ -6,6 +6,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -15,9 +16,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
+import io.tenantry.results.idempotency.IdempotentWrites;
 import io.tenantry.results.store.JobView;
 
 /**
@@ -80,9 +83,9 @@ public class WorkResource {
     @Path("/jobs/{jobId}/docking-results")
     @Operation(summary = "Ingest up to 5,000 docking results for the held job in one request")
     public Uni<Response> dockingResults(@PathParam("orgId") String orgId, @PathParam("jobId") UUID jobId,
+                                        @HeaderParam(IdempotentWrites.HEADER) @Parameter(description = IdempotentWrites.DESCRIPTION) String idempotencyKey,
                                         @NotNull @Valid WorkRequests.DockingBatch batch) {
-        return reports.dockingResults(orgId, jobId, batch)
-                .map(ingested -> Response.status(Response.Status.CREATED).entity(ingested).build());
+        return reports.dockingResults(orgId, jobId, idempotencyKey, batch).map(IdempotentWrites.Answer::toResponse);
     }
 
     @POST

@@ -175,7 +175,7 @@ class ConnectionBudgetDecisionsTest {
     void aTenantThatMovedGetsNewConnectionsAndItsOldOnesClose() {
         ConnectionBudget<String, String> budget = budget(10, 2);
         budget.release(granted(budget.acquire(route("a"), "a1")));
-        TenantRoute rotated = new TenantRoute("a", "active", "pg0", "results_a", "tenant_a", 2, 10, 10);
+        TenantRoute rotated = new TenantRoute("a", "active", "pg0", "results_a", "tenant_a", 2, 10, 10, null, null);
         BudgetPlan<String, String> plan = budget.acquire(rotated, "a2");
         assertEquals(List.of("a#1"), plan.closes());
         assertEquals("a#2", plan.grants().get(0).lease().connection());
@@ -204,7 +204,7 @@ class ConnectionBudgetDecisionsTest {
     }
 
     private static TenantRoute route(String tenant) {
-        return new TenantRoute(tenant, "active", "pg0", "results_" + tenant, "tenant_" + tenant, 1, 10, 10);
+        return new TenantRoute(tenant, "active", "pg0", "results_" + tenant, "tenant_" + tenant, 1, 10, 10, null, null);
     }
 
     private static Lease<String, String> granted(BudgetPlan<String, String> plan) {

@@ -121,6 +121,7 @@ public class TenantLifecycle {
     private boolean resume(OrgId orgId) throws SQLException {
         Tenant tenant = registry.find(orgId.value()).orElseThrow();
         roles.grantConnect(tenant.server(), orgId);
+        roles.limitSessions(tenant.server(), orgId);
         registry.setStatus(orgId.value(), ACTIVE, null);
         organizations.report(orgId.value(), SUSPENDED, ACTIVE, null);
         return true;

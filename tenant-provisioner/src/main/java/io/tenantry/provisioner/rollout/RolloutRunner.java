@@ -23,6 +23,7 @@ import io.tenantry.provisioner.locks.AdvisoryLocks;
 import io.tenantry.provisioner.registry.Tenant;
 import io.tenantry.provisioner.registry.TenantRegistry;
 import io.tenantry.provisioner.tenant.TenantMigrations;
+import io.tenantry.provisioner.tenant.TenantRoles;
 
 /**
  * Works off a recorded rollout: the canaries first, then the rest with at most {@code parallelism} tenants at a
@@ -46,6 +47,9 @@ public class RolloutRunner {
 
     @Inject
     TenantMigrations migrations;
+
+    @Inject
+    TenantRoles roles;
 
     @Inject
     MeterRegistry metrics;
@@ -100,11 +104,15 @@ public class RolloutRunner {
         return failures.get() <= allowed;
     }
 
-    /** Migrates one tenant and records the outcome in the rollout, the registry and the metrics. */
+    /**
+     * Migrates one tenant, sets its role's session limits to the configured ones (so a rollout also carries changed
+     * limits to existing tenants), and records the outcome in the rollout, the registry and the metrics.
+     */
     private boolean migrateOne(UUID id, String orgId, List<String> locations) {
         long start = System.nanoTime();
         Tenant tenant = registry.find(orgId).orElseThrow();
         try {
+            roles.limitSessions(tenant.server(), OrgId.of(orgId));
             List<TenantMigrations.Migration> applied = migrations.migrate(tenant.server(), OrgId.of(orgId), locations);
             applied.forEach(m -> registry.recordMigration(orgId, m.version(), m.description(), m.durationMs()));
             String version = applied.isEmpty() ? tenant.schemaVersion() : applied.get(applied.size() - 1).version();

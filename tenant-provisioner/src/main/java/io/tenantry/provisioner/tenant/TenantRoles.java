@@ -26,7 +26,7 @@ public class TenantRoles {
     @Inject
     ProvisionerConfig config;
 
-    /** Creates the role, or sets its password again if it exists. */
+    /** Creates the role, or sets its password again if it exists, with the configured session limits. */
     public void ensure(String server, OrgId orgId, int generation) throws SQLException {
         String role = TenantCredentials.roleName(orgId);
         String password = Identifiers.passwordLiteral(TenantCredentials.password(config.masterSecret(), orgId, generation));
@@ -34,6 +34,29 @@ public class TenantRoles {
             String verb = Catalog.hasRole(c, role) ? "ALTER" : "CREATE";
             s.execute(verb + " ROLE " + Identifiers.quote(role)
                     + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS PASSWORD " + password);
+            limitSessions(s, role);
+        }
+    }
+
+    /**
+     * Sets the configured statement, idle-in-transaction and lock timeouts on the role, replacing what it had. They
+     * apply to sessions opened afterwards; results-service's pools replace idle connections on their own.
+     */
+    public void limitSessions(String server, OrgId orgId) throws SQLException {
+        try (Connection c = servers.admin(server); Statement s = c.createStatement()) {
+            limitSessions(s, TenantCredentials.roleName(orgId));
+        }
+    }
+
+    private void limitSessions(Statement s, String role) throws SQLException {
+        ProvisionerConfig.TenantSessions limits = config.tenantSessions();
+        String alter = "ALTER ROLE " + Identifiers.quote(role);
+        s.execute(alter + " SET statement_timeout = " + limits.statementTimeout().toMillis());
+        s.execute(alter + " SET idle_in_transaction_session_timeout = " + limits.idleInTransactionSessionTimeout().toMillis());
+        if (limits.lockTimeout().isPresent()) {
+            s.execute(alter + " SET lock_timeout = " + limits.lockTimeout().get().toMillis());
+        } else {
+            s.execute(alter + " RESET lock_timeout");
         }
     }
 

@@ -1,4 +1,4 @@
-package io.tenantry.results.queue;
+package io.tenantry.results.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -15,12 +15,12 @@ import io.vertx.mutiny.redis.client.Response;
  * A Lua script run atomically in Redis: sent once by its SHA-1 and again in full only when Redis does not know it
  * (after a restart or a SCRIPT FLUSH).
  */
-final class RedisScript {
+public final class RedisScript {
 
     private final String source;
     private final String sha;
 
-    RedisScript(String source) {
+    public RedisScript(String source) {
         this.source = source;
         try {
             this.sha = HexFormat.of().formatHex(
@@ -30,7 +30,7 @@ final class RedisScript {
         }
     }
 
-    Uni<Response> run(ReactiveRedisDataSource redis, List<String> keys, List<String> args) {
+    public Uni<Response> run(ReactiveRedisDataSource redis, List<String> keys, List<String> args) {
         return redis.execute("EVALSHA", arguments(sha, keys, args))
                 .onFailure(RedisScript::unknownScript)
                 .recoverWithUni(() -> redis.execute("EVAL", arguments(source, keys, args)));

@@ -1,0 +1,129 @@
+package io.tenantry.results;
+
+import static io.restassured.RestAssured.given;
+import static io.tenantry.results.Api.as;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.tenantry.schema.MetadataSchema;
+import io.tenantry.testing.TenantryTestServers;
+
+/** Each organization's request rate and concurrent requests are limited on its own; the others do not notice. */
+@QuarkusTest
+@WithTestResource(value = TenantryTestServers.class, initArgs = {
+        @ResourceArg(name = "postgres-servers", value = "2"),
+        @ResourceArg(name = "metadata-migrations", value = Platform.METADATA_MIGRATIONS),
+        @ResourceArg(name = "metadata-role", value = MetadataSchema.RESULTS_ROLE)})
+class RateLimitTest {
+
+    private static String slow;
+    private static String narrow;
+    private static String other;
+
+    @BeforeAll
+    static void tenants() throws Exception {
+        slow = Platform.organization(1000, 1000);
+        narrow = Platform.organization(1000, 1000);
+        other = Platform.organization(1000, 1000);
+        // Two requests per second (a bucket of four, with the test profile's two seconds of burst); one at a time.
+        Platform.execute("UPDATE organizations SET max_requests_per_second = 2 WHERE org_id = ?", slow);
+        Platform.execute("UPDATE organizations SET max_concurrent_requests = 1 WHERE org_id = ?", narrow);
+        Platform.provision(List.of(slow, narrow, other));
+    }
+
+    @Test
+    void anOrganizationOverItsRateGets429WithTheHeadersWhileAnotherIsUnaffected() {
+        String slowClient = Platform.client(slow);
+        String otherClient = Platform.client(other);
+        List<Response> refused = new ArrayList<>();
+        int allowed = 0;
+        long start = System.nanoTime();
+        for (int i = 0; i < 12; i++) {
+            Response answer = as(slowClient).get("/api/v1/orgs/" + slow + "/jobs");
+            if (answer.statusCode() == 429) {
+                refused.add(answer);
+            } else {
+                answer.then().statusCode(200).header("RateLimit-Limit", equalTo("4"))
+                        .header("RateLimit-Remaining", notNullValue()).header("RateLimit-Reset", notNullValue());
+                allowed++;
+            }
+            as(otherClient).get("/api/v1/orgs/" + other + "/jobs").then().statusCode(200)
+                    .header("RateLimit-Limit", equalTo("2000"));
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(allowed <= 4 + 2 * seconds + 1, allowed + " allowed in " + seconds + " s");
+        assertTrue(!refused.isEmpty(), "twelve requests at once are more than a bucket of four");
+        refused.get(0).then().contentType("application/problem+json").body("status", equalTo(429))
+                .body("detail", containsString("2 requests per second"))
+                .header("Retry-After", notNullValue()).header("RateLimit-Limit", equalTo("4"))
+                .header("RateLimit-Remaining", equalTo("0")).header("RateLimit-Reset", notNullValue());
+        assertTrue(Integer.parseInt(refused.get(0).header("Retry-After")) >= 1);
+    }
+
+    @Test
+    void anOrganizationAtItsConcurrentLimitWaitsForItsRequestInProgress() throws Exception {
+        String client = Platform.client(narrow);
+        for (int i = 0; i < 5; i++) {
+            as(client).get("/api/v1/orgs/" + narrow + "/jobs").then().statusCode(200);
+        }
+        try (Connection admin = Platform.tenantDatabase(narrow); Statement lock = admin.createStatement()) {
+            admin.setAutoCommit(false);
+            lock.execute("LOCK TABLE jobs IN ACCESS EXCLUSIVE MODE");
+            CompletableFuture<Response> held = CompletableFuture.supplyAsync(
+                    () -> as(client).get("/api/v1/orgs/" + narrow + "/jobs"));
+            awaitWaitingOnLock(narrow);
+            as(client).get("/api/v1/orgs/" + narrow + "/jobs").then().statusCode(429)
+                    .contentType("application/problem+json").header("Retry-After", notNullValue())
+                    .body("detail", containsString("1 concurrent requests"));
+            as(Platform.client(other)).get("/api/v1/orgs/" + other + "/jobs").then().statusCode(200);
+            admin.rollback();
+            held.get().then().statusCode(200);
+        }
+        as(client).get("/api/v1/orgs/" + narrow + "/jobs").then().statusCode(200);
+    }
+
+    @Test
+    void withoutRedisEachReplicaStillLimitsAndSaysSo() throws Exception {
+        assumeTrue(TenantryTestServers.servers().canRestartRedis(), "only an embedded Redis is stopped by tests");
+        String client = Platform.client(slow);
+        TenantryTestServers.servers().stopRedis();
+        try {
+            int refused = 0;
+            for (int i = 0; i < 12; i++) {
+                refused += as(client).get("/api/v1/orgs/" + slow + "/jobs").statusCode() == 429 ? 1 : 0;
+            }
+            assertTrue(refused > 0, "the local limiter refuses too");
+            given().get("/q/metrics").then().body(containsString("tenantry_rate_limit_local_fallback 1.0"));
+        } finally {
+            TenantryTestServers.servers().startRedis();
+        }
+    }
+
+    private static void awaitWaitingOnLock(String orgId) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            if (!"0".equals(Platform.tenantQuery(orgId,
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"))) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        assertEquals("a request waiting on the lock", "none");
+    }
+}
