@@ -31,9 +31,10 @@ public class DatabaseProblemMappers {
         ApiProblem problem;
         if (ConnectionLost.lostBy(state) || state.equals("42501")) {
             problem = unavailable(e, uri);
-        } else if (state.equals("57014")) {
-            problem = new ApiProblem(503, "Service Unavailable", "the query ran past the organization's statement "
-                    + "time limit", Map.of("Retry-After", "5"));
+        } else if (state.equals("57014") || state.equals("55P03")) {
+            // Cancelled at the tenant role's statement timeout, or a lock wait given up at its lock timeout.
+            problem = new ApiProblem(503, "Service Unavailable", "the query ran past the organization's time "
+                    + "limits; retry shortly", Map.of("Retry-After", "5"));
         } else if (state.equals("23505")) {
             problem = ApiProblem.conflict("that already exists");
         } else if (state.startsWith("22") || state.equals("23514") || state.equals("23502")) {
