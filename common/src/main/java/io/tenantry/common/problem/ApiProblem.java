@@ -1,5 +1,6 @@
 package io.tenantry.common.problem;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,20 +12,33 @@ public class ApiProblem extends RuntimeException {
     private final int status;
     private final String title;
     private final Map<String, String> headers;
+    private final List<Problem.FieldError> errors;
 
     public ApiProblem(int status, String title, String detail) {
         this(status, title, detail, Map.of());
     }
 
     public ApiProblem(int status, String title, String detail, Map<String, String> headers) {
+        this(status, title, detail, headers, List.of());
+    }
+
+    private ApiProblem(int status, String title, String detail, Map<String, String> headers,
+                       List<Problem.FieldError> errors) {
         super(detail, null, false, false);
         this.status = status;
         this.title = title;
         this.headers = headers;
+        this.errors = errors;
     }
 
     public static ApiProblem badRequest(String detail) {
         return new ApiProblem(400, "Bad Request", detail);
+    }
+
+    /** One parameter or field that breaks its rules, named in the problem's {@code errors}. */
+    public static ApiProblem invalid(String field, String message) {
+        return new ApiProblem(400, "Bad Request", "'" + field + "' " + message, Map.of(),
+                List.of(new Problem.FieldError(field, message)));
     }
 
     public static ApiProblem unauthorized(String detail) {
@@ -62,5 +76,9 @@ public class ApiProblem extends RuntimeException {
 
     public Map<String, String> headers() {
         return headers;
+    }
+
+    public List<Problem.FieldError> errors() {
+        return errors;
     }
 }

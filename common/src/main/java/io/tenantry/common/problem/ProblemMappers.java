@@ -1,5 +1,7 @@
 package io.tenantry.common.problem;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,8 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.PropertyBindingException;
@@ -27,6 +31,8 @@ import io.quarkus.security.UnauthorizedException;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    /** How Jackson's strict duplicate detection (see {@link StrictJson}) words its refusal. */
+    private static final String DUPLICATE_FIELD = "Duplicate field '";
 
     @ServerExceptionMapper
     public Response apiProblem(ApiProblem e, UriInfo uri) {
@@ -35,7 +41,7 @@ public class ProblemMappers {
 
     /** For service-specific mappers that translate their own exceptions into an {@link ApiProblem}. */
     public static Response toResponse(ApiProblem e, UriInfo uri) {
-        return respond(e.status(), e.title(), e.getMessage(), uri, List.of(), e.headers());
+        return respond(e.status(), e.title(), e.getMessage(), uri, e.errors(), e.headers());
     }
 
     @ServerExceptionMapper
@@ -56,6 +62,11 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response wrongType(MismatchedInputException e, UriInfo uri) {
         String field = pathOf(e);
+        if (e instanceof UnsafeTextException unsafe) {
+            String where = field.isEmpty() ? "the request body" : "field '" + field + "'";
+            return respond(400, "Bad Request", where + " " + unsafe.reason(), uri,
+                    List.of(new Problem.FieldError(field.isEmpty() ? "(body)" : field, unsafe.reason())), Map.of());
+        }
         return respond(400, "Bad Request", field.isEmpty() ? "the request body has the wrong shape"
                         : "field '" + field + "' has the wrong type or format", uri,
                 field.isEmpty() ? List.of() : List.of(new Problem.FieldError(field, "wrong type or format")),
@@ -64,6 +75,12 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response malformedJson(JsonProcessingException e, UriInfo uri) {
+        StreamReadException duplicate = duplicateField(e);
+        if (duplicate != null) {
+            String field = pathOf(duplicate.getProcessor().getParsingContext());
+            return respond(400, "Bad Request", "field '" + field + "' is given more than once", uri,
+                    List.of(new Problem.FieldError(field, "given more than once")), Map.of());
+        }
         return respond(400, "Bad Request", "the request body is not valid JSON", uri, List.of(), Map.of());
     }
 
@@ -135,6 +152,28 @@ public class ProblemMappers {
         String path = violation.getPropertyPath().toString();
         String[] parts = path.split("\\.", 3);
         return parts.length == 3 ? parts[2] : parts[parts.length - 1];
+    }
+
+    /** The refusal of a duplicate key, which Jackson wraps when it happens inside a value read for a field. */
+    private static StreamReadException duplicateField(Throwable e) {
+        for (Throwable at = e; at != null; at = at.getCause()) {
+            if (at instanceof StreamReadException read && read.getProcessor() != null
+                    && read.getOriginalMessage() != null && read.getOriginalMessage().startsWith(DUPLICATE_FIELD)) {
+                return read;
+            }
+        }
+        return null;
+    }
+
+    /** The path of the name being read, such as {@code steps[1].config.depth}. */
+    private static String pathOf(JsonStreamContext context) {
+        List<String> parts = new ArrayList<>();
+        for (JsonStreamContext at = context; at != null && !at.inRoot(); at = at.getParent()) {
+            parts.add(at.inObject() ? "." + at.getCurrentName() : "[" + at.getCurrentIndex() + "]");
+        }
+        Collections.reverse(parts);
+        String path = String.join("", parts);
+        return path.startsWith(".") ? path.substring(1) : path;
     }
 
     private static String pathOf(JsonMappingException e) {
