@@ -137,8 +137,32 @@ class BadInputTest {
         return as(token).urlEncodingEnabled(false);
     }
 
+    @Test
+    void problemsSayWhatKindTheyAre() {
+        String name = taskName();
+        String orgAdmin = Api.member(Api.createOrg(), "org-admin").token();
+        kind(given().get("/api/v1/task-definitions"), 401, "unauthorized");
+        kind(define(name, "\"One\"", "{\"type\": \"object\"}"), 201, null);
+        kind(define(name, "\"Again\"", "{\"type\": \"object\"}"), 409, "conflict");
+        kind(define(taskName(), "\"X\"", "{\"type\": \"array\"}"), 422, "unprocessable");
+        kind(as(orgAdmin).body(Map.of("name", taskName(), "displayName", "X", "configSchema", Map.of("type", "object")))
+                .post("/api/v1/task-definitions"), 403, "forbidden");
+        kind(as(orgAdmin).get("/api/v1/task-definitions/no-such-task"), 404, "not-found");
+        kind(as(orgAdmin).delete("/api/v1/task-definitions"), 405, "unsupported-request");
+        kind(as(orgAdmin).body("{").post("/api/v1/task-definitions"), 400, "validation");
+    }
+
+    private static void kind(Response response, int status, String type) {
+        response.then().statusCode(status);
+        if (type != null) {
+            response.then().contentType("application/problem+json")
+                    .body("type", equalTo("https://tenantry.dev/problems/" + type));
+        }
+    }
+
     private static void refused(Response response, String field) {
         problem(response, 400).then().body("errors[0].field", equalTo(field))
+                .body("type", equalTo("https://tenantry.dev/problems/validation"))
                 .body("detail", containsString(field));
     }
 

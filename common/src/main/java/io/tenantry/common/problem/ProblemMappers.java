@@ -41,7 +41,7 @@ public class ProblemMappers {
 
     /** For service-specific mappers that translate their own exceptions into an {@link ApiProblem}. */
     public static Response toResponse(ApiProblem e, UriInfo uri) {
-        return respond(e.status(), e.title(), e.getMessage(), uri, e.errors(), e.headers());
+        return respond(e.type(), e.status(), e.title(), e.getMessage(), uri, e.errors(), e.headers());
     }
 
     @ServerExceptionMapper
@@ -50,13 +50,13 @@ public class ProblemMappers {
                 .map(v -> new Problem.FieldError(fieldOf(v), v.getMessage()))
                 .sorted(Comparator.comparing(Problem.FieldError::field))
                 .toList();
-        return respond(400, "Bad Request", "the request has invalid fields", uri, errors, Map.of());
+        return invalid("the request has invalid fields", uri, errors);
     }
 
     @ServerExceptionMapper
     public Response unknownField(PropertyBindingException e, UriInfo uri) {
-        return respond(400, "Bad Request", "unknown field '" + e.getPropertyName() + "'", uri,
-                List.of(new Problem.FieldError(pathOf(e), "unknown field")), Map.of());
+        return invalid("unknown field '" + e.getPropertyName() + "'", uri,
+                List.of(new Problem.FieldError(pathOf(e), "unknown field")));
     }
 
     @ServerExceptionMapper
@@ -64,13 +64,12 @@ public class ProblemMappers {
         String field = pathOf(e);
         if (e instanceof UnsafeTextException unsafe) {
             String where = field.isEmpty() ? "the request body" : "field '" + field + "'";
-            return respond(400, "Bad Request", where + " " + unsafe.reason(), uri,
-                    List.of(new Problem.FieldError(field.isEmpty() ? "(body)" : field, unsafe.reason())), Map.of());
+            return invalid(where + " " + unsafe.reason(), uri,
+                    List.of(new Problem.FieldError(field.isEmpty() ? "(body)" : field, unsafe.reason())));
         }
-        return respond(400, "Bad Request", field.isEmpty() ? "the request body has the wrong shape"
+        return invalid(field.isEmpty() ? "the request body has the wrong shape"
                         : "field '" + field + "' has the wrong type or format", uri,
-                field.isEmpty() ? List.of() : List.of(new Problem.FieldError(field, "wrong type or format")),
-                Map.of());
+                field.isEmpty() ? List.of() : List.of(new Problem.FieldError(field, "wrong type or format")));
     }
 
     @ServerExceptionMapper
@@ -78,16 +77,15 @@ public class ProblemMappers {
         StreamReadException duplicate = duplicateField(e);
         if (duplicate != null) {
             String field = pathOf(duplicate.getProcessor().getParsingContext());
-            return respond(400, "Bad Request", "field '" + field + "' is given more than once", uri,
-                    List.of(new Problem.FieldError(field, "given more than once")), Map.of());
+            return invalid("field '" + field + "' is given more than once", uri,
+                    List.of(new Problem.FieldError(field, "given more than once")));
         }
-        return respond(400, "Bad Request", "the request body is not valid JSON", uri, List.of(), Map.of());
+        return invalid("the request body is not valid JSON", uri, List.of());
     }
 
     @ServerExceptionMapper
     public Response unauthorized(UnauthorizedException e, UriInfo uri) {
-        return respond(401, "Unauthorized", "a valid bearer token is required", uri, List.of(),
-                Map.of("WWW-Authenticate", "Bearer"));
+        return toResponse(ApiProblem.unauthorized("a valid bearer token is required"), uri);
     }
 
     @ServerExceptionMapper
@@ -97,7 +95,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e, UriInfo uri) {
-        return respond(403, "Forbidden", "the caller may not do this", uri, List.of(), Map.of());
+        return toResponse(ApiProblem.forbidden("the caller may not do this"), uri);
     }
 
     @ServerExceptionMapper
@@ -115,8 +113,8 @@ public class ProblemMappers {
         // with 404 carrying the conversion error; that is the client's malformed input, not a missing resource.
         if (e instanceof NotFoundException && e.getCause() != null) {
             String reason = String.valueOf(e.getCause().getMessage());
-            return respond(400, "Bad Request", "a path or query parameter has the wrong format: "
-                    + (reason.length() > 200 ? reason.substring(0, 200) : reason), uri, List.of(), Map.of());
+            return invalid("a path or query parameter has the wrong format: "
+                    + (reason.length() > 200 ? reason.substring(0, 200) : reason), uri, List.of());
         }
         Response original = e.getResponse();
         int status = original.getStatus();
@@ -127,22 +125,27 @@ public class ProblemMappers {
         String title = type == null ? "HTTP " + status : type.getReasonPhrase();
         String detail = status >= 500 ? "the server could not complete the request"
                 : status == 404 ? "no resource at this path" : e.getMessage();
-        return respond(status, title, detail, uri, List.of(), Map.of());
+        return respond(ProblemType.forStatus(status), status, title, detail, uri, List.of(), Map.of());
     }
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
         LOG.error("unexpected failure", e);
-        return respond(500, "Internal Server Error", "the server could not complete the request", uri,
-                List.of(), Map.of());
+        return respond(ProblemType.SERVER_ERROR, 500, ProblemType.SERVER_ERROR.title(),
+                "the server could not complete the request", uri, List.of(), Map.of());
     }
 
-    static Response respond(int status, String title, String detail, UriInfo uri,
+    private static Response invalid(String detail, UriInfo uri, List<Problem.FieldError> errors) {
+        return respond(ProblemType.VALIDATION, 400, ProblemType.VALIDATION.title(), detail, uri, errors, Map.of());
+    }
+
+    /** The one place a problem body is written. */
+    static Response respond(ProblemType type, int status, String title, String detail, UriInfo uri,
                             List<Problem.FieldError> errors, Map<String, String> headers) {
         String instance = uri == null ? null : uri.getPath();
         Response.ResponseBuilder builder = Response.status(status)
                 .type(Problem.MEDIA_TYPE)
-                .entity(new Problem("about:blank", title, status, detail, instance, errors));
+                .entity(new Problem(type.uri(), title, status, detail, instance, errors));
         headers.forEach(builder::header);
         return builder.build();
     }

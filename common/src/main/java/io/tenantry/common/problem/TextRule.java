@@ -7,9 +7,9 @@ package io.tenantry.common.problem;
  */
 public enum TextRule {
 
-    /** Path, query and form parameters: printable, valid UTF-8, not only whitespace, at most 1 KiB. */
+    /** Path, query and form parameters: printable, valid UTF-8, not only whitespace, at most 1 KiB (1024 chars). */
     PARAMETER(1024),
-    /** Header values: no control character but tab (the HTTP layer already ends a value at CR or LF), at most 8 KiB. */
+    /** Header values: no control character but tab (the HTTP layer refuses them first), at most 8 KiB. */
     HEADER(8192),
     /** Strings and keys in a JSON body: free text may break lines and indent (tab, LF, CR); bean validation sizes it. */
     BODY(Integer.MAX_VALUE);
@@ -34,7 +34,9 @@ public enum TextRule {
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1));
+            if (pair) {
                 i++;
             } else if (Character.isSurrogate(c)) {
                 return "is not valid Unicode (a lone surrogate)";
