@@ -16,7 +16,7 @@ import io.tenantry.testing.TenantryTestServers;
 @WithTestResource(TenantryTestServers.class)
 class ApiFuzzTest {
 
-    private static final int CASES_PER_OPERATION = 35;
+    private static final int CASES_PER_OPERATION = 30;
 
     @Test
     void noInputGetsA5xxOrAnotherOrganizationsData() {
