@@ -90,6 +90,18 @@ class BadInputTest {
                 .post("/api/v1/auth/token"), "username");
     }
 
+    /** The HTTP layer refuses these itself, before any filter, with a bare 400: never a 5xx. */
+    @Test
+    void brokenPercentEncodingIsABadRequest() {
+        String token = Api.member(Api.createOrg(), "viewer").token();
+        for (String target : List.of("/api/v1/pipeline-templates?name=%ZZ", "/api/v1/pipeline-templates?name=%",
+                "/api/v1/task-definitions/%ZZ", "/api/v1/task-definitions/a%")) {
+            String answer = overSocket("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                    + token + "\r\nConnection: close\r\n\r\n");
+            assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+        }
+    }
+
     @Test
     void stringsInBodiesMayBreakLinesButHoldNoOtherControlCharacter() {
         String name = taskName();

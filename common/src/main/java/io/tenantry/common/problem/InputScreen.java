@@ -26,13 +26,7 @@ public class InputScreen {
     @WithFormRead
     public void screen(ResteasyReactiveContainerRequestContext request) {
         check(request.getUriInfo().getPathParameters(true), "", TextRule.PARAMETER);
-        MultivaluedMap<String, String> query;
-        try {
-            query = request.getUriInfo().getQueryParameters(true);
-        } catch (IllegalArgumentException e) {
-            throw ApiProblem.invalid("query", "is not valid percent-encoding");
-        }
-        check(query, "", TextRule.PARAMETER);
+        check(request.getUriInfo().getQueryParameters(true), "", TextRule.PARAMETER);
         check(request.getHeaders(), "header ", TextRule.HEADER);
         if (request.getServerRequestContext() instanceof ResteasyReactiveRequestContext context
                 && context.getFormData() != null) {
