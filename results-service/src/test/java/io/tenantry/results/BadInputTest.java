@@ -26,6 +26,7 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 import io.tenantry.schema.MetadataSchema;
 import io.tenantry.testing.TenantryTestServers;
 
@@ -194,6 +195,28 @@ class BadInputTest {
     }
 
     @Test
+    void controlCharactersOverlongValuesAndDuplicateKeysNeverReachTheDatabase() {
+        for (Endpoints.Endpoint endpoint : Endpoints.ALL) {
+            refused(raw(endpoint).request(endpoint.method(), endpoint.pathFor("a%00b", ids)), "orgId");
+            refused(raw(endpoint).request(endpoint.method(), endpoint.pathFor("x".repeat(1025), ids)), "orgId");
+            if (endpoint.path().contains("{jobId}")) {
+                refused(raw(endpoint).request(endpoint.method(), endpoint.pathFor(org,
+                        new Endpoints.Ids("a%01b", ids.executionId(), ids.moleculeId()))), "jobId");
+            }
+        }
+        String jobs = "/api/v1/orgs/" + org + "/jobs";
+        refused(as(client).urlEncodingEnabled(false).get(jobs + "?after=%00"), "after");
+        refused(as(client).urlEncodingEnabled(false).get(jobs + "?status=" + "x".repeat(1025)), "status");
+        problem(as(client).urlEncodingEnabled(false).get(jobs + "?limit=99999999999999"), 400);
+        String job = ids.jobId();
+        refused(report(org, worker, job, "progress", Map.of("worker", "w", "message", "a\u0000b")), "message");
+        refused(report(org, worker, job, "steps/0/results", Map.of("worker", "w", "data",
+                Map.of("k", List.of("ok", "a\u0000b")))), "data.k[1]");
+        refused(report(org, worker, job, "progress", "{\"worker\": \"w\", \"worker\": \"v\"}"), "worker");
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
     void wrongMethodsAreRefusedWithAProblem() {
         problem(as(client).delete("/api/v1/orgs/" + org + "/jobs"), 405);
         problem(as(client).put("/api/v1/orgs/" + org + "/jobs/" + ids.jobId()), 405);
@@ -204,6 +227,17 @@ class BadInputTest {
         response.then().statusCode(allOf(greaterThanOrEqualTo(400), lessThan(500))).statusCode(status)
                 .contentType("application/problem+json").body("status", equalTo(status));
         return response;
+    }
+
+    private static void refused(Response response, String field) {
+        problem(response, 400).then().body("errors[0].field", equalTo(field));
+    }
+
+    /** The endpoint's request with its path sent exactly as written, percent escapes and all. */
+    private static RequestSpecification raw(Endpoints.Endpoint endpoint) {
+        RequestSpecification request = given().auth().oauth2(tokenFor(endpoint)).contentType("application/json")
+                .urlEncodingEnabled(false);
+        return endpoint.body() == null ? request : request.body(endpoint.body());
     }
 
     private static Response send(Endpoints.Endpoint endpoint, Object body) {

@@ -60,7 +60,8 @@ class TenantStatusTest {
         List<Integer> answers = untilLocked(client, job(org, jobId));
         assertTrue(answers.stream().noneMatch(status -> status == 200), "no data after suspension: " + answers);
         as(client).get(job(org, jobId)).then().statusCode(423).contentType("application/problem+json")
-                .body("detail", containsString("suspended"));
+                .body("detail", containsString("suspended"))
+                .body("type", equalTo("https://tenantry.dev/problems/tenant-suspended"));
         as(client).body(Api.job(5)).post("/api/v1/orgs/" + org + "/jobs").then().statusCode(423);
         next(org, Platform.worker(org), "w").then().statusCode(423);
         assertEquals(0, Platform.tenantConnections(org), "the suspended tenant's pool is closed");
@@ -84,10 +85,11 @@ class TenantStatusTest {
         String waiting = Platform.organization(10, 10);
         as(Platform.client(waiting)).get("/api/v1/orgs/" + waiting + "/jobs").then().statusCode(409)
                 .contentType("application/problem+json").header("Retry-After", notNullValue())
-                .body("detail", containsString("not ready"));
+                .body("detail", containsString("not ready"))
+                .body("type", equalTo("https://tenantry.dev/problems/tenant-not-ready"));
         String unknown = "nosuch_" + System.nanoTime() % 100_000;
         as(Platform.client(unknown)).get("/api/v1/orgs/" + unknown + "/jobs").then().statusCode(404)
-                .contentType("application/problem+json");
+                .contentType("application/problem+json").body("type", equalTo("https://tenantry.dev/problems/not-found"));
     }
 
     @Test

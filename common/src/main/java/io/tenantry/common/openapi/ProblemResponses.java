@@ -1,5 +1,6 @@
 package io.tenantry.common.openapi;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,6 +22,7 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 import org.eclipse.microprofile.openapi.models.security.SecurityRequirement;
 
 import io.tenantry.common.problem.Problem;
+import io.tenantry.common.problem.ProblemType;
 
 /**
  * Documents the RFC 7807 problem responses of every operation, as {@link io.tenantry.common.problem.ProblemMappers}
@@ -118,7 +120,9 @@ public class ProblemResponses implements OASFilter {
                 .addProperty("message", text("what is wrong with it"));
         return OASFactory.createSchema().addType(SchemaType.OBJECT)
                 .description("An RFC 7807 problem: what went wrong, for people and programs alike")
-                .addProperty("type", text("always about:blank: the status code says it all"))
+                .addProperty("type", text("what kind of problem this is, one of a closed set of URIs; which ones, and"
+                        + " whether a retry helps, is in docs/architecture.md (Errors)")
+                        .enumeration(Arrays.stream(ProblemType.values()).<Object>map(ProblemType::uri).toList()))
                 .addProperty("title", text("the status code's reason phrase"))
                 .addProperty("status", OASFactory.createSchema().addType(SchemaType.INTEGER).format("int32")
                         .description("the HTTP status code"))

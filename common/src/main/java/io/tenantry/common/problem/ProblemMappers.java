@@ -1,5 +1,7 @@
 package io.tenantry.common.problem;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,8 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.PropertyBindingException;
@@ -27,6 +31,8 @@ import io.quarkus.security.UnauthorizedException;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    /** How Jackson's strict duplicate detection (see {@link StrictJson}) words its refusal. */
+    private static final String DUPLICATE_FIELD = "Duplicate field '";
 
     @ServerExceptionMapper
     public Response apiProblem(ApiProblem e, UriInfo uri) {
@@ -35,7 +41,7 @@ public class ProblemMappers {
 
     /** For service-specific mappers that translate their own exceptions into an {@link ApiProblem}. */
     public static Response toResponse(ApiProblem e, UriInfo uri) {
-        return respond(e.status(), e.title(), e.getMessage(), uri, List.of(), e.headers());
+        return respond(e.type(), e.status(), e.title(), e.getMessage(), uri, e.errors(), e.headers());
     }
 
     @ServerExceptionMapper
@@ -44,33 +50,42 @@ public class ProblemMappers {
                 .map(v -> new Problem.FieldError(fieldOf(v), v.getMessage()))
                 .sorted(Comparator.comparing(Problem.FieldError::field))
                 .toList();
-        return respond(400, "Bad Request", "the request has invalid fields", uri, errors, Map.of());
+        return invalid("the request has invalid fields", uri, errors);
     }
 
     @ServerExceptionMapper
     public Response unknownField(PropertyBindingException e, UriInfo uri) {
-        return respond(400, "Bad Request", "unknown field '" + e.getPropertyName() + "'", uri,
-                List.of(new Problem.FieldError(pathOf(e), "unknown field")), Map.of());
+        return invalid("unknown field '" + e.getPropertyName() + "'", uri,
+                List.of(new Problem.FieldError(pathOf(e), "unknown field")));
     }
 
     @ServerExceptionMapper
     public Response wrongType(MismatchedInputException e, UriInfo uri) {
         String field = pathOf(e);
-        return respond(400, "Bad Request", field.isEmpty() ? "the request body has the wrong shape"
+        if (e instanceof UnsafeTextException unsafe) {
+            String where = field.isEmpty() ? "the request body" : "field '" + field + "'";
+            return invalid(where + " " + unsafe.reason(), uri,
+                    List.of(new Problem.FieldError(field.isEmpty() ? "(body)" : field, unsafe.reason())));
+        }
+        return invalid(field.isEmpty() ? "the request body has the wrong shape"
                         : "field '" + field + "' has the wrong type or format", uri,
-                field.isEmpty() ? List.of() : List.of(new Problem.FieldError(field, "wrong type or format")),
-                Map.of());
+                field.isEmpty() ? List.of() : List.of(new Problem.FieldError(field, "wrong type or format")));
     }
 
     @ServerExceptionMapper
     public Response malformedJson(JsonProcessingException e, UriInfo uri) {
-        return respond(400, "Bad Request", "the request body is not valid JSON", uri, List.of(), Map.of());
+        StreamReadException duplicate = duplicateField(e);
+        if (duplicate != null) {
+            String field = pathOf(duplicate.getProcessor().getParsingContext());
+            return invalid("field '" + field + "' is given more than once", uri,
+                    List.of(new Problem.FieldError(field, "given more than once")));
+        }
+        return invalid("the request body is not valid JSON", uri, List.of());
     }
 
     @ServerExceptionMapper
     public Response unauthorized(UnauthorizedException e, UriInfo uri) {
-        return respond(401, "Unauthorized", "a valid bearer token is required", uri, List.of(),
-                Map.of("WWW-Authenticate", "Bearer"));
+        return toResponse(ApiProblem.unauthorized("a valid bearer token is required"), uri);
     }
 
     @ServerExceptionMapper
@@ -80,7 +95,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e, UriInfo uri) {
-        return respond(403, "Forbidden", "the caller may not do this", uri, List.of(), Map.of());
+        return toResponse(ApiProblem.forbidden("the caller may not do this"), uri);
     }
 
     @ServerExceptionMapper
@@ -98,8 +113,8 @@ public class ProblemMappers {
         // with 404 carrying the conversion error; that is the client's malformed input, not a missing resource.
         if (e instanceof NotFoundException && e.getCause() != null) {
             String reason = String.valueOf(e.getCause().getMessage());
-            return respond(400, "Bad Request", "a path or query parameter has the wrong format: "
-                    + (reason.length() > 200 ? reason.substring(0, 200) : reason), uri, List.of(), Map.of());
+            return invalid("a path or query parameter has the wrong format: "
+                    + (reason.length() > 200 ? reason.substring(0, 200) : reason), uri, List.of());
         }
         Response original = e.getResponse();
         int status = original.getStatus();
@@ -110,7 +125,7 @@ public class ProblemMappers {
         String title = type == null ? "HTTP " + status : type.getReasonPhrase();
         String detail = status >= 500 ? "the server could not complete the request"
                 : status == 404 ? "no resource at this path" : e.getMessage();
-        return respond(status, title, detail, uri, List.of(), Map.of());
+        return respond(ProblemType.forStatus(status), status, title, detail, uri, List.of(), Map.of());
     }
 
     @ServerExceptionMapper
@@ -119,16 +134,21 @@ public class ProblemMappers {
             return toResponse(DatabaseOutage.problem(e), uri);
         }
         LOG.error("unexpected failure", e);
-        return respond(500, "Internal Server Error", "the server could not complete the request", uri,
-                List.of(), Map.of());
+        return respond(ProblemType.SERVER_ERROR, 500, ProblemType.SERVER_ERROR.title(),
+                "the server could not complete the request", uri, List.of(), Map.of());
     }
 
-    static Response respond(int status, String title, String detail, UriInfo uri,
+    private static Response invalid(String detail, UriInfo uri, List<Problem.FieldError> errors) {
+        return respond(ProblemType.VALIDATION, 400, ProblemType.VALIDATION.title(), detail, uri, errors, Map.of());
+    }
+
+    /** The one place a problem body is written. */
+    static Response respond(ProblemType type, int status, String title, String detail, UriInfo uri,
                             List<Problem.FieldError> errors, Map<String, String> headers) {
         String instance = uri == null ? null : uri.getPath();
         Response.ResponseBuilder builder = Response.status(status)
                 .type(Problem.MEDIA_TYPE)
-                .entity(new Problem("about:blank", title, status, detail, instance, errors));
+                .entity(new Problem(type.uri(), title, status, detail, instance, errors));
         headers.forEach(builder::header);
         return builder.build();
     }
@@ -138,6 +158,28 @@ public class ProblemMappers {
         String path = violation.getPropertyPath().toString();
         String[] parts = path.split("\\.", 3);
         return parts.length == 3 ? parts[2] : parts[parts.length - 1];
+    }
+
+    /** The refusal of a duplicate key, which Jackson wraps when it happens inside a value read for a field. */
+    private static StreamReadException duplicateField(Throwable e) {
+        for (Throwable at = e; at != null; at = at.getCause()) {
+            if (at instanceof StreamReadException read && read.getProcessor() != null
+                    && read.getOriginalMessage() != null && read.getOriginalMessage().startsWith(DUPLICATE_FIELD)) {
+                return read;
+            }
+        }
+        return null;
+    }
+
+    /** The path of the name being read, such as {@code steps[1].config.depth}. */
+    private static String pathOf(JsonStreamContext context) {
+        List<String> parts = new ArrayList<>();
+        for (JsonStreamContext at = context; at != null && !at.inRoot(); at = at.getParent()) {
+            parts.add(at.inObject() ? "." + at.getCurrentName() : "[" + at.getCurrentIndex() + "]");
+        }
+        Collections.reverse(parts);
+        String path = String.join("", parts);
+        return path.startsWith(".") ? path.substring(1) : path;
     }
 
     private static String pathOf(JsonMappingException e) {

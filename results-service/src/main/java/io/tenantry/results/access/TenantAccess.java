@@ -1,6 +1,5 @@
 package io.tenantry.results.access;
 
-import java.util.Map;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,11 +44,11 @@ public class TenantAccess {
             TenantRoute route = found.orElseThrow(() -> notFound(orgId));
             return switch (route.tenantStatus()) {
                 case "active" -> route;
-                case "suspended" -> throw new ApiProblem(423, "Locked",
+                case "suspended" -> throw ApiProblem.tenantSuspended(
                         "organization '" + orgId + "' is suspended; its results cannot be read or changed");
                 case "deleting", "deleted" -> throw notFound(orgId);
-                default -> throw new ApiProblem(409, "Conflict", "the database of organization '" + orgId
-                        + "' is not ready yet (" + route.tenantStatus() + ")", Map.of("Retry-After", "5"));
+                default -> throw ApiProblem.tenantNotReady("the database of organization '" + orgId
+                        + "' is not ready yet (" + route.tenantStatus() + ")", 5);
             };
         });
     }

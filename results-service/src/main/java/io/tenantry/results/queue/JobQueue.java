@@ -3,7 +3,6 @@ package io.tenantry.results.queue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -128,7 +127,6 @@ public class JobQueue {
 
     private static Throwable unavailable(Throwable cause) {
         LOG.warnf("job queue unavailable: %s", cause.getMessage());
-        return new ApiProblem(503, "Service Unavailable", "the job queue is unavailable; retry shortly",
-                Map.of("Retry-After", "5"));
+        return ApiProblem.queueUnavailable("the job queue is unavailable; retry shortly", 5);
     }
 }

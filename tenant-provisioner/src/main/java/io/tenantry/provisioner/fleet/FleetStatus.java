@@ -79,8 +79,7 @@ public class FleetStatus {
     }
 
     public static ApiProblem unavailable(SQLException e) {
-        return new ApiProblem(503, "Service Unavailable", "the metadata database did not answer: " + e.getSQLState(),
-                Map.of("Retry-After", "5"));
+        return ApiProblem.databaseUnavailable("the metadata database did not answer: " + e.getSQLState(), 5);
     }
 
     public TenantDetail tenant(String orgId) {
