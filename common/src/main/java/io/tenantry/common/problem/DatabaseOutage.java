@@ -3,7 +3,6 @@ package io.tenantry.common.problem;
 import java.net.ConnectException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
@@ -42,7 +41,7 @@ public final class DatabaseOutage {
     }
 
     /** The 503 for an outage; logged at most once every ten seconds, with how many went unlogged between. */
-    public static ApiProblem problem(Throwable failure) {
+    public static ApiProblem loggedProblem(Throwable failure) {
         long now = System.nanoTime();
         long last = lastLogged.get();
         if (now - last >= LOG_EVERY_NANOS && lastLogged.compareAndSet(last, now)) {
@@ -51,7 +50,11 @@ public final class DatabaseOutage {
         } else {
             unlogged.incrementAndGet();
         }
-        return new ApiProblem(503, "Service Unavailable", "the database is unavailable; retry shortly",
-                Map.of("Retry-After", "1"));
+        return problem();
+    }
+
+    /** The 503 for an outage, for callers that log it themselves. */
+    public static ApiProblem problem() {
+        return ApiProblem.databaseUnavailable("the database is unavailable; retry shortly", 1);
     }
 }

@@ -131,7 +131,7 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
         if (DatabaseOutage.causedBy(e)) {
-            return toResponse(DatabaseOutage.problem(e), uri);
+            return toResponse(DatabaseOutage.loggedProblem(e), uri);
         }
         LOG.error("unexpected failure", e);
         return respond(ProblemType.SERVER_ERROR, 500, ProblemType.SERVER_ERROR.title(),

@@ -1,7 +1,6 @@
 package io.tenantry.results.pool;
 
 import java.net.SocketException;
-import java.util.Map;
 
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -10,13 +9,14 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.tenantry.common.problem.ApiProblem;
+import io.tenantry.common.problem.DatabaseOutage;
 import io.tenantry.common.problem.ProblemMappers;
 import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
 /**
- * Database failures as problems. Work on tenant connections reaches here as {@link TenantDatabaseUnavailable}
+ * Database failures as problems. Work on tenant connections reaches here as a database-unavailable problem
  * already (and {@link DatabaseIncidents} logs it once per outage); what remains are the metadata database's
  * failures and statement errors. A database that refuses or drops connections answers 503 with Retry-After;
  * constraint violations are the client's input (400/409).
@@ -33,8 +33,8 @@ public class DatabaseProblemMappers {
             problem = unavailable(e, uri);
         } else if (state.equals("57014") || state.equals("55P03")) {
             // Cancelled at the tenant role's statement timeout, or a lock wait given up at its lock timeout.
-            problem = new ApiProblem(503, "Service Unavailable", "the query ran past the organization's time "
-                    + "limits; retry shortly", Map.of("Retry-After", "5"));
+            problem = ApiProblem.databaseUnavailable("the query ran past the organization's time limits; retry "
+                    + "shortly", 5);
         } else if (state.equals("23505")) {
             problem = ApiProblem.conflict("that already exists");
         } else if (state.startsWith("22") || state.equals("23514") || state.equals("23502")) {
@@ -65,6 +65,6 @@ public class DatabaseProblemMappers {
 
     private static ApiProblem unavailable(Throwable e, UriInfo uri) {
         LOG.debugf("database unavailable at %s: %s", uri.getPath(), e);
-        return new TenantDatabaseUnavailable();
+        return DatabaseOutage.problem();
     }
 }

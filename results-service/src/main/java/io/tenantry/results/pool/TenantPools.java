@@ -76,8 +76,8 @@ public class TenantPools {
                         .ifNoItem().after(settings.workTimeout()).fail()
                         .onItemOrFailure().invoke((item, failure) -> finish(route, lease, failure))
                         .onCancellation().invoke(() -> discard(lease))
-                        .onFailure(ConnectionLost::causedBy).transform(lost -> new TenantDatabaseUnavailable())
-                : Uni.createFrom().failure(new TenantDatabaseUnavailable()));
+                        .onFailure(ConnectionLost::causedBy).transform(lost -> DatabaseOutage.problem())
+                : Uni.createFrom().failure(DatabaseOutage.problem()));
     }
 
     private void finish(TenantRoute route, Lease<Pool, Request> lease, Throwable failure) {
