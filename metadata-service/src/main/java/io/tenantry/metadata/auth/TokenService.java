@@ -21,6 +21,7 @@ import io.tenantry.metadata.membership.Membership;
 import io.tenantry.metadata.security.AuthConfig;
 import io.tenantry.metadata.security.Caller;
 import io.tenantry.metadata.security.PasswordHasher;
+import io.tenantry.metadata.security.TokenRevocation;
 import io.tenantry.metadata.user.User;
 
 /**
@@ -43,6 +44,9 @@ public class TokenService {
 
     @Inject
     AuditLog audit;
+
+    @Inject
+    TokenRevocation revocation;
 
     public record IssuedToken(String accessToken, long expiresIn, String orgId, List<String> permissions) {
     }
@@ -104,13 +108,15 @@ public class TokenService {
 
     private IssuedToken sign(String subject, String upn, Set<String> groups, String orgId, List<String> permissions) {
         long lifetime = config.tokenLifetime().toSeconds();
+        long issuedAt = revocation.earliestIssueTime(subject, orgId);
         var builder = Jwt.issuer(config.issuer())
                 .subject(subject)
                 .upn(upn)
                 .groups(groups)
                 .claim("jti", UUID.randomUUID().toString())
                 .claim("permissions", permissions)
-                .expiresIn(lifetime);
+                .issuedAt(issuedAt)
+                .expiresAt(issuedAt + lifetime);
         if (orgId != null) {
             builder.claim("org", orgId);
         }
