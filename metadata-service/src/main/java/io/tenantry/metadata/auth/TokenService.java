@@ -21,6 +21,7 @@ import io.tenantry.metadata.membership.Membership;
 import io.tenantry.metadata.security.AuthConfig;
 import io.tenantry.metadata.security.Caller;
 import io.tenantry.metadata.security.PasswordHasher;
+import io.tenantry.metadata.security.SigningKeys;
 import io.tenantry.metadata.security.TokenRevocation;
 import io.tenantry.metadata.user.User;
 
@@ -47,6 +48,9 @@ public class TokenService {
 
     @Inject
     TokenRevocation revocation;
+
+    @Inject
+    SigningKeys signingKeys;
 
     public record IssuedToken(String accessToken, long expiresIn, String orgId, List<String> permissions) {
     }
@@ -120,7 +124,7 @@ public class TokenService {
         if (orgId != null) {
             builder.claim("org", orgId);
         }
-        return new IssuedToken(builder.sign(), lifetime, orgId, permissions);
+        return new IssuedToken(builder.jws().keyId(signingKeys.currentKeyId()).sign(), lifetime, orgId, permissions);
     }
 
     private static List<String> sorted(String[] permissions) {
