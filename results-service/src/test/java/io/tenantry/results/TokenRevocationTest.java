@@ -4,8 +4,8 @@ import static io.tenantry.results.Api.as;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.sql.Connection;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -27,6 +27,7 @@ import io.tenantry.common.revocation.RevocationConfig;
 import io.tenantry.schema.MetadataSchema;
 import io.tenantry.testing.Eventually;
 import io.tenantry.testing.TenantryTestServers;
+import io.tenantry.testing.TokenRevocationRows;
 
 /**
  * A token taken back by metadata-service (a member removed, an API client deleted, an organization suspended) is
@@ -126,11 +127,10 @@ class TokenRevocationTest {
 
     /** As metadata-service revokes: the row, then (unless Redis is away) the announcement. */
     private NotValidBefore revoke(NotValidBefore.Scope scope, String key, boolean announce) throws Exception {
-        NotValidBefore revoked = new NotValidBefore(scope, key, NotValidBefore.after(Instant.now()));
-        Platform.execute("""
-                INSERT INTO token_revocations (scope, key, not_valid_before) VALUES (?, ?, to_timestamp(?))
-                ON CONFLICT (scope, key) DO UPDATE SET not_valid_before = excluded.not_valid_before, changed_at = now()""",
-                scope.wire(), key, revoked.epochSecond());
+        NotValidBefore revoked;
+        try (Connection metadata = Platform.metadata()) {
+            revoked = new NotValidBefore(scope, key, TokenRevocationRows.revoke(metadata, scope.wire(), key));
+        }
         if (announce) {
             redis.pubsub(String.class).publish(RedisChannels.TOKEN_REVOCATIONS, revoked.message());
         }
