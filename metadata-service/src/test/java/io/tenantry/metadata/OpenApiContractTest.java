@@ -82,7 +82,7 @@ class OpenApiContractTest {
                 unsecured.add(where);
             }
         });
-        assertEquals(List.of("post " + TOKEN_PATH), unsecured);
+        assertEquals(List.of("post " + TOKEN_PATH, "get /api/v1/auth/jwks"), unsecured);
         assertTrue(document.at("/paths/" + TOKEN_PATH.replace("/", "~1") + "/post/responses").has("429"));
     }
 

@@ -28,21 +28,25 @@ public class TenantryTestServers implements QuarkusTestResourceLifecycleManager 
     public static final String SERVICE_ROLE_PASSWORD_PREFIX = "test-only-password-";
 
     private static LocalServers servers;
+    private static JwksServer jwks;
     private int postgresCount = 1;
     private String metadataMigrations;
     private String metadataRole;
+    private boolean servesJwks;
 
     /**
      * {@code postgres-servers}: how many servers (default 1); {@code metadata-migrations}: a Flyway location whose
      * migrations are applied to the metadata database first, for services that read tables another service owns;
      * {@code metadata-role}: one of {@link #SERVICE_ROLES}, the role the service signs in to the metadata database
-     * as (the superuser, metadata's owner, if none is named).
+     * as (the superuser, metadata's owner, if none is named); {@code jwks} "true": the service verifies tokens
+     * against a JSON Web Key Set served as metadata-service serves it ({@link #jwks()}), not the public key file.
      */
     @Override
     public void init(Map<String, String> initArgs) {
         postgresCount = Integer.parseInt(initArgs.getOrDefault("postgres-servers", "1"));
         metadataMigrations = initArgs.get("metadata-migrations");
         metadataRole = initArgs.get("metadata-role");
+        servesJwks = Boolean.parseBoolean(initArgs.getOrDefault("jwks", "false"));
         if (metadataRole != null && !SERVICE_ROLES.contains(metadataRole)) {
             throw new IllegalArgumentException("metadata-role must be one of " + SERVICE_ROLES);
         }
@@ -75,6 +79,10 @@ public class TenantryTestServers implements QuarkusTestResourceLifecycleManager 
         config.put("quarkus.redis.hosts", servers.redisUrl());
         config.put("smallrye.jwt.sign.key.location", keys.privateKey().toUri().toString());
         config.put("mp.jwt.verify.publickey.location", keys.publicKey().toUri().toString());
+        if (servesJwks) {
+            jwks = new JwksServer(JwksServer.readPublicKey(keys.publicKey()));
+            config.put("mp.jwt.verify.publickey.location", jwks.url());
+        }
         for (int i = 0; i < servers.postgres().size(); i++) {
             PostgresEndpoint pg = servers.postgres(i);
             config.put("tenantry.test.postgres." + i + ".host", pg.host());
@@ -88,8 +96,17 @@ public class TenantryTestServers implements QuarkusTestResourceLifecycleManager 
         return servers;
     }
 
+    /** The key set the service verifies against, when the {@code jwks} init argument asked for one. */
+    public static JwksServer jwks() {
+        return jwks;
+    }
+
     @Override
     public void stop() {
+        if (jwks != null) {
+            jwks.close();
+            jwks = null;
+        }
         if (servers != null) {
             servers.close();
             servers = null;

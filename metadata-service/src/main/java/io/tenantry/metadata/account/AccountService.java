@@ -13,6 +13,7 @@ import io.tenantry.metadata.audit.AuditLog;
 import io.tenantry.metadata.membership.MembershipService;
 import io.tenantry.metadata.security.Caller;
 import io.tenantry.metadata.security.PasswordHasher;
+import io.tenantry.metadata.security.TokenRevocation;
 import io.tenantry.metadata.user.User;
 import io.tenantry.metadata.user.UserService;
 
@@ -31,6 +32,9 @@ public class AccountService {
 
     @Inject
     MembershipService memberships;
+
+    @Inject
+    TokenRevocation revocation;
 
     public record MembershipSummary(String orgId, String role, List<String> permissions) {
     }
@@ -54,6 +58,7 @@ public class AccountService {
         }
         user.passwordHash = hasher.hashPassword(newPassword);
         user.updatedAt = OffsetDateTime.now();
+        revocation.revokeUser(user.id);
         audit.record("user.password-changed", null, "user", user.id.toString(), Map.of());
     }
 }

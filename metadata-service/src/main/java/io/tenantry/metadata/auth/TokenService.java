@@ -21,6 +21,8 @@ import io.tenantry.metadata.membership.Membership;
 import io.tenantry.metadata.security.AuthConfig;
 import io.tenantry.metadata.security.Caller;
 import io.tenantry.metadata.security.PasswordHasher;
+import io.tenantry.metadata.security.SigningKeys;
+import io.tenantry.metadata.security.TokenRevocation;
 import io.tenantry.metadata.user.User;
 
 /**
@@ -43,6 +45,12 @@ public class TokenService {
 
     @Inject
     AuditLog audit;
+
+    @Inject
+    TokenRevocation revocation;
+
+    @Inject
+    SigningKeys signingKeys;
 
     public record IssuedToken(String accessToken, long expiresIn, String orgId, List<String> permissions) {
     }
@@ -104,17 +112,19 @@ public class TokenService {
 
     private IssuedToken sign(String subject, String upn, Set<String> groups, String orgId, List<String> permissions) {
         long lifetime = config.tokenLifetime().toSeconds();
+        long issuedAt = revocation.earliestIssueTime(subject, orgId);
         var builder = Jwt.issuer(config.issuer())
                 .subject(subject)
                 .upn(upn)
                 .groups(groups)
                 .claim("jti", UUID.randomUUID().toString())
                 .claim("permissions", permissions)
-                .expiresIn(lifetime);
+                .issuedAt(issuedAt)
+                .expiresAt(issuedAt + lifetime);
         if (orgId != null) {
             builder.claim("org", orgId);
         }
-        return new IssuedToken(builder.sign(), lifetime, orgId, permissions);
+        return new IssuedToken(builder.jws().keyId(signingKeys.currentKeyId()).sign(), lifetime, orgId, permissions);
     }
 
     private static List<String> sorted(String[] permissions) {

@@ -21,6 +21,7 @@ import io.tenantry.metadata.persistence.KeysetQuery;
 import io.tenantry.metadata.role.Role;
 import io.tenantry.metadata.security.AccessGuard;
 import io.tenantry.metadata.security.PasswordHasher;
+import io.tenantry.metadata.security.TokenRevocation;
 
 /** Machine credentials for one organization. The secret is returned once, at creation, and stored hashed. */
 @ApplicationScoped
@@ -33,6 +34,9 @@ public class ApiClientService {
 
     @Inject
     AuditLog audit;
+
+    @Inject
+    TokenRevocation revocation;
 
     public record ClientView(UUID clientId, String name, String role, String status, OffsetDateTime createdAt,
                              String createdBy) {
@@ -85,6 +89,7 @@ public class ApiClientService {
         if (client.isActive()) {
             client.status = ApiClient.REVOKED;
             client.revokedAt = OffsetDateTime.now();
+            revocation.revokeClient(clientId);
             audit.record("api-client.revoked", orgId, "api-client", clientId.toString(), Map.of());
         }
     }

@@ -18,6 +18,7 @@ import io.tenantry.metadata.audit.AuditLog;
 import io.tenantry.metadata.persistence.KeysetQuery;
 import io.tenantry.metadata.role.Role;
 import io.tenantry.metadata.security.AccessGuard;
+import io.tenantry.metadata.security.TokenRevocation;
 import io.tenantry.metadata.user.User;
 
 /** Who belongs to an organization and with which role. An organization always keeps at least one org-admin. */
@@ -29,6 +30,9 @@ public class MembershipService {
 
     @Inject
     AuditLog audit;
+
+    @Inject
+    TokenRevocation revocation;
 
     public record MemberView(UUID userId, String email, String displayName, String role, OffsetDateTime joinedAt) {
     }
@@ -80,6 +84,7 @@ public class MembershipService {
             refuseIfLastAdmin(orgId);
         }
         membership.role = role;
+        revocation.revokeUser(userId);
         audit.record("member.role-changed", orgId, "user", userId.toString(), Map.of("role", role.name));
         return view(membership, User.findById(userId));
     }
@@ -92,6 +97,7 @@ public class MembershipService {
             refuseIfLastAdmin(orgId);
         }
         membership.delete();
+        revocation.revokeUser(userId);
         audit.record("member.removed", orgId, "user", userId.toString(), Map.of());
     }
 

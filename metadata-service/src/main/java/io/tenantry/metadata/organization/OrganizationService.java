@@ -23,6 +23,7 @@ import io.tenantry.metadata.membership.MembershipService;
 import io.tenantry.metadata.role.Role;
 import io.tenantry.metadata.security.AccessGuard;
 import io.tenantry.metadata.security.Caller;
+import io.tenantry.metadata.security.TokenRevocation;
 import io.tenantry.metadata.web.RequestId;
 
 /**
@@ -49,6 +50,9 @@ public class OrganizationService {
 
     @Inject
     MembershipService memberships;
+
+    @Inject
+    TokenRevocation revocation;
 
     @Inject
     Event<ProvisionerWakeUp.DesiredStateChanged> desiredStateChanged;
@@ -163,6 +167,9 @@ public class OrganizationService {
             throw ApiProblem.conflict("organization '" + orgId + "' is not suspended");
         }
         org.desiredState = wanted;
+        if (wanted != DesiredState.ACTIVE) {
+            revocation.revokeOrganization(org.orgId);
+        }
         org.updatedAt = OffsetDateTime.now();
         audit.record(action, orgId, "organization", orgId, Map.of("desiredState", wanted.wire()));
         Organization.getEntityManager().flush();

@@ -1,6 +1,7 @@
 package io.tenantry.metadata.security;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -15,6 +16,12 @@ public interface AuthConfig {
     /** How long an access token lives. */
     @WithDefault("15M")
     Duration tokenLifetime();
+
+    /**
+     * Public keys published in the JWKS and accepted besides the current one, during a signing key rotation: the next
+     * key before it signs, the previous one until every token it signed has expired (docs/operations.md).
+     */
+    Optional<List<String>> publishedPublicKeyLocations();
 
     /** bcrypt work factor for new password hashes. */
     @WithDefault("11")

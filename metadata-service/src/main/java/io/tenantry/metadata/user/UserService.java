@@ -19,6 +19,7 @@ import io.tenantry.metadata.persistence.KeysetQuery;
 import io.tenantry.metadata.security.AccessGuard;
 import io.tenantry.metadata.security.Caller;
 import io.tenantry.metadata.security.PasswordHasher;
+import io.tenantry.metadata.security.TokenRevocation;
 
 /** People: created and managed by platform administrators; everyone may read and rename themselves. */
 @ApplicationScoped
@@ -35,6 +36,9 @@ public class UserService {
 
     @Inject
     AuditLog audit;
+
+    @Inject
+    TokenRevocation revocation;
 
     public record UserView(UUID id, String email, String displayName, UserStatus status, boolean platformAdmin,
                            OffsetDateTime createdAt) {
@@ -114,6 +118,9 @@ public class UserService {
         if (request.platformAdmin() != null) {
             user.platformAdmin = request.platformAdmin();
             changes.put("platformAdmin", user.platformAdmin);
+        }
+        if (request.status() == UserStatus.DISABLED || Boolean.FALSE.equals(request.platformAdmin())) {
+            revocation.revokeUser(id);
         }
         user.updatedAt = OffsetDateTime.now();
         audit.record("user.updated", null, "user", id.toString(), changes);

@@ -71,7 +71,7 @@ class TokenTest {
 
         as(Api.adminToken()).delete("/api/v1/orgs/" + orgId + "/clients/" + created.getString("clientId"))
                 .then().statusCode(204);
-        as(token).get("/api/v1/orgs/" + orgId).then().statusCode(404);
+        as(token).get("/api/v1/orgs/" + orgId).then().statusCode(401);
         given().contentType(ContentType.URLENC).header("X-Forwarded-For", Api.freshAddress())
                 .formParam("grant_type", "client_credentials")
                 .formParam("client_id", created.getString("clientId"))

@@ -5,8 +5,8 @@
  * stores of tenant data ({@link io.tenantry.results.store.JobStore}, {@link io.tenantry.results.store.JobEventStore},
  * {@link io.tenantry.results.store.ExecutionStore}, {@link io.tenantry.results.store.TaskResultStore},
  * {@link io.tenantry.results.store.DockingResultStore}) are static and take that connection. The metadata database
- * is read through its own pool, as role {@code tenantry_results}, by {@link io.tenantry.results.store.RegistryStore}
- * and {@link io.tenantry.results.store.CatalogueStore} alone, and only through what that role is granted. The
+ * is read through its own pool, as role {@code tenantry_results}, by {@link io.tenantry.results.store.RegistryStore},
+ * {@link io.tenantry.results.store.CatalogueStore} and {@link io.tenantry.results.store.RevocationStore} alone, and only through what that role is granted. The
  * records here are the rows as clients see them.
  */
 package io.tenantry.results.store;
