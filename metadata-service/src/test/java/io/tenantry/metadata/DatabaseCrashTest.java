@@ -53,14 +53,16 @@ class DatabaseCrashTest {
     /**
      * The test servers run with synchronous_commit off for speed, which lets a crash lose the last commits by
      * design; production keeps PostgreSQL's default (on), which is what the service is held to here. Sessions
-     * opened before take it when they are ended.
+     * opened before are ended so they take it.
      */
     private static void durableCommits(PostgresEndpoint server, boolean on) throws Exception {
         try (Connection c = server.connect("postgres")) {
             c.createStatement().execute("ALTER DATABASE " + TenantryTestServers.METADATA_DATABASE
                     + (on ? " SET synchronous_commit = on" : " RESET synchronous_commit"));
-            c.createStatement().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
-                    + TenantryTestServers.METADATA_DATABASE + "'");
+            if (on) {
+                c.createStatement().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
+                        + TenantryTestServers.METADATA_DATABASE + "'");
+            }
         }
     }
 
@@ -107,6 +109,11 @@ class DatabaseCrashTest {
             }
         }
         LOG.infof("%d acknowledged organizations all stored; %s", created.size(), load);
+        long deadline = System.nanoTime() + RECOVERY.toNanos();
+        while (given().get("/q/health/ready").statusCode() != 200 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        given().get("/q/health/ready").then().statusCode(200);
     }
 
     private static FaultLoad.Answer answer(Response r) {
