@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
+import io.tenantry.common.problem.DatabaseOutage;
 import io.tenantry.results.config.ResultsConfig;
 import io.tenantry.results.store.TenantRoute;
 import io.vertx.core.Vertx;
