@@ -2,13 +2,13 @@ package io.tenantry.provisioner.servers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.lang.reflect.Proxy;
 import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
 import io.tenantry.provisioner.ProvisionerConfig;
+import io.tenantry.testing.ConfigStub;
 
 /** The administrative JDBC URLs carry the configured TLS settings unless a server's own URL says otherwise. */
 class TenantServersTest {
@@ -18,7 +18,8 @@ class TenantServersTest {
 
     @Test
     void tlsSettingsAreAddedToEveryAdministrativeUrl() {
-        TenantServers servers = servers("jdbc:postgresql://pg-a:5432/postgres", Optional.of("verify-full"), Optional.of(CA));
+        TenantServers servers = servers("jdbc:postgresql://pg-a:5432/postgres", Optional.of("verify-full"),
+                Optional.of(CA));
         assertEquals("jdbc:postgresql://pg-a:5432/postgres?sslmode=verify-full&sslrootcert=" + ENCODED_CA,
                 servers.withTls(servers.get("a").jdbcUrl()));
         assertEquals("jdbc:postgresql://pg-a:5432/results_x?sslmode=verify-full&sslrootcert=" + ENCODED_CA,
@@ -40,20 +41,12 @@ class TenantServersTest {
     }
 
     private static TenantServers servers(String jdbcUrl, Optional<String> sslMode, Optional<String> caFile) {
-        ProvisionerConfig.Server server = proxy(ProvisionerConfig.Server.class, Map.of("jdbcUrl", jdbcUrl));
-        ProvisionerConfig.TenantTls tls = proxy(ProvisionerConfig.TenantTls.class, Map.of("sslMode", sslMode, "caFile", caFile));
+        ProvisionerConfig.Server server = ConfigStub.of(ProvisionerConfig.Server.class, Map.of("jdbcUrl", jdbcUrl));
+        ProvisionerConfig.TenantTls tls = ConfigStub.of(ProvisionerConfig.TenantTls.class,
+                Map.of("sslMode", sslMode, "caFile", caFile));
         TenantServers servers = new TenantServers();
-        servers.config = proxy(ProvisionerConfig.class, Map.of("servers", Map.of("a", server), "tenantTls", tls));
+        servers.config = ConfigStub.of(ProvisionerConfig.class,
+                Map.of("servers", Map.of("a", server), "tenantTls", tls));
         return servers;
-    }
-
-    /** A configuration interface answering only the given methods. */
-    private static <T> T proxy(Class<T> type, Map<String, Object> answers) {
-        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (p, method, args) -> {
-            if (!answers.containsKey(method.getName())) {
-                throw new UnsupportedOperationException(method.getName());
-            }
-            return answers.get(method.getName());
-        }));
     }
 }
