@@ -112,6 +112,11 @@ public final class LocalPlatform implements AutoCloseable {
                     "TENANTRY_TENANT_MASTER_SECRET", settings.masterSecret(),
                     "TENANTRY_JWT_PUBLIC_KEY_LOCATION", publicKey);
             List<String> resultsServers = new ArrayList<>();
+            // Vert.x reads the CA file before it connects even without TLS, and the prod profile's is not here.
+            String dbSslMode = System.getenv("TENANTRY_DB_SSL_MODE");
+            if (dbSslMode == null || dbSslMode.equals("disable")) {
+                resultsServers.add("-Dquarkus.datasource.reactive.trust-certificate-pem=false");
+            }
             settings.tenantServers().forEach((name, server) -> {
                 resultsServers.add("-Dtenantry.results.servers." + name + ".host=" + server.host());
                 resultsServers.add("-Dtenantry.results.servers." + name + ".port=" + server.port());

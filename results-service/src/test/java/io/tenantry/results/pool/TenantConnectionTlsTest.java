@@ -56,6 +56,12 @@ class TenantConnectionTlsTest {
         assertEquals(PROTOCOL_3, firstMessageCode("disable", Optional.empty()));
     }
 
+    /** ./run.sh: the prod profile's CA path, absent on a developer's machine, with TLS turned off. */
+    @Test
+    void disableIgnoresACaFileThatIsNotThere() throws Exception {
+        assertEquals(PROTOCOL_3, firstMessageCode("disable", Optional.of(dir.resolve("absent.crt").toString())));
+    }
+
     private int firstMessageCode(String sslMode, Optional<String> caFile) throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CompletableFuture<Integer> code = CompletableFuture.supplyAsync(() -> {
