@@ -21,6 +21,7 @@ final class ConfigurationReference {
     private static final Pattern MAPPING = Pattern.compile("@ConfigMapping\\(prefix = \"([^\"]+)\"\\)");
     private static final Pattern INTERFACE = Pattern.compile("^\\s*(?:public\\s+)?interface\\s+(\\w+)\\s*\\{");
     private static final Pattern METHOD = Pattern.compile("^\\s*([\\w<>, ]+?)\\s+(\\w+)\\(\\);");
+    private static final Pattern ENV_WITH_DEFAULT = Pattern.compile("^\\$\\{([A-Z][A-Z0-9_]*):([^}]*)}$");
     private static final Pattern DEFAULT = Pattern.compile("@WithDefault\\(\"([^\"]*)\"\\)");
 
     private ConfigurationReference() {
@@ -39,6 +40,7 @@ final class ConfigurationReference {
                     .append(s.meaning()).append(" |\n");
         }
         Map<String, String> fromEnvironment = new TreeMap<>();
+        Map<String, Matcher> fromEnvironmentWithDefault = new TreeMap<>();
         Map<String, String> fixed = new TreeMap<>();
         for (String key : prod.stringPropertyNames()) {
             String value = prod.getProperty(key);
@@ -46,8 +48,11 @@ final class ConfigurationReference {
                 continue;
             }
             Matcher env = Pattern.compile("^\\$\\{([A-Z][A-Z0-9_]*)}$").matcher(value);
+            Matcher envWithDefault = ENV_WITH_DEFAULT.matcher(value);
             if (env.matches()) {
                 fromEnvironment.put(key, env.group(1));
+            } else if (envWithDefault.matches()) {
+                fromEnvironmentWithDefault.put(key, envWithDefault);
             } else {
                 fixed.put(key, value);
             }
@@ -55,6 +60,12 @@ final class ConfigurationReference {
         md.append("\nIn the prod profile, from the environment (no default: a missing one stops the start):\n\n");
         md.append("| environment variable | setting |\n|---|---|\n");
         fromEnvironment.forEach((key, env) -> md.append("| `").append(env).append("` | `").append(key).append("` |\n"));
+        if (!fromEnvironmentWithDefault.isEmpty()) {
+            md.append("\nIn the prod profile, from the environment when set, else the default:\n\n");
+            md.append("| environment variable | setting | default |\n|---|---|---|\n");
+            fromEnvironmentWithDefault.forEach((key, env) -> md.append("| `").append(env.group(1)).append("` | `")
+                    .append(key).append("` | ").append(code(env.group(2))).append(" |\n"));
+        }
         md.append("\nQuarkus settings the service fixes in its application.properties (any can be overridden the same way):\n\n");
         md.append("| setting | value |\n|---|---|\n");
         fixed.forEach((key, value) -> md.append("| `").append(key).append("` | ").append(code(value)).append(" |\n"));
@@ -68,7 +79,11 @@ final class ConfigurationReference {
             return code(setting.defaultValue());
         }
         Matcher env = Pattern.compile("^\\$\\{([A-Z][A-Z0-9_]*)}$").matcher(value);
-        return env.matches() ? "from `" + env.group(1) + "` (required)" : code(value);
+        if (env.matches()) {
+            return "from `" + env.group(1) + "` (required)";
+        }
+        Matcher envWithDefault = ENV_WITH_DEFAULT.matcher(value);
+        return envWithDefault.matches() ? code(envWithDefault.group(2)) + " (`" + envWithDefault.group(1) + "`)" : code(value);
     }
 
     /** The settings a {@code @ConfigMapping} interface declares, in source order. */

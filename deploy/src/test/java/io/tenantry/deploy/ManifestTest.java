@@ -5,6 +5,7 @@ import static io.tenantry.deploy.Manifests.ROOT;
 import static io.tenantry.deploy.Manifests.SERVICES;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -24,16 +25,26 @@ import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.SeccompProfile;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 
 /**
@@ -52,20 +63,139 @@ class ManifestTest {
         for (String service : SERVICES) {
             Deployment deployment = Manifests.named(BASE, Deployment.class, service);
             Container container = mainContainer(deployment);
-            int port = Integer.parseInt(Manifests.prodProperties(service).getProperty("quarkus.http.port"));
-            assertEquals(port, container.getPorts().get(0).getContainerPort(), service);
-            assertEquals("http", container.getPorts().get(0).getName(), service);
+            Properties prod = Manifests.prodProperties(service);
+            int port = Integer.parseInt(prod.getProperty("quarkus.http.port"));
+            // Health, metrics and OpenAPI live on the management interface in prod, not on the public port.
+            assertEquals("true", prod.getProperty("quarkus.management.enabled"), service);
+            int managementPort = Integer.parseInt(prod.getProperty("quarkus.management.port", "9000"));
+            assertEquals(Map.of("http", port, "management", managementPort), containerPorts(container), service);
             assertProbe(service, container.getStartupProbe(), "/q/health/started");
             assertProbe(service, container.getLivenessProbe(), "/q/health/live");
             assertProbe(service, container.getReadinessProbe(), "/q/health/ready");
             Map<String, String> annotations = deployment.getSpec().getTemplate().getMetadata().getAnnotations();
             assertEquals("true", annotations.get("prometheus.io/scrape"), service);
             assertEquals("/q/metrics", annotations.get("prometheus.io/path"), service);
-            assertEquals(Integer.toString(port), annotations.get("prometheus.io/port"), service);
+            assertEquals(Integer.toString(managementPort), annotations.get("prometheus.io/port"), service);
             assertTrue(container.getResources().getRequests().containsKey("cpu"), service + " requests CPU");
             assertTrue(container.getResources().getLimits().containsKey("memory"), service + " limits memory");
             String dockerfile = Manifests.read(ROOT.resolve(service + "/src/main/docker/Dockerfile.jvm"));
-            assertTrue(dockerfile.contains("EXPOSE " + port), service + "'s Dockerfile exposes its port");
+            assertTrue(dockerfile.contains("EXPOSE " + port + " " + managementPort), service + "'s Dockerfile exposes its ports");
+        }
+        JsonNode serviceMonitor = Manifests.yaml(KUBERNETES.resolve("overlays/prod/service-monitor.yaml"));
+        for (JsonNode endpoint : serviceMonitor.path("spec").path("endpoints")) {
+            assertEquals("management", endpoint.path("port").asText(), "the ServiceMonitor scrapes the management port");
+            assertEquals("/q/metrics", endpoint.path("path").asText());
+        }
+    }
+
+    @Test
+    void everyPodRunsAsNonRootWithAReadOnlyRootAndNoPrivileges() {
+        List<PodSpec> pods = new ArrayList<>();
+        Manifests.ofKind(BASE, Deployment.class).forEach(d -> pods.add(d.getSpec().getTemplate().getSpec()));
+        Manifests.ofKind(BASE, StatefulSet.class).forEach(s -> pods.add(s.getSpec().getTemplate().getSpec()));
+        assertEquals(4, pods.size(), "the three services and Redis");
+        for (PodSpec pod : pods) {
+            PodSecurityContext podContext = pod.getSecurityContext();
+            assertNotNull(podContext, "pod securityContext");
+            List<Container> containers = new ArrayList<>(pod.getContainers());
+            containers.addAll(Optional.ofNullable(pod.getInitContainers()).orElse(List.of()));
+            for (Container container : containers) {
+                SecurityContext context = Optional.ofNullable(container.getSecurityContext()).orElseGet(SecurityContext::new);
+                String name = container.getName();
+                assertEquals(Boolean.TRUE, firstSet(context.getRunAsNonRoot(), podContext.getRunAsNonRoot()), name + " runAsNonRoot");
+                Long user = firstSet(context.getRunAsUser(), podContext.getRunAsUser());
+                assertTrue(user != null && user > 0, name + " runs as a non-root user id");
+                assertEquals(Boolean.FALSE, context.getAllowPrivilegeEscalation(), name + " allowPrivilegeEscalation");
+                assertEquals(Boolean.TRUE, context.getReadOnlyRootFilesystem(), name + " readOnlyRootFilesystem");
+                assertEquals(List.of("ALL"), context.getCapabilities() == null ? null : context.getCapabilities().getDrop(),
+                        name + " drops all capabilities");
+                SeccompProfile seccomp = firstSet(context.getSeccompProfile(), podContext.getSeccompProfile());
+                assertEquals("RuntimeDefault", seccomp == null ? null : seccomp.getType(), name + " seccompProfile");
+            }
+        }
+        for (String service : SERVICES) {
+            PodSpec pod = Manifests.named(BASE, Deployment.class, service).getSpec().getTemplate().getSpec();
+            Set<String> emptyDirs = pod.getVolumes().stream().filter(v -> v.getEmptyDir() != null).map(Volume::getName)
+                    .collect(Collectors.toSet());
+            List<Container> containers = new ArrayList<>(pod.getContainers());
+            containers.addAll(Optional.ofNullable(pod.getInitContainers()).orElse(List.of()));
+            for (Container container : containers) {
+                assertTrue(container.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals("/tmp")
+                        && emptyDirs.contains(m.getName())), service + "/" + container.getName() + " has a writable /tmp");
+            }
+        }
+    }
+
+    @Test
+    void servicesReachPostgresAndRedisOverVerifiedTls() {
+        for (String service : SERVICES) {
+            Deployment deployment = Manifests.named(BASE, Deployment.class, service);
+            PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+            List<Container> containers = new ArrayList<>(pod.getContainers());
+            containers.addAll(Optional.ofNullable(pod.getInitContainers()).orElse(List.of()));
+            for (Container container : containers) {
+                String name = service + "/" + container.getName();
+                assertEquals("verify-full", env(container, "TENANTRY_DB_SSL_MODE"), name);
+                assertEquals("true", env(container, "TENANTRY_REDIS_TLS"), name);
+                assertEquals("tenantry-postgres-ca", mountedSecret(pod, container, env(container, "TENANTRY_DB_CA_FILE")), name);
+                assertEquals("tenantry-redis-tls", mountedSecret(pod, container, env(container, "TENANTRY_REDIS_CA_FILE")), name);
+                for (EnvVar variable : container.getEnv()) {
+                    assertFalse(variable.getValue() != null && variable.getValue().contains("sslmode="),
+                            name + ": " + variable.getName() + " overrides the TLS mode");
+                }
+            }
+            mountedConfig(deployment).ifPresent(config -> config.stringPropertyNames().forEach(key -> {
+                assertFalse(key.endsWith(".ssl-mode") || config.getProperty(key).contains("sslmode="),
+                        service + "'s tenant servers override the TLS mode: " + key);
+            }));
+        }
+        for (GenericKubernetesResource cluster : Manifests.custom(BASE, "Cluster")) {
+            JsonNode spec = Manifests.YAML.valueToTree(cluster.getAdditionalProperties().get("spec"));
+            String name = cluster.getMetadata().getName();
+            assertEquals("tenantry-postgres-ca", spec.path("certificates").path("serverCASecret").asText(), name);
+            assertTrue(spec.path("postgresql").path("pg_hba").toString().contains("hostnossl all all all reject"),
+                    name + " refuses connections without TLS");
+        }
+        List<String> redisArgs = Manifests.ofKind(BASE, StatefulSet.class).stream()
+                .filter(s -> s.getMetadata().getName().equals("tenantry-redis")).findFirst().orElseThrow()
+                .getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
+        assertEquals("0", redisArgs.get(redisArgs.indexOf("--port") + 1), "Redis's plain port is closed");
+        assertEquals("6379", redisArgs.get(redisArgs.indexOf("--tls-port") + 1));
+    }
+
+    @Test
+    void networkPoliciesAdmitExactlyThePortsTheServicesExposeAndManagementOnlyToPrometheus() {
+        List<NetworkPolicy> policies = Manifests.ofKind(BASE, NetworkPolicy.class);
+        for (String service : SERVICES) {
+            Deployment deployment = Manifests.named(BASE, Deployment.class, service);
+            Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+            Map<String, Integer> containerPorts = containerPorts(mainContainer(deployment));
+            Set<Integer> exposed = Manifests.named(BASE, Service.class, service).getSpec().getPorts().stream()
+                    .map(p -> containerPorts.get(p.getTargetPort().getStrVal())).collect(Collectors.toCollection(TreeSet::new));
+            Set<Integer> admitted = new TreeSet<>();
+            for (NetworkPolicy policy : policies) {
+                Map<String, String> selector = Optional.ofNullable(policy.getSpec().getPodSelector().getMatchLabels()).orElse(Map.of());
+                if (selector.isEmpty() || !podLabels.entrySet().containsAll(selector.entrySet())) {
+                    continue;
+                }
+                for (NetworkPolicyIngressRule rule : policy.getSpec().getIngress()) {
+                    for (NetworkPolicyPort port : rule.getPorts()) {
+                        int number = port.getPort().getStrVal() == null ? port.getPort().getIntVal()
+                                : containerPorts.get(port.getPort().getStrVal());
+                        admitted.add(number);
+                        if (number == containerPorts.get("management")) {
+                            assertEquals(1, rule.getFrom().size(), service + ": management port from one peer");
+                            NetworkPolicyPeer peer = rule.getFrom().get(0);
+                            assertEquals(null, peer.getPodSelector(), service);
+                            assertEquals(Map.of("kubernetes.io/metadata.name", "monitoring"),
+                                    peer.getNamespaceSelector().getMatchLabels(), service + ": management port only to Prometheus");
+                        } else {
+                            assertTrue(rule.getFrom() == null || rule.getFrom().isEmpty(), service + ": public port open to all");
+                        }
+                    }
+                }
+            }
+            assertEquals(exposed, admitted, service + ": the ports its Service exposes, and no other");
         }
     }
 
@@ -117,7 +247,8 @@ class ManifestTest {
             Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
             assertTrue(podLabels.entrySet().containsAll(svc.getSpec().getSelector().entrySet()), service);
             assertTrue(podLabels.entrySet().containsAll(deployment.getSpec().getSelector().getMatchLabels().entrySet()));
-            assertEquals("http", svc.getSpec().getPorts().get(0).getTargetPort().getStrVal(), service);
+            assertEquals(List.of("http", "management"), svc.getSpec().getPorts().stream()
+                    .map(p -> p.getTargetPort().getStrVal()).toList(), service);
         }
     }
 
@@ -209,7 +340,26 @@ class ManifestTest {
 
     private static void assertProbe(String service, Probe probe, String path) {
         assertEquals(path, probe.getHttpGet().getPath(), service);
-        assertEquals("http", probe.getHttpGet().getPort().getStrVal(), service);
+        assertEquals("management", probe.getHttpGet().getPort().getStrVal(), service);
+    }
+
+    private static Map<String, Integer> containerPorts(Container container) {
+        return container.getPorts().stream().collect(Collectors.toMap(ContainerPort::getName, ContainerPort::getContainerPort));
+    }
+
+    private static <T> T firstSet(T containerLevel, T podLevel) {
+        return containerLevel != null ? containerLevel : podLevel;
+    }
+
+    /** The Secret mounted where {@code file} lies in this container, or null. */
+    private static String mountedSecret(PodSpec pod, Container container, String file) {
+        for (VolumeMount mount : container.getVolumeMounts()) {
+            if (file != null && file.startsWith(mount.getMountPath() + "/")) {
+                return pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName()) && v.getSecret() != null)
+                        .map(v -> v.getSecret().getSecretName()).findFirst().orElse(null);
+            }
+        }
+        return null;
     }
 
     private static Container mainContainer(Deployment deployment) {

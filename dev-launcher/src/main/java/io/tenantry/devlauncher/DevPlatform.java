@@ -88,10 +88,10 @@ public final class DevPlatform {
 
                 Tenantry is running.
 
-                  metadata-service    %1$s   OpenAPI %1$s/q/openapi
-                  results-service     %2$s   OpenAPI %2$s/q/openapi
+                  metadata-service    %1$s   OpenAPI %17$s/q/openapi
+                  results-service     %2$s   OpenAPI %18$s/q/openapi
                   tenant-provisioner  %3$s
-                  health, metrics     %2$s/q/health/ready   %2$s/q/metrics
+                  health, metrics     %18$s/q/health/ready   %18$s/q/metrics   (management ports)
 
                   platform admin      admin@tenantry.local / %4$s
                   demo organization   demo (its own database: results_demo)
@@ -117,7 +117,9 @@ public final class DevPlatform {
                 earlierJobs + 1, again ? " (" + earlierJobs + " from earlier runs, kept in its database)" : "",
                 state, setup.moleculeIds().get(0),
                 "succeeded".equals(job.get("status").asText()) ? "succeeded" : "is " + job.get("status").asText(),
-                earlierJobs == 0 ? "" : "s");
+                earlierJobs == 0 ? "" : "s",
+                LocalPlatform.url(LocalPlatform.managementPort(LocalPlatform.METADATA_PORT)),
+                LocalPlatform.url(LocalPlatform.managementPort(LocalPlatform.RESULTS_PORT)));
     }
 
     /** A local secret: random on first run, kept in .tenantry/ so it survives restarts. */

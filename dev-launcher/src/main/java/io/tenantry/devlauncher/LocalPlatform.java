@@ -49,6 +49,13 @@ public final class LocalPlatform implements AutoCloseable {
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * The embedded servers speak plain TCP, and the prod profile would otherwise insist on TLS; servers of one's own
+     * (TENANTRY_PG_URLS) may ask for TLS by setting these variables before the launch.
+     */
+    private static final Map<String, String> LOCAL_SERVERS_WITHOUT_TLS = Map.of(
+            "TENANTRY_DB_SSL_MODE", "disable",
+            "TENANTRY_REDIS_TLS", "false");
 
     private final List<Process> running = new ArrayList<>();
     private final Map<String, Process> byService = new HashMap<>();
@@ -105,6 +112,11 @@ public final class LocalPlatform implements AutoCloseable {
                     "TENANTRY_TENANT_MASTER_SECRET", settings.masterSecret(),
                     "TENANTRY_JWT_PUBLIC_KEY_LOCATION", publicKey);
             List<String> resultsServers = new ArrayList<>();
+            // Vert.x reads the CA file before it connects even without TLS, and the prod profile's is not here.
+            String dbSslMode = System.getenv("TENANTRY_DB_SSL_MODE");
+            if (dbSslMode == null || dbSslMode.equals("disable")) {
+                resultsServers.add("-Dquarkus.datasource.reactive.trust-certificate-pem=false");
+            }
             settings.tenantServers().forEach((name, server) -> {
                 resultsServers.add("-Dtenantry.results.servers." + name + ".host=" + server.host());
                 resultsServers.add("-Dtenantry.results.servers." + name + ".port=" + server.port());
@@ -123,6 +135,11 @@ public final class LocalPlatform implements AutoCloseable {
         String password = HexFormat.of().formatHex(secret);
         metadata.ensureLoginRole(role, password);
         return password;
+    }
+
+    /** Where a service started here answers health, metrics and OpenAPI (its management interface). */
+    public static int managementPort(int port) {
+        return port + 1000;
     }
 
     public static String url(int port) {
@@ -170,10 +187,12 @@ public final class LocalPlatform implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(settings.jvmArgs().getOrDefault(service, List.of()));
         command.add("-Dquarkus.http.port=" + port);
+        command.add("-Dquarkus.management.port=" + managementPort(port));
         command.addAll(serviceArgs);
         command.add("-jar");
         command.add(jar.toString());
         ProcessBuilder builder = new ProcessBuilder(command);
+        LOCAL_SERVERS_WITHOUT_TLS.forEach(builder.environment()::putIfAbsent);
         builder.environment().putAll(env);
         Path log = settings.state().resolve(service + ".log");
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -186,7 +205,7 @@ public final class LocalPlatform implements AutoCloseable {
             running.add(process);
             byService.put(service, process);
         }
-        waitUntilReady(service, process, url(port) + "/q/health/ready", log, Duration.ofMinutes(3));
+        waitUntilReady(service, process, url(managementPort(port)) + "/q/health/ready", log, Duration.ofMinutes(3));
         progress.accept(service + " is ready");
     }
 

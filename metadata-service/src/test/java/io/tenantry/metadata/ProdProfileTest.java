@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 import io.smallrye.config.SmallRyeConfig;
 import io.tenantry.testing.ProdProfile;
 
-/** The prod profile takes every secret from the environment and has no fallback for any of them. */
+/**
+ * The prod profile takes every secret from the environment and has no fallback for any of them, and connects to
+ * PostgreSQL and Redis over verified TLS unless told otherwise.
+ */
 class ProdProfileTest {
 
     private static SmallRyeConfig prod() {
@@ -32,6 +35,20 @@ class ProdProfileTest {
                 "quarkus.datasource.password", "quarkus.redis.hosts"}) {
             assertThrows(NoSuchElementException.class, () -> config.getValue(key, String.class), key);
         }
+    }
+
+    @Test
+    void databaseAndRedisConnectionsAreVerifiedTls() {
+        SmallRyeConfig config = prod();
+        ProdProfile.assertJdbcTlsVerified(config);
+        ProdProfile.assertRedisTlsVerified(config);
+        ProdProfile.assertManagementInterfaceEnabled(config);
+    }
+
+    @Test
+    void devAndTestProfilesAreUnchanged() {
+        ProdProfile.assertDevAndTestProfilesUnchanged(ProdProfileTest.class,
+                "quarkus.datasource.jdbc.additional-jdbc-properties.sslmode");
     }
 
     @Test

@@ -220,7 +220,8 @@ public final class Platform {
         }
         PostgresEndpoint meta = TenantryTestServers.servers().postgres(0);
         List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                "-Dquarkus.http.port=0", "-Dquarkus.log.level=WARN", "-Dquarkus.scheduler.enabled=false"));
+                "-Dquarkus.http.port=0", "-Dquarkus.management.port=0", "-Dquarkus.log.level=WARN",
+                "-Dquarkus.scheduler.enabled=false"));
         for (PostgresEndpoint server : TenantryTestServers.servers().postgres()) {
             String prefix = "-Dtenantry.provisioner.servers." + server.name();
             cmd.add(prefix + ".jdbc-url=" + server.jdbcUrl("postgres"));
@@ -238,6 +239,9 @@ public final class Platform {
         env.put("TENANTRY_PROVISIONER_DB_PASSWORD",
                 TenantryTestServers.SERVICE_ROLE_PASSWORD_PREFIX + MetadataSchema.PROVISIONER_ROLE);
         env.put("TENANTRY_REDIS_URL", TenantryTestServers.servers().redisUrl());
+        // The jar runs the prod profile, which insists on TLS; the test servers speak plain TCP.
+        env.put("TENANTRY_DB_SSL_MODE", "disable");
+        env.put("TENANTRY_REDIS_TLS", "false");
         env.put("TENANTRY_TENANT_MASTER_SECRET", MASTER_SECRET);
         env.put("TENANTRY_EXPORT_DIRECTORY", Files.createTempDirectory("tenantry-exports").toString());
         env.put("TENANTRY_JWT_PUBLIC_KEY_LOCATION",

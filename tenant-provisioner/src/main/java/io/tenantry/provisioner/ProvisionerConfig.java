@@ -18,6 +18,9 @@ public interface ProvisionerConfig {
     /** The PostgreSQL servers that hold tenant databases, by name. */
     Map<String, Server> servers();
 
+    /** How the administrative connections to the servers use TLS where a server's jdbc-url does not say. */
+    TenantTls tenantTls();
+
     /** Keys the derivation of every tenant's password; results-service holds the same secret. */
     String masterSecret();
 
@@ -77,5 +80,13 @@ public interface ProvisionerConfig {
 
         @WithDefault("default")
         String region();
+    }
+
+    interface TenantTls {
+        /** PostgreSQL JDBC sslmode (disable ... verify-full); the driver's default (prefer) when unset. */
+        Optional<String> sslMode();
+
+        /** PEM file of the CA that signed the servers' certificates (JDBC sslrootcert). */
+        Optional<String> caFile();
     }
 }

@@ -2,6 +2,7 @@ package io.tenantry.results.config;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -14,6 +15,9 @@ public interface ResultsConfig {
 
     /** Derives each tenant's database password; the provisioner holds the same secret. */
     String masterSecret();
+
+    /** How connections to the tenant servers use TLS, unless a server says otherwise. */
+    TenantTls tenantTls();
 
     Pools pools();
 
@@ -35,9 +39,17 @@ public interface ResultsConfig {
         @WithDefault("5432")
         int port();
 
-        /** disable, allow, prefer, require, verify-ca or verify-full. */
+        /** Overrides {@code tenantry.results.tenant-tls.ssl-mode} for this server. */
+        Optional<String> sslMode();
+    }
+
+    interface TenantTls {
+        /** disable, allow, prefer, require, verify-ca or verify-full; the prod profile requires verify-full. */
         @WithDefault("disable")
         String sslMode();
+
+        /** PEM file of the CA that signed the servers' certificates, which verify-ca and verify-full check against. */
+        Optional<String> caFile();
     }
 
     interface Pools {

@@ -11,6 +11,7 @@ import io.tenantry.common.problem.ApiProblem;
 import io.tenantry.results.config.ResultsConfig;
 import io.tenantry.results.store.TenantRoute;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -41,16 +42,24 @@ public class TenantConnectionFactory {
             throw new ApiProblem(503, "Service Unavailable", "the organization's database cannot be reached");
         }
         OrgId orgId = OrgId.of(route.orgId());
+        SslMode sslMode = SslMode.of(server.sslMode().orElse(config.tenantTls().sslMode()));
         PgConnectOptions connect = new PgConnectOptions()
                 .setHost(server.host())
                 .setPort(server.port())
-                .setSslMode(SslMode.of(server.sslMode()))
+                .setSslMode(sslMode)
                 .setDatabase(route.databaseName())
                 .setUser(route.roleName())
                 .setPassword(TenantCredentials.password(config.masterSecret(), orgId, route.credentialGeneration()))
                 .setConnectTimeout((int) config.pools().acquireTimeout().toMillis())
                 .setCachePreparedStatements(true)
                 .setPreparedStatementCacheMaxSize(64);
+        // Vert.x reads the CA file before it connects, even without TLS; ./run.sh has none where prod expects it.
+        if (sslMode != SslMode.DISABLE) {
+            config.tenantTls().caFile().ifPresent(ca -> connect.setPemTrustOptions(new PemTrustOptions().addCertPath(ca)));
+        }
+        if (sslMode == SslMode.VERIFY_FULL) {
+            connect.setHostnameVerificationAlgorithm("HTTPS");
+        }
         PoolOptions options = new PoolOptions()
                 .setName("tenant-" + route.orgId())
                 .setMaxSize(1)

@@ -1,9 +1,13 @@
 package io.tenantry.provisioner.servers;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -32,7 +36,8 @@ public class TenantServers {
     /** A connection to the server's maintenance database, where databases and roles are created. */
     public Connection admin(String name) throws SQLException {
         ProvisionerConfig.Server server = get(name);
-        return DriverManager.getConnection(server.jdbcUrl(), server.adminUser(), server.adminPassword().orElse(""));
+        return DriverManager.getConnection(withTls(server.jdbcUrl()), server.adminUser(),
+                server.adminPassword().orElse(""));
     }
 
     /** An administrative connection to one database on the server. */
@@ -42,11 +47,29 @@ public class TenantServers {
                 server.adminPassword().orElse(""));
     }
 
-    /** The server's JDBC URL with the database swapped, keeping host, port and parameters. */
+    /** The server's JDBC URL with the database swapped, keeping host, port and parameters, TLS settings added. */
     public String databaseUrl(String name, String database) {
         String url = get(name).jdbcUrl();
         int slash = url.indexOf('/', "jdbc:postgresql://".length());
         int query = url.indexOf('?', slash);
-        return url.substring(0, slash + 1) + database + (query < 0 ? "" : url.substring(query));
+        return withTls(url.substring(0, slash + 1) + database + (query < 0 ? "" : url.substring(query)));
+    }
+
+    /** The URL with tenantry.provisioner.tenant-tls's sslmode and sslrootcert, where it does not set its own. */
+    String withTls(String url) {
+        StringBuilder result = new StringBuilder(url);
+        addParameterIfAbsent(result, "sslmode", config.tenantTls().sslMode());
+        addParameterIfAbsent(result, "sslrootcert", config.tenantTls().caFile());
+        return result.toString();
+    }
+
+    private static void addParameterIfAbsent(StringBuilder url, String name, Optional<String> value) {
+        int query = url.indexOf("?");
+        boolean present = query >= 0 && Arrays.stream(url.substring(query + 1).split("&"))
+                .anyMatch(p -> p.startsWith(name + "="));
+        if (value.isPresent() && !present) {
+            url.append(query < 0 ? '?' : '&').append(name).append('=')
+                    .append(URLEncoder.encode(value.get(), StandardCharsets.UTF_8));
+        }
     }
 }
