@@ -26,6 +26,7 @@ import io.tenantry.common.TenantCredentials;
 import io.tenantry.common.Uuids;
 import io.tenantry.schema.MetadataSchema;
 import io.tenantry.servers.PostgresEndpoint;
+import io.tenantry.testing.ProvisionerProcesses;
 import io.tenantry.testing.TenantryTestServers;
 
 /**
@@ -218,30 +219,10 @@ public final class Platform {
         if (!Files.exists(PROVISIONER)) {
             throw new IllegalStateException(PROVISIONER + " is missing; Maven unpacks the tenant-provisioner dependency there");
         }
-        PostgresEndpoint meta = TenantryTestServers.servers().postgres(0);
-        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                "-Dquarkus.http.port=0", "-Dquarkus.management.port=0", "-Dquarkus.log.level=WARN",
-                "-Dquarkus.scheduler.enabled=false"));
-        for (PostgresEndpoint server : TenantryTestServers.servers().postgres()) {
-            String prefix = "-Dtenantry.provisioner.servers." + server.name();
-            cmd.add(prefix + ".jdbc-url=" + server.jdbcUrl("postgres"));
-            cmd.add(prefix + ".admin-user=" + server.superuser());
-            cmd.add(prefix + ".region=eu-west");
-            if (!server.superuserPassword().isEmpty()) {
-                cmd.add(prefix + ".admin-password=" + server.superuserPassword());
-            }
-        }
-        cmd.addAll(List.of("-jar", PROVISIONER.toString(), command));
-        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+        ProcessBuilder builder = ProvisionerProcesses.builder(PROVISIONER, MetadataSchema.PROVISIONER_ROLE,
+                List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dquarkus.http.port=0", "-Dquarkus.log.level=WARN",
+                        "-Dquarkus.scheduler.enabled=false"), List.of(command));
         var env = builder.environment();
-        env.put("TENANTRY_METADATA_JDBC_URL", meta.jdbcUrl(TenantryTestServers.METADATA_DATABASE));
-        env.put("TENANTRY_PROVISIONER_DB_USER", MetadataSchema.PROVISIONER_ROLE);
-        env.put("TENANTRY_PROVISIONER_DB_PASSWORD",
-                TenantryTestServers.SERVICE_ROLE_PASSWORD_PREFIX + MetadataSchema.PROVISIONER_ROLE);
-        env.put("TENANTRY_REDIS_URL", TenantryTestServers.servers().redisUrl());
-        // The jar runs the prod profile, which insists on TLS; the test servers speak plain TCP.
-        env.put("TENANTRY_DB_SSL_MODE", "disable");
-        env.put("TENANTRY_REDIS_TLS", "false");
         env.put("TENANTRY_TENANT_MASTER_SECRET", MASTER_SECRET);
         env.put("TENANTRY_EXPORT_DIRECTORY", Files.createTempDirectory("tenantry-exports").toString());
         env.put("TENANTRY_JWT_PUBLIC_KEY_LOCATION",
@@ -251,10 +232,6 @@ public final class Platform {
         if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
             throw new IllegalStateException("tenant-provisioner " + command + " failed:\n" + output);
         }
-    }
-
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {

@@ -32,6 +32,7 @@ import io.tenantry.provisioner.rollout.RolloutPlan;
 import io.tenantry.provisioner.rollout.RolloutRunner;
 import io.tenantry.provisioner.rollout.RolloutStore;
 import io.tenantry.provisioner.rollout.RolloutView;
+import io.tenantry.provisioner.rollout.Rollouts;
 import io.tenantry.schema.MetadataSchema;
 import io.tenantry.schema.ResultsSchema;
 import io.tenantry.testing.TenantryTestServers;
@@ -54,6 +55,9 @@ class RolloutTest {
 
     @Inject
     RolloutRunner runner;
+
+    @Inject
+    Rollouts rollouts;
 
     @Test
     void aBrokenMigrationFailsOnlyItsTenantAndTheRolloutReportsIt() throws Exception {
@@ -131,6 +135,24 @@ class RolloutTest {
         assertEquals(first.succeeded(), again.succeeded());
         assertEquals(first.failed(), again.failed());
         assertEquals(0, again.pending());
+    }
+
+    @Test
+    void aRolloutLeftRunningByAKilledProcessIsResumedWithoutTheTenantsDeletedSince() throws Exception {
+        String kept = newOrganization("eu-west");
+        reconciler.reconcile(kept);
+        String deleted = newOrganization("eu-west");
+        reconciler.reconcile(deleted);
+        UUID id = store.create(new RolloutPlan(0, 2, 0), "test");
+        ProvisionerTestSupport.desire(deleted, "deleted");
+        reconciler.reconcile(deleted);
+
+        RolloutView resumed = rollouts.resumeInterrupted().stream().filter(r -> r.id().equals(id)).findFirst()
+                .orElseThrow();
+        assertEquals("succeeded", resumed.status(), resumed.toString());
+        assertEquals(resumed.total(), resumed.succeeded(), resumed.toString());
+        assertEquals(0, resumed.pending());
+        assertTrue(rollouts.resumeInterrupted().stream().noneMatch(r -> r.id().equals(id)), "resumed once");
     }
 
     @Test

@@ -24,7 +24,7 @@ import io.tenantry.provisioner.rollout.Rollouts;
  * Without arguments the provisioner runs as a service. With one it runs that command and exits, for a
  * Kubernetes Job or init step: {@code migrate} (the registry schema, then exit), {@code reconcile},
  * {@code status}, or {@code rollout [--canary N] [--parallelism P] [--max-failures F]} (exit code 1 unless every
- * tenant migrated).
+ * tenant migrated). The service and the rollout command both first finish rollouts a killed process left running.
  */
 @QuarkusMain
 public class ProvisionerMain implements QuarkusApplication {
@@ -47,6 +47,7 @@ public class ProvisionerMain implements QuarkusApplication {
     @Override
     public int run(String... args) throws Exception {
         if (args.length == 0) {
+            rollouts.resumeInterruptedInBackground();
             Quarkus.waitForExit();
             return 0;
         }
@@ -59,6 +60,8 @@ public class ProvisionerMain implements QuarkusApplication {
                 Map<String, Integer> options = options(Arrays.copyOfRange(args, 1, args.length));
                 RolloutPlan plan = new RolloutPlan(options.get("--canary"), options.get("--parallelism"),
                         options.get("--max-failures"));
+                // A Job killed mid-rollout is started again: what it left running is finished before the new one.
+                rollouts.resumeInterrupted();
                 RolloutView result = rollouts.runToEnd(plan, "cli");
                 System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(result));
                 return RolloutStatus.SUCCEEDED.wire().equals(result.status()) ? 0 : 1;

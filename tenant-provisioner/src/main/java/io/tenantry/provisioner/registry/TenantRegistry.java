@@ -60,6 +60,11 @@ public class TenantRegistry {
                 status.wire(), lastError, orgId);
     }
 
+    /** Records a failure that leaves the status as it is (a tenant's failed migration in a rollout). */
+    public void setLastError(String orgId, String lastError) {
+        execute("UPDATE provisioner.tenants SET last_error = ?, updated_at = now() WHERE org_id = ?", lastError, orgId);
+    }
+
     public void setSchemaVersion(String orgId, String version) {
         execute("UPDATE provisioner.tenants SET schema_version = ?, updated_at = now() WHERE org_id = ?",
                 version, orgId);

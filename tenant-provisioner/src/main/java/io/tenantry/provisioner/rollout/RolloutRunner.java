@@ -3,6 +3,7 @@ package io.tenantry.provisioner.rollout;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -18,6 +19,7 @@ import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tenantry.common.OrgId;
+import io.tenantry.common.lifecycle.OrganizationStatus;
 import io.tenantry.common.problem.ApiProblem;
 import io.tenantry.provisioner.locks.AdvisoryLocks;
 import io.tenantry.provisioner.registry.Tenant;
@@ -56,9 +58,15 @@ public class RolloutRunner {
 
     /** Applies the migrations at {@code locations} to the rollout's pending tenants and returns how it ended. */
     public RolloutView run(UUID id, RolloutPlan plan, List<String> locations) throws SQLException {
+        return runUnlessRunning(id, plan, locations)
+                .orElseThrow(() -> ApiProblem.conflict("rollout " + id + " is being run by another process"));
+    }
+
+    /** Like {@link #run}, but empty when another process is running the rollout (it holds its lock). */
+    Optional<RolloutView> runUnlessRunning(UUID id, RolloutPlan plan, List<String> locations) throws SQLException {
         Optional<AdvisoryLocks.Lock> lock = locks.tryRollout(id);
         if (lock.isEmpty()) {
-            throw ApiProblem.conflict("rollout " + id + " is being run by another process");
+            return Optional.empty();
         }
         try (AdvisoryLocks.Lock held = lock.get()) {
             if (!runGroup(id, true, plan, locations)) {
@@ -72,7 +80,7 @@ public class RolloutRunner {
                         failed == 0 ? null : failed + " tenants failed and stay on their previous version");
             }
         }
-        return store.find(id).orElseThrow();
+        return store.find(id);
     }
 
     /** Migrates the group's pending tenants, {@code parallelism} at a time; false when the rollout must stop. */
@@ -111,12 +119,21 @@ public class RolloutRunner {
     private boolean migrateOne(UUID id, String orgId, List<String> locations) {
         long start = System.nanoTime();
         Tenant tenant = registry.find(orgId).orElseThrow();
+        if (tenant.status() != OrganizationStatus.ACTIVE && tenant.status() != OrganizationStatus.SUSPENDED) {
+            // Deleted since the rollout was recorded (a resumed rollout can be days old): nothing left to migrate.
+            store.leaveOut(id, orgId);
+            LOG.infof("rollout %s: %s is %s now, left out", id, orgId, tenant.status().wire());
+            return true;
+        }
         try {
             roles.limitSessions(tenant.server(), OrgId.of(orgId));
             List<TenantMigrations.Migration> applied = migrations.migrate(tenant.server(), OrgId.of(orgId), locations);
             applied.forEach(m -> registry.recordMigration(orgId, m.version(), m.description(), m.durationMs()));
-            String version = applied.isEmpty() ? tenant.schemaVersion() : applied.get(applied.size() - 1).version();
-            if (!applied.isEmpty()) {
+            // With nothing applied the database is asked: a process killed after migrating it, before recording
+            // the version, left the registry behind.
+            String version = applied.isEmpty() ? migrations.schemaVersion(tenant.server(), OrgId.of(orgId))
+                    : applied.get(applied.size() - 1).version();
+            if (!Objects.equals(version, tenant.schemaVersion())) {
                 registry.setSchemaVersion(orgId, version);
             }
             store.recordTenant(id, orgId, true, version, millisSince(start), null);
@@ -124,7 +141,7 @@ public class RolloutRunner {
             return true;
         } catch (Exception e) {
             String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            registry.setStatus(orgId, tenant.status(), "rollout " + id + ": " + error);
+            registry.setLastError(orgId, "rollout " + id + ": " + error);
             store.recordTenant(id, orgId, false, tenant.schemaVersion(), millisSince(start), error);
             metrics.counter("tenantry_rollout_tenants_total", "outcome", "failed").increment();
             LOG.warnf("rollout %s: %s failed: %s", id, orgId, error);

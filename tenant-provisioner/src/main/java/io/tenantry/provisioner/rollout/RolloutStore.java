@@ -77,6 +77,28 @@ public class RolloutStore {
         }
     }
 
+    /** A rollout recorded as running and the plan it was started with. */
+    record Running(UUID id, RolloutPlan plan) {
+    }
+
+    /** Rollouts recorded as running, oldest first: being run now, or left behind by a process that died. */
+    List<Running> running() throws SQLException {
+        List<Running> running = new ArrayList<>();
+        try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement("""
+                SELECT id, (parameters->>'canarySize')::int, (parameters->>'parallelism')::int,
+                       (parameters->>'maxFailures')::int
+                  FROM provisioner.operations WHERE kind = 'rollout' AND status = ? ORDER BY started_at""")) {
+            bind(s, RolloutStatus.RUNNING.wire());
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    running.add(new Running(rs.getObject(1, UUID.class),
+                            new RolloutPlan(rs.getInt(2), rs.getInt(3), rs.getInt(4))));
+                }
+            }
+        }
+        return running;
+    }
+
     /** The tenants of one group (canaries or the rest) the rollout has not touched yet, by id. */
     List<String> pending(UUID id, boolean canaries) throws SQLException {
         List<String> ids = new ArrayList<>();
@@ -112,6 +134,19 @@ public class RolloutStore {
                 c.rollback();
                 throw e;
             }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not record rollout progress", e);
+        }
+    }
+
+    /** Takes a tenant that is no longer live out of the rollout and its total, in one statement. */
+    void leaveOut(UUID id, String orgId) {
+        try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement("""
+                WITH removed AS (DELETE FROM provisioner.operation_tenants
+                                  WHERE operation_id = ? AND org_id = ? AND status = 'pending' RETURNING org_id)
+                UPDATE provisioner.operations SET total = total - (SELECT count(*) FROM removed) WHERE id = ?""")) {
+            bind(s, id, orgId, id);
+            s.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("could not record rollout progress", e);
         }

@@ -1,6 +1,8 @@
 package io.tenantry.provisioner.rollout;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,13 +41,7 @@ public class Rollouts {
         RolloutPlan complete = plan.withDefaults();
         try {
             UUID id = store.create(complete, requestedBy);
-            background.runAsync(() -> {
-                try {
-                    runner.run(id, complete, migrations.locations());
-                } catch (SQLException | RuntimeException e) {
-                    LOG.errorf(e, "rollout %s failed", id);
-                }
-            });
+            runInBackground(id, complete);
             return store.find(id).orElseThrow();
         } catch (SQLException e) {
             throw FleetStatus.unavailable(e);
@@ -61,9 +57,45 @@ public class Rollouts {
         }
     }
 
+    /**
+     * Runs to their end, each with its own plan, the rollouts a killed process left running; a rollout another
+     * process is running is left to it.
+     */
+    public List<RolloutView> resumeInterrupted() throws SQLException {
+        List<RolloutView> resumed = new ArrayList<>();
+        for (RolloutStore.Running rollout : store.running()) {
+            runner.runUnlessRunning(rollout.id(), rollout.plan(), migrations.locations()).ifPresent(view -> {
+                LOG.infof("resumed interrupted rollout %s: %s", view.id(), view.status());
+                resumed.add(view);
+            });
+        }
+        return resumed;
+    }
+
+    /** {@link #resumeInterrupted} without waiting, for a service starting up. */
+    public void resumeInterruptedInBackground() {
+        background.runAsync(() -> {
+            try {
+                resumeInterrupted();
+            } catch (SQLException | RuntimeException e) {
+                LOG.errorf(e, "could not resume interrupted rollouts");
+            }
+        });
+    }
+
     /** Records a rollout and works it off in this thread, to its end. */
     public RolloutView runToEnd(RolloutPlan plan, String requestedBy) throws SQLException {
         RolloutPlan complete = plan.withDefaults();
         return runner.run(store.create(complete, requestedBy), complete, migrations.locations());
+    }
+
+    private void runInBackground(UUID id, RolloutPlan plan) {
+        background.runAsync(() -> {
+            try {
+                runner.run(id, plan, migrations.locations());
+            } catch (SQLException | RuntimeException e) {
+                LOG.errorf(e, "rollout %s failed", id);
+            }
+        });
     }
 }
