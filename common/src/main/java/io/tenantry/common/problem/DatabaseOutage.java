@@ -27,14 +27,20 @@ public final class DatabaseOutage {
                 && (sqlState.startsWith("08") || sqlState.startsWith("57P") || sqlState.startsWith("53"));
     }
 
-    /** Whether {@code failure} or one of its causes is a database that could not be reached or used. */
+    /**
+     * Whether {@code failure}, one of its causes or what they suppressed (a transaction manager reports a failed
+     * commit's I/O error as suppressed) is a database that could not be reached or used.
+     */
     public static boolean causedBy(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLTransientConnectionException || cause instanceof ConnectException) {
+            if (cause instanceof SQLTransientConnectionException || cause instanceof ConnectException
+                    || cause instanceof SQLException sql && serverUnavailable(sql.getSQLState())) {
                 return true;
             }
-            if (cause instanceof SQLException sql && serverUnavailable(sql.getSQLState())) {
-                return true;
+            for (Throwable suppressed : cause.getSuppressed()) {
+                if (causedBy(suppressed)) {
+                    return true;
+                }
             }
         }
         return false;
