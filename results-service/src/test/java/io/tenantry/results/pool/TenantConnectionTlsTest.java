@@ -79,7 +79,8 @@ class TenantConnectionTlsTest {
             TenantConnectionFactory factory = new TenantConnectionFactory();
             factory.vertx = vertx;
             factory.config = config("localhost", server.getLocalPort(), sslMode, caFile);
-            Pool pool = factory.open(new TenantRoute("acme", "active", "s1", "results_acme", "tenant_acme", 1, 10, 10));
+            Pool pool = factory.open(new TenantRoute("acme", "active", "s1", "results_acme", "tenant_acme", 1, 10, 10,
+                    null, null));
             try {
                 assertThrows(RuntimeException.class, () -> pool.getConnection().await().atMost(Duration.ofSeconds(10)));
             } finally {
