@@ -9,7 +9,6 @@ import jakarta.inject.Inject;
 
 import io.smallrye.mutiny.Uni;
 import io.tenantry.common.problem.ApiProblem;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -21,17 +20,16 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class CatalogueStore {
 
     @Inject
-    Pool metadata;
+    MetadataDatabase metadata;
 
     /** One immutable version of a template; a job copies it, so later versions never change what a job ran. */
     public record Template(UUID id, String name, int version, String steps) {
     }
 
     public Uni<Template> templateById(UUID id, String orgId) {
-        return metadata.preparedQuery("""
+        return metadata.query("""
                         SELECT id, name, version, steps::text FROM available_pipeline_templates
-                         WHERE id = $1 AND available_to = $2""")
-                .execute(Tuple.of(id, orgId))
+                         WHERE id = $1 AND available_to = $2""", Tuple.of(id, orgId))
                 .map(rows -> template(rows.size() == 0 ? null : rows.iterator().next(),
                         "templateId names no pipeline template available to organization '" + orgId + "'"));
     }
@@ -41,11 +39,10 @@ public class CatalogueStore {
      * organization that has a template of that name uses its own, never the global one.
      */
     public Uni<Template> templateByName(String name, Integer version, String orgId) {
-        return metadata.preparedQuery("""
+        return metadata.query("""
                         SELECT id, name, version, steps::text FROM available_pipeline_templates
                          WHERE available_to = $2 AND name = $1 AND preferred AND ($3::integer IS NULL OR version = $3)
-                         ORDER BY version DESC LIMIT 1""")
-                .execute(Tuple.of(name, orgId, version))
+                         ORDER BY version DESC LIMIT 1""", Tuple.of(name, orgId, version))
                 .map(rows -> template(rows.size() == 0 ? null : rows.iterator().next(), "no pipeline template '" + name
                         + "'" + (version == null ? "" : " version " + version) + " is available to organization '"
                         + orgId + "'"));
@@ -56,11 +53,10 @@ public class CatalogueStore {
         if (ids == null || ids.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return metadata.preparedQuery("""
+        return metadata.query("""
                         SELECT wanted FROM unnest($1::uuid[]) AS wanted
                          WHERE NOT EXISTS (SELECT 1 FROM organization_molecules m WHERE m.id = wanted AND m.org_id = $2)
-                         LIMIT 5""")
-                .execute(Tuple.of(ids.toArray(UUID[]::new), orgId))
+                         LIMIT 5""", Tuple.of(ids.toArray(UUID[]::new), orgId))
                 .invoke(rows -> {
                     if (rows.size() > 0) {
                         List<String> unknown = new ArrayList<>();

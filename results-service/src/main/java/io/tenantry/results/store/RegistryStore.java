@@ -8,7 +8,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -21,24 +20,22 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class RegistryStore {
 
     @Inject
-    Pool metadata;
+    MetadataDatabase metadata;
 
     /** The organization's route; empty when no such organization exists. */
     public Uni<Optional<TenantRoute>> route(String orgId) {
-        return metadata.preparedQuery("""
+        return metadata.query("""
                         SELECT o.org_id, coalesce(t.status, o.status), t.server, t.database_name, t.role_name,
                                coalesce(t.credential_generation, 1), o.max_queued_jobs, o.max_jobs_per_day,
                                o.max_requests_per_second, o.max_concurrent_requests
                           FROM organization_lifecycle o LEFT JOIN provisioner.tenants t ON t.org_id = o.org_id
-                         WHERE o.org_id = $1""")
-                .execute(Tuple.of(orgId))
+                         WHERE o.org_id = $1""", Tuple.of(orgId))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(route(rows.iterator().next())));
     }
 
     /** Active tenants, for sweeps that must visit every tenant. */
     public Uni<List<String>> activeTenants() {
         return metadata.query("SELECT org_id FROM provisioner.tenants WHERE status = 'active' ORDER BY org_id")
-                .execute()
                 .map(rows -> {
                     List<String> ids = new ArrayList<>();
                     rows.forEach(row -> ids.add(row.getString(0)));
@@ -47,7 +44,7 @@ public class RegistryStore {
     }
 
     public Uni<Long> countActiveTenants() {
-        return metadata.query("SELECT count(*) FROM provisioner.tenants WHERE status = 'active'").execute()
+        return metadata.query("SELECT count(*) FROM provisioner.tenants WHERE status = 'active'")
                 .map(rows -> rows.iterator().next().getLong(0));
     }
 

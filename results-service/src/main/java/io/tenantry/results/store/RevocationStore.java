@@ -10,7 +10,6 @@ import jakarta.inject.Inject;
 import io.smallrye.mutiny.Uni;
 import io.tenantry.common.revocation.NotValidBefore;
 import io.tenantry.common.revocation.RevocationSource;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -20,12 +19,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class RevocationStore implements RevocationSource {
 
     @Inject
-    Pool metadata;
+    MetadataDatabase metadata;
 
     @Override
     public Uni<List<Changed>> changedSince(OffsetDateTime since) {
-        Uni<RowSet<Row>> rows = since == null ? metadata.query(SELECT).execute()
-                : metadata.preparedQuery(SELECT + " WHERE changed_at > $1").execute(Tuple.of(since));
+        Uni<RowSet<Row>> rows = since == null ? metadata.query(SELECT)
+                : metadata.query(SELECT + " WHERE changed_at > $1", Tuple.of(since));
         return rows.map(found -> {
             List<Changed> changed = new ArrayList<>();
             for (Row row : found) {
