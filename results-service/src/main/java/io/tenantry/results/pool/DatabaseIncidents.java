@@ -41,11 +41,6 @@ public class DatabaseIncidents {
         }
     }
 
-    /** Servers failing requests now. */
-    public int openIncidents() {
-        return open.size();
-    }
-
     private record Incident(long since, AtomicLong failures) {
         Incident(long since) {
             this(since, new AtomicLong());
