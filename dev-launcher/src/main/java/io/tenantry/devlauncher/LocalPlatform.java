@@ -90,7 +90,7 @@ public final class LocalPlatform implements AutoCloseable {
                     "TENANTRY_PROVISIONER_DB_PASSWORD", provisionerPassword,
                     "TENANTRY_REDIS_URL", servers.redisUrl(),
                     "TENANTRY_TENANT_MASTER_SECRET", settings.masterSecret(),
-                    "TENANTRY_EXPORT_DIRECTORY", settings.state().resolve("exports").toString(),
+                    "TENANTRY_BACKUP_DIRECTORY", settings.state().resolve("backups").toString(),
                     "TENANTRY_JWT_PUBLIC_KEY_LOCATION", publicKey);
             List<String> provisionerServers = new ArrayList<>();
             settings.tenantServers().forEach((name, server) -> {

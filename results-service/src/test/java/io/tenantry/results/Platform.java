@@ -224,7 +224,7 @@ public final class Platform {
                         "-Dquarkus.scheduler.enabled=false"), List.of(command));
         var env = builder.environment();
         env.put("TENANTRY_TENANT_MASTER_SECRET", MASTER_SECRET);
-        env.put("TENANTRY_EXPORT_DIRECTORY", Files.createTempDirectory("tenantry-exports").toString());
+        env.put("TENANTRY_BACKUP_DIRECTORY", Files.createTempDirectory("tenantry-backups").toString());
         env.put("TENANTRY_JWT_PUBLIC_KEY_LOCATION",
                 ConfigProvider.getConfig().getValue("mp.jwt.verify.publickey.location", String.class));
         Process process = builder.start();

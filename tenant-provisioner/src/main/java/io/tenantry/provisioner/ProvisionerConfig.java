@@ -42,8 +42,8 @@ public interface ProvisionerConfig {
      */
     Optional<String> stagedResultsMigrations();
 
-    /** Where final exports of deleted tenants are written. */
-    Path exportDirectory();
+    /** Backups of tenant databases: where they go, when they are taken and how many are kept. */
+    Backups backups();
 
     /** Limits every tenant role's sessions carry, so no tenant holds connections of the shared budget indefinitely. */
     TenantSessions tenantSessions();
@@ -62,6 +62,40 @@ public interface ProvisionerConfig {
          * the statement timeout.
          */
         Optional<Duration> lockTimeout();
+    }
+
+    interface Backups {
+        /** The backup store: {@code filesystem} (a folder, the default) or {@code s3} (an S3-compatible bucket). */
+        @WithDefault("filesystem")
+        String store();
+
+        /** The filesystem store's folder; backups land in {@code <directory>/<orgId>/<backupId>/}. */
+        Optional<Path> directory();
+
+        /** Whether each table's copy is gzipped (fastest level): a third of the size for a little CPU. */
+        @WithDefault("true")
+        boolean compress();
+
+        /** Whether a rollout takes a backup of each tenant it is about to migrate, before it does. */
+        @WithDefault("true")
+        boolean beforeRollout();
+
+        /** The default schedule, unless an organization has its own policy. */
+        Schedule schedule();
+
+        interface Schedule {
+            /** How old a tenant's newest backup may grow before the scheduler takes another; 0 turns it off. */
+            @WithDefault("24H")
+            Duration interval();
+
+            /** How many scheduled and on-demand backups of a tenant are kept (the newest verified one always is). */
+            @WithDefault("7")
+            int retain();
+
+            /** How many scheduled backups run at once across the fleet. */
+            @WithDefault("2")
+            int concurrency();
+        }
     }
 
     interface Server {

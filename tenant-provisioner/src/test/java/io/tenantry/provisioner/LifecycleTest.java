@@ -12,20 +12,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
+import java.util.Map;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -89,16 +89,15 @@ class LifecycleTest {
         assertFalse(exists(server, "SELECT 1 FROM pg_database WHERE datname = ?", "results_" + orgId));
         assertFalse(exists(server, "SELECT 1 FROM pg_roles WHERE rolname = ?", "tenant_" + orgId));
 
-        Path export = Path.of(registry("export_location", orgId));
-        List<String> tables = Files.readAllLines(export.resolve("MANIFEST"));
-        assertTrue(tables.containsAll(List.of("jobs", "task_executions", "task_results", "job_events", "docking_results")),
-                tables.toString());
-        try (BufferedReader jobs = new BufferedReader(new InputStreamReader(
-                new GZIPInputStream(Files.newInputStream(export.resolve("jobs.csv.gz"))), StandardCharsets.UTF_8))) {
-            assertTrue(jobs.readLine().startsWith("id,template_id,template_name"));
-            String row = jobs.readLine();
-            assertTrue(row.startsWith("11111111-2222-3333-4444-555555555555,"), row);
-        }
+        Path finalBackup = Path.of(registry("export_location", orgId));
+        assertEquals("deletion completed", ProvisionerTestSupport.queryString(
+                "SELECT reason || ' ' || status FROM provisioner.backups WHERE location = ?", finalBackup.toString()));
+        JsonNode manifest = new ObjectMapper().readTree(finalBackup.resolve("manifest.json").toFile());
+        Map<String, Long> rows = new HashMap<>();
+        manifest.get("tables").forEach(t -> rows.put(t.get("table").asText(), t.get("rows").asLong()));
+        assertTrue(rows.keySet().containsAll(List.of("jobs", "task_executions", "task_results", "job_events",
+                "docking_results")), rows.toString());
+        assertEquals(1, rows.get("jobs"));
         assertFalse(reconciler.reconcile(orgId), "a deleted tenant needs nothing more");
     }
 

@@ -53,7 +53,7 @@ final class ProvisionerProcess {
         ProcessBuilder builder = ProvisionerProcesses.builder(JAR, MetadataSchema.PROVISIONER_ROLE, jvmOptions, List.of(args));
         Map<String, String> env = builder.environment();
         env.put("TENANTRY_TENANT_MASTER_SECRET", ProvisionerTestSupport.MASTER_SECRET);
-        env.put("TENANTRY_EXPORT_DIRECTORY", exports.toString());
+        env.put("TENANTRY_BACKUP_DIRECTORY", exports.toString());
         env.put("TENANTRY_JWT_PUBLIC_KEY_LOCATION", testConfig.get("mp.jwt.verify.publickey.location"));
         return new ProvisionerProcess(builder.start(), log);
     }

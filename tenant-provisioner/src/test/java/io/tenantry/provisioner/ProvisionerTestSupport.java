@@ -98,7 +98,7 @@ final class ProvisionerTestSupport {
         }
     }
 
-    private static String queryString(String sql, String param) throws SQLException {
+    static String queryString(String sql, String param) throws SQLException {
         try (Connection c = metadata(); PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, param);
             try (ResultSet rs = s.executeQuery()) {

@@ -12,7 +12,7 @@ import io.tenantry.servers.PostgresEndpoint;
  * The packaged tenant-provisioner ({@code quarkus-run.jar}) as an operating-system process against the running test
  * servers, configured the way production configures it: environment variables for the metadata database and Redis,
  * one system property per tenant server (all in region {@code eu-west}). The caller adds the master secret, the
- * export directory and the JWT public key ({@code TENANTRY_TENANT_MASTER_SECRET}, {@code TENANTRY_EXPORT_DIRECTORY},
+ * backup directory and the JWT public key ({@code TENANTRY_TENANT_MASTER_SECRET}, {@code TENANTRY_BACKUP_DIRECTORY},
  * {@code TENANTRY_JWT_PUBLIC_KEY_LOCATION}) to the builder's environment.
  */
 public final class ProvisionerProcesses {

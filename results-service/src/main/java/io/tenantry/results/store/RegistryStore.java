@@ -25,7 +25,9 @@ public class RegistryStore {
     /** The organization's route; empty when no such organization exists. */
     public Uni<Optional<TenantRoute>> route(String orgId) {
         return metadata.query("""
-                        SELECT o.org_id, coalesce(t.status, o.status), t.server, t.database_name, t.role_name,
+                        SELECT o.org_id,
+                               CASE WHEN t.maintenance IS NOT NULL THEN 'maintenance' ELSE coalesce(t.status, o.status) END,
+                               t.server, t.database_name, t.role_name,
                                coalesce(t.credential_generation, 1), o.max_queued_jobs, o.max_jobs_per_day,
                                o.max_requests_per_second, o.max_concurrent_requests
                           FROM organization_lifecycle o LEFT JOIN provisioner.tenants t ON t.org_id = o.org_id

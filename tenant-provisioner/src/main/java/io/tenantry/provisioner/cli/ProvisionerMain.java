@@ -15,6 +15,7 @@ import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.tenantry.provisioner.fleet.FleetStatus;
 import io.tenantry.provisioner.reconcile.Reconciler;
+import io.tenantry.provisioner.restore.Restores;
 import io.tenantry.provisioner.rollout.RolloutPlan;
 import io.tenantry.provisioner.rollout.RolloutStatus;
 import io.tenantry.provisioner.rollout.RolloutView;
@@ -39,6 +40,9 @@ public class ProvisionerMain implements QuarkusApplication {
     FleetStatus fleet;
 
     @Inject
+    Restores restores;
+
+    @Inject
     ObjectMapper json;
 
     @Inject
@@ -48,6 +52,7 @@ public class ProvisionerMain implements QuarkusApplication {
     public int run(String... args) throws Exception {
         if (args.length == 0) {
             rollouts.resumeInterruptedInBackground();
+            restores.resumeInterruptedInBackground();
             Quarkus.waitForExit();
             return 0;
         }

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.agroal.api.AgroalDataSource;
+import io.tenantry.common.problem.ApiProblem;
 
 /**
  * Session-level advisory locks in the metadata database, each held on a connection of its own for as long as the
@@ -26,6 +27,16 @@ public class AdvisoryLocks {
     /** One organization's reconcile. */
     public Optional<Lock> tryTenant(String orgId) throws SQLException {
         return tryLock("tenantry-tenant:" + orgId);
+    }
+
+    /** One organization's tenant, for an operation a caller asked for: 409 while anything else holds it. */
+    public Lock tenantOrConflict(String orgId) {
+        try {
+            return tryTenant(orgId).orElseThrow(() -> ApiProblem.conflict("tenant '" + orgId
+                    + "' is busy with another operation (provisioning, a backup or a restore); try again shortly"));
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not take the lock of tenant '" + orgId + "': " + e.getMessage(), e);
+        }
     }
 
     /** One rollout's run. */

@@ -21,11 +21,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tenantry.common.OrgId;
 import io.tenantry.common.lifecycle.OrganizationStatus;
+import io.tenantry.provisioner.backup.BackupReason;
+import io.tenantry.provisioner.backup.Backups;
 import io.tenantry.provisioner.placement.Placement;
 import io.tenantry.provisioner.registry.Tenant;
 import io.tenantry.provisioner.registry.TenantRegistry;
 import io.tenantry.provisioner.tenant.TenantDatabases;
-import io.tenantry.provisioner.tenant.TenantExport;
 import io.tenantry.provisioner.tenant.TenantMigrations;
 import io.tenantry.provisioner.tenant.TenantRoles;
 
@@ -54,7 +55,7 @@ public class TenantLifecycle {
     TenantMigrations migrations;
 
     @Inject
-    TenantExport export;
+    Backups backups;
 
     @Inject
     MeterRegistry metrics;
@@ -127,7 +128,10 @@ public class TenantLifecycle {
         return true;
     }
 
-    /** Exports, then drops the database and the role. A tenant never provisioned has nothing to export or drop. */
+    /**
+     * Takes a final backup (kept whatever the retention), then drops the database and the role. A tenant never
+     * provisioned has nothing to back up or drop.
+     */
     private boolean delete(OrgId orgId, OrganizationStatus status) throws SQLException {
         if (status != DELETING) {
             organizations.report(orgId.value(), status, DELETING, null);
@@ -138,13 +142,14 @@ public class TenantLifecycle {
                 String server = tenant.get().server();
                 registry.setStatus(orgId.value(), DELETING, null);
                 if (databases.exists(server, orgId)) {
-                    registry.setExportLocation(orgId.value(), export.export(server, orgId).toString());
+                    registry.setExportLocation(orgId.value(),
+                            backups.take(tenant.get(), BackupReason.DELETION, Organizations.ACTOR).location());
                 }
                 databases.drop(server, orgId);
                 roles.drop(server, orgId);
                 registry.setStatus(orgId.value(), DELETED, null);
             }
-            String reason = tenant.isEmpty() ? null : "exported to "
+            String reason = tenant.isEmpty() ? null : "final backup at "
                     + registry.find(orgId.value()).map(Tenant::exportLocation).orElse("nowhere");
             organizations.report(orgId.value(), DELETING, DELETED, reason);
             return true;

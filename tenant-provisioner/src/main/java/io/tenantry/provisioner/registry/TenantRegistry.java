@@ -1,11 +1,5 @@
 package io.tenantry.provisioner.registry;
 
-import static io.tenantry.provisioner.jdbc.Statements.bind;
-
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -13,8 +7,8 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import io.agroal.api.AgroalDataSource;
 import io.tenantry.common.lifecycle.OrganizationStatus;
+import io.tenantry.provisioner.jdbc.RegistrySql;
 
 /**
  * The provisioner's record of every tenant, in schema {@code provisioner} of the metadata database. Writes commit
@@ -24,26 +18,16 @@ import io.tenantry.common.lifecycle.OrganizationStatus;
 public class TenantRegistry {
 
     @Inject
-    AgroalDataSource metadata;
+    RegistrySql sql;
 
     public Optional<Tenant> find(String orgId) {
-        try (Connection c = metadata.getConnection();
-             PreparedStatement s = c.prepareStatement("""
-                     SELECT org_id, server, database_name, role_name, credential_generation, schema_version, status,
-                            last_error, export_location
-                       FROM provisioner.tenants WHERE org_id = ?""")) {
-            bind(s, orgId);
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new Tenant(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getInt(5), rs.getString(6), OrganizationStatus.fromWire(rs.getString(7)), rs.getString(8),
-                        rs.getString(9)));
-            }
-        } catch (SQLException e) {
-            throw new RegistryException(e);
-        }
+        return sql.list("""
+                SELECT org_id, server, database_name, role_name, credential_generation, schema_version, status,
+                       last_error, export_location, maintenance
+                  FROM provisioner.tenants WHERE org_id = ?""", rs -> new Tenant(rs.getString(1), rs.getString(2),
+                rs.getString(3), rs.getString(4), rs.getInt(5), rs.getString(6),
+                OrganizationStatus.fromWire(rs.getString(7)), rs.getString(8), rs.getString(9), rs.getString(10)),
+                orgId).stream().findFirst();
     }
 
     /** Records the placement once; a second call for the same organization keeps the first choice. */
@@ -75,6 +59,11 @@ public class TenantRegistry {
                 location, orgId);
     }
 
+    /** Closes the tenant to results-service (503 with Retry-After) while {@code reason} lasts; null opens it. */
+    public void setMaintenance(String orgId, String reason) {
+        execute("UPDATE provisioner.tenants SET maintenance = ?, updated_at = now() WHERE org_id = ?", reason, orgId);
+    }
+
     public void recordMigration(String orgId, String version, String description, int durationMs) {
         execute("INSERT INTO provisioner.tenant_migrations (org_id, version, description, duration_ms) VALUES (?, ?, ?, ?)",
                 orgId, version, description, durationMs);
@@ -83,33 +72,12 @@ public class TenantRegistry {
     /** Tenants that still occupy each server (deleted ones free their place). */
     public Map<String, Integer> tenantsPerServer() {
         Map<String, Integer> counts = new HashMap<>();
-        try (Connection c = metadata.getConnection();
-             PreparedStatement s = c.prepareStatement(
-                     "SELECT server, count(*) FROM provisioner.tenants WHERE status <> ? GROUP BY server")) {
-            bind(s, OrganizationStatus.DELETED.wire());
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    counts.put(rs.getString(1), rs.getInt(2));
-                }
-            }
-            return counts;
-        } catch (SQLException e) {
-            throw new RegistryException(e);
-        }
+        sql.list("SELECT server, count(*) FROM provisioner.tenants WHERE status <> ? GROUP BY server",
+                rs -> counts.put(rs.getString(1), rs.getInt(2)), OrganizationStatus.DELETED.wire());
+        return counts;
     }
 
-    private void execute(String sql, Object... params) {
-        try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            bind(s, params);
-            s.executeUpdate();
-        } catch (SQLException e) {
-            throw new RegistryException(e);
-        }
-    }
-
-    public static class RegistryException extends RuntimeException {
-        RegistryException(SQLException cause) {
-            super("tenant registry: " + cause.getMessage(), cause);
-        }
+    private void execute(String statement, Object... params) {
+        sql.update(statement, params);
     }
 }

@@ -1,6 +1,7 @@
 package io.tenantry.provisioner.tenant;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -60,6 +61,92 @@ public class TenantDatabases {
     public void drop(String server, OrgId orgId) throws SQLException {
         try (Connection c = servers.admin(server); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(orgId.databaseName()) + " WITH (FORCE)");
+        }
+    }
+
+    /** The name of the database a restore builds beside the tenant's own, before it swaps them. */
+    public static String restoringName(OrgId orgId) {
+        return orgId.databaseName() + "__restoring";
+    }
+
+    /** The name the tenant's previous database has after a restore swapped it out, until it is dropped. */
+    public static String replacedName(OrgId orgId) {
+        return orgId.databaseName() + "__replaced";
+    }
+
+    public boolean exists(String server, String database) throws SQLException {
+        try (Connection c = servers.admin(server)) {
+            return Catalog.hasDatabase(c, database);
+        }
+    }
+
+    /** A new, empty database closed to PUBLIC, replacing any left over under the name. */
+    public void createEmpty(String server, String database) throws SQLException {
+        String quoted = Identifiers.quote(database);
+        try (Connection c = servers.admin(server); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + quoted + " WITH (FORCE)");
+            s.execute("CREATE DATABASE " + quoted);
+            s.execute("REVOKE ALL ON DATABASE " + quoted + " FROM PUBLIC");
+        }
+    }
+
+    public void dropNamed(String server, String database) throws SQLException {
+        try (Connection c = servers.admin(server); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(database) + " WITH (FORCE)");
+        }
+    }
+
+    /**
+     * Puts {@code replacement} in the tenant database's place, and the tenant database under {@link #replacedName}:
+     * the tenant's database stops taking connections, its sessions are ended, and both renames commit in one
+     * transaction, so the tenant's name always belongs to exactly one of them.
+     */
+    public void swapIn(String server, OrgId orgId, String replacement) throws SQLException {
+        String current = Identifiers.quote(orgId.databaseName());
+        String replaced = Identifiers.quote(replacedName(orgId));
+        try (Connection c = servers.admin(server); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + replaced + " WITH (FORCE)");
+            s.execute("ALTER DATABASE " + current + " WITH ALLOW_CONNECTIONS false");
+            try {
+                for (int attempt = 1; ; attempt++) {
+                    try (PreparedStatement end = c.prepareStatement(
+                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ?")) {
+                        end.setString(1, orgId.databaseName());
+                        end.executeQuery().close();
+                    }
+                    c.setAutoCommit(false);
+                    try {
+                        s.execute("ALTER DATABASE " + current + " RENAME TO " + replaced);
+                        s.execute("ALTER DATABASE " + Identifiers.quote(replacement) + " RENAME TO " + current);
+                        c.commit();
+                        break;
+                    } catch (SQLException e) {
+                        c.rollback();
+                        // 55006: a session was still ending; it is gone a moment later.
+                        if (!"55006".equals(e.getSQLState()) || attempt == 20) {
+                            throw e;
+                        }
+                    } finally {
+                        c.setAutoCommit(true);
+                    }
+                    Thread.sleep(50L * attempt);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while swapping databases", e);
+            } catch (SQLException e) {
+                s.execute("ALTER DATABASE " + current + " WITH ALLOW_CONNECTIONS true");
+                throw e;
+            }
+        }
+    }
+
+    /** Lets the tenant's database take connections again, after a swap that did not happen. */
+    public void reopen(String server, OrgId orgId) throws SQLException {
+        try (Connection c = servers.admin(server); Statement s = c.createStatement()) {
+            if (Catalog.hasDatabase(c, orgId.databaseName())) {
+                s.execute("ALTER DATABASE " + Identifiers.quote(orgId.databaseName()) + " WITH ALLOW_CONNECTIONS true");
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 
 import io.tenantry.provisioner.ProvisionerConfig;
 import io.tenantry.provisioner.servers.TenantServers;
@@ -22,11 +23,14 @@ class TenantFlyway {
     TenantServers servers;
 
     Flyway on(String server, String database, List<String> locations) {
+        return configure(server, database, locations).load();
+    }
+
+    FluentConfiguration configure(String server, String database, List<String> locations) {
         ProvisionerConfig.Server target = servers.get(server);
         return Flyway.configure()
                 .dataSource(servers.databaseUrl(server, database), target.adminUser(),
                         target.adminPassword().orElse(""))
-                .locations(locations.toArray(String[]::new))
-                .load();
+                .locations(locations.toArray(String[]::new));
     }
 }

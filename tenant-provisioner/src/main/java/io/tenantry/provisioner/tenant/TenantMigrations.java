@@ -3,7 +3,10 @@ package io.tenantry.provisioner.tenant;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -54,6 +57,26 @@ public class TenantMigrations {
             grantTables(server, orgId);
         }
         return applied;
+    }
+
+    /**
+     * Whether this build has every one of the migrations (version to checksum) among its own, so that migrating an
+     * empty database to the newest of them gives exactly their schema. Asked of a database on the server.
+     */
+    public boolean knowsAll(String server, String database, Map<String, Integer> checksumsByVersion) {
+        Map<String, Integer> own = new HashMap<>();
+        for (MigrationInfo info : flyway.on(server, database, migrations.locations()).info().all()) {
+            if (info.getVersion() != null) {
+                own.put(info.getVersion().getVersion(), info.getChecksum());
+            }
+        }
+        return checksumsByVersion.entrySet().stream()
+                .allMatch(e -> own.containsKey(e.getKey()) && Objects.equals(own.get(e.getKey()), e.getValue()));
+    }
+
+    /** Migrates an empty database on the server up to {@code version} and no further (a restore's schema). */
+    public void migrateTo(String server, String database, String version) {
+        flyway.configure(server, database, migrations.locations()).target(version).load().migrate();
     }
 
     /** The version of the newest migration applied to the tenant's database, or null before the first. */

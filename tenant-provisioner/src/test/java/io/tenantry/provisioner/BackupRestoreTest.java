@@ -1,0 +1,323 @@
+package io.tenantry.provisioner;
+
+import static io.restassured.RestAssured.given;
+import static io.tenantry.provisioner.ProvisionerTestSupport.asTenant;
+import static io.tenantry.provisioner.ProvisionerTestSupport.newOrganization;
+import static io.tenantry.provisioner.ProvisionerTestSupport.queryString;
+import static io.tenantry.provisioner.ProvisionerTestSupport.registry;
+import static io.tenantry.provisioner.ProvisionerTestSupport.serverOf;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.jwt.build.Jwt;
+import io.tenantry.provisioner.backup.BackupReason;
+import io.tenantry.provisioner.backup.BackupView;
+import io.tenantry.provisioner.backup.Backups;
+import io.tenantry.provisioner.reconcile.Reconciler;
+import io.tenantry.provisioner.registry.TenantRegistry;
+import io.tenantry.schema.MetadataSchema;
+import io.tenantry.servers.PostgresEndpoint;
+import io.tenantry.testing.Eventually;
+import io.tenantry.testing.TenantryTestServers;
+
+/** Backups from one snapshot, verified and refused when damaged; restores in place and clones on real servers. */
+@QuarkusTest
+@WithTestResource(value = TenantryTestServers.class, initArgs = {
+        @ResourceArg(name = "postgres-servers", value = "2"),
+        @ResourceArg(name = "metadata-migrations", value = ProvisionerTestSupport.METADATA_MIGRATIONS),
+        @ResourceArg(name = "metadata-role", value = MetadataSchema.PROVISIONER_ROLE)})
+class BackupRestoreTest {
+
+    private static final String ADMIN = Jwt.subject("user:admin").groups(Set.of("user", "platform-admin")).sign();
+
+    @Inject
+    Reconciler reconciler;
+
+    @Inject
+    Backups backups;
+
+    @Inject
+    TenantRegistry registry;
+
+    @Test
+    void aBackupTakenUnderConcurrentWritesHoldsOneInstant() throws Exception {
+        String orgId = liveTenant();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicInteger committed = new AtomicInteger();
+        Thread writer = new Thread(() -> {
+            try (Connection c = tenant(orgId)) {
+                while (writing.get()) {
+                    writeJobWithResults(c, 3);
+                    committed.incrementAndGet();
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        writer.start();
+        Eventually.within(Duration.ofSeconds(10), "the writer has written", () -> committed.get() > 20);
+        BackupView backup = backups.take(registry.find(orgId).orElseThrow(), BackupReason.ON_DEMAND, "test");
+        int afterBackup = committed.get();
+        writing.set(false);
+        writer.join();
+
+        assertEquals("completed", backup.status());
+        assertTrue(backup.rows() > 0);
+        String clone = liveTenant();
+        RestoreRun run = cloneInto(clone, orgId, backup.id());
+        assertEquals("done", run.step(), run.error());
+        try (Connection c = tenant(clone); Statement s = c.createStatement()) {
+            long jobs = count(s, "SELECT count(*) FROM jobs");
+            assertTrue(jobs > 0 && jobs <= afterBackup, jobs + " jobs restored, " + afterBackup + " written by then");
+            assertEquals(0, count(s, """
+                    SELECT count(*) FROM jobs j
+                     WHERE (SELECT count(*) FROM docking_results d WHERE d.job_id = j.id) <> 3
+                        OR (SELECT count(*) FROM job_events e WHERE e.job_id = j.id) <> 1"""),
+                    "every job arrives with exactly the results and event written in its transaction");
+            assertEquals(jobs * 3, count(s, "SELECT count(*) FROM docking_results"));
+            assertEquals(jobs, count(s, "SELECT count(*) FROM job_events"));
+            // The identity sequences continue past the restored rows.
+            writeJobWithResults(c, 1);
+        }
+    }
+
+    @Test
+    void backupsAreTakenListedAndVerifiedOverRestAndADamagedOneIsRefused() throws Exception {
+        String orgId = liveTenant();
+        try (Connection c = tenant(orgId)) {
+            writeJobWithResults(c, 5);
+        }
+        String id = given().auth().oauth2(ADMIN).post("/api/v1/tenants/" + orgId + "/backups")
+                .then().statusCode(202).header("Location", containsString("/backups/"))
+                .body("status", equalTo("running")).body("reason", equalTo("on-demand"))
+                .extract().path("id");
+        Eventually.within(Duration.ofSeconds(30), "the backup completes", () -> "completed".equals(
+                given().auth().oauth2(ADMIN).get("/api/v1/tenants/" + orgId + "/backups/" + id).path("status")));
+        given().auth().oauth2(ADMIN).get("/api/v1/tenants/" + orgId + "/backups/" + id).then().statusCode(200)
+                .body("rows", equalTo(7)).body("tablesDone", equalTo(7)).body("schemaVersion", equalTo(
+                        registry("schema_version", orgId)));
+        given().auth().oauth2(ADMIN).get("/api/v1/tenants/" + orgId + "/backups").then().statusCode(200)
+                .body("[0].id", equalTo(id));
+        given().auth().oauth2(ADMIN).post("/api/v1/tenants/" + orgId + "/backups/" + id + "/verify")
+                .then().statusCode(200).body("intact", equalTo(true));
+
+        Path folder = Path.of(queryString("SELECT location FROM provisioner.backups WHERE id = ?::uuid", id));
+        assertTrue(folder.startsWith(Path.of("target/backups").toAbsolutePath().resolve(orgId)), folder.toString());
+        flipAByte(folder.resolve("docking_results.copy.gz"));
+        given().auth().oauth2(ADMIN).post("/api/v1/tenants/" + orgId + "/backups/" + id + "/verify")
+                .then().statusCode(200).body("intact", equalTo(false))
+                .body("problems[0]", containsString("docking_results.copy.gz"));
+        given().auth().oauth2(ADMIN).contentType("application/json").body("{\"backupId\":\"" + id + "\"}")
+                .post("/api/v1/tenants/" + orgId + "/restores")
+                .then().statusCode(422).contentType("application/problem+json").body("detail", containsString("damaged"));
+        assertEquals("0", queryString("SELECT count(*)::text FROM provisioner.restores WHERE org_id = ?", orgId));
+        assertNull(registry("maintenance", orgId));
+
+        String other = liveTenant();
+        given().auth().oauth2(ADMIN).get("/api/v1/tenants/" + other + "/backups/" + id).then().statusCode(404);
+        given().auth().oauth2(ADMIN).contentType("application/json").body("{\"backupId\":\"" + id + "\"}")
+                .post("/api/v1/tenants/" + other + "/restores").then().statusCode(404);
+        String member = Jwt.subject("user:someone").groups(Set.of("user")).claim("org", orgId).sign();
+        given().auth().oauth2(member).post("/api/v1/tenants/" + orgId + "/backups").then().statusCode(403);
+        given().auth().oauth2(ADMIN).post("/api/v1/tenants/no_such_org/backups").then().statusCode(404);
+        given().auth().oauth2(ADMIN).post("/api/v1/tenants/Bad-Id/backups").then().statusCode(400);
+    }
+
+    @Test
+    void aRestoreInPlaceBringsBackTheBackedUpStateAndKeepsASafetyBackupOfWhatWasThere() throws Exception {
+        String orgId = liveTenant();
+        try (Connection c = tenant(orgId)) {
+            for (int i = 0; i < 4; i++) {
+                writeJobWithResults(c, 2);
+            }
+        }
+        BackupView backup = backups.take(registry.find(orgId).orElseThrow(), BackupReason.ON_DEMAND, "test");
+        try (Connection c = tenant(orgId)) {
+            writeJobWithResults(c, 2);
+        }
+        ConcurrentHashMap<Long, Boolean> seen = new ConcurrentHashMap<>();
+        AtomicBoolean reading = new AtomicBoolean(true);
+        Thread reader = new Thread(() -> {
+            while (reading.get()) {
+                try (Connection c = tenant(orgId); Statement s = c.createStatement()) {
+                    seen.put(count(s, "SELECT count(*) FROM jobs"), true);
+                } catch (SQLException e) {
+                    // Refused or ended during the swap: never a partial read.
+                }
+            }
+        });
+        reader.start();
+        RestoreRun run = restore(orgId, backup.id());
+        reading.set(false);
+        reader.join();
+
+        assertEquals("done", run.step(), run.error());
+        assertEquals(Set.of(4L, 5L), union(seen.keySet(), Set.of(4L, 5L)), "readers saw only whole states: " + seen);
+        try (Connection c = tenant(orgId); Statement s = c.createStatement()) {
+            assertEquals(4, count(s, "SELECT count(*) FROM jobs"));
+            assertEquals(8, count(s, "SELECT count(*) FROM docking_results"));
+            writeJobWithResults(c, 1);
+        }
+        assertNull(registry("maintenance", orgId));
+        assertEquals(registry("schema_version", orgId), backup.schemaVersion());
+        PostgresEndpoint server = serverOf(orgId);
+        assertFalse(ProvisionerTestSupport.exists(server, "SELECT 1 FROM pg_database WHERE datname = ?",
+                "results_" + orgId + "__replaced"));
+        assertFalse(ProvisionerTestSupport.exists(server, "SELECT 1 FROM pg_database WHERE datname = ?",
+                "results_" + orgId + "__restoring"));
+        BackupView safety = backups.get(orgId, UUID.fromString(run.safetyBackupId()));
+        assertEquals("before-restore", safety.reason());
+        assertEquals(5 * (1 + 2 + 1), safety.rows(), "the safety backup holds the state the restore replaced");
+        assertEquals("1", queryString("SELECT count(*)::text FROM audit_log WHERE org_id = ? AND action = 'tenant.restore'",
+                orgId));
+    }
+
+    @Test
+    void aCloneIsItsOwnTenantWithItsOwnRole() throws Exception {
+        String source = liveTenant();
+        try (Connection c = tenant(source)) {
+            writeJobWithResults(c, 2);
+        }
+        BackupView backup = backups.take(registry.find(source).orElseThrow(), BackupReason.ON_DEMAND, "test");
+        String clone = liveTenant();
+        RestoreRun run = cloneInto(clone, source, backup.id());
+        assertEquals("done", run.step(), run.error());
+        try (Connection c = tenant(clone); Statement s = c.createStatement()) {
+            assertEquals(1, count(s, "SELECT count(*) FROM jobs"));
+            writeJobWithResults(c, 1);
+        }
+        try (Connection c = tenant(source); Statement s = c.createStatement()) {
+            assertEquals(1, count(s, "SELECT count(*) FROM jobs"), "the source is untouched by its clone's writes");
+        }
+        PostgresEndpoint cloneServer = serverOf(clone);
+        assertThrows(SQLException.class, () -> asTenant(source, cloneServer, "results_" + clone).close());
+        PostgresEndpoint sourceServer = serverOf(source);
+        assertThrows(SQLException.class, () -> asTenant(clone, sourceServer, "results_" + source).close());
+
+        given().auth().oauth2(ADMIN).contentType("application/json")
+                .body("{\"sourceOrgId\":\"" + source + "\",\"backupId\":\"" + backup.id() + "\"}")
+                .post("/api/v1/tenants/" + clone + "/clones")
+                .then().statusCode(409).body("detail", containsString("already holds jobs"));
+    }
+
+    private String liveTenant() throws SQLException {
+        String orgId = newOrganization("eu-west");
+        assertTrue(reconciler.reconcile(orgId));
+        return orgId;
+    }
+
+    private static Connection tenant(String orgId) throws SQLException {
+        return asTenant(orgId, serverOf(orgId), "results_" + orgId);
+    }
+
+    /** A job with its docking results and one event, in one transaction, as results-service writes them. */
+    static void writeJobWithResults(Connection c, int results) throws SQLException {
+        c.setAutoCommit(false);
+        UUID job = UUID.randomUUID();
+        try (PreparedStatement s = c.prepareStatement("""
+                INSERT INTO jobs (id, template_id, template_name, template_version, steps, inputs, status,
+                                  submitted_by, created_at, updated_at)
+                VALUES (?, gen_random_uuid(), 'standard-docking', 1, '[]', '{}', 'queued', 'user:x', now(), now())""")) {
+            s.setObject(1, job);
+            s.executeUpdate();
+        }
+        try (PreparedStatement s = c.prepareStatement("""
+                INSERT INTO docking_results (job_id, molecule_id, score, rank, poses, created_at)
+                VALUES (?, gen_random_uuid(), random() * -10, 1, '[{"x": 1}]', now())""")) {
+            for (int i = 0; i < results; i++) {
+                s.setObject(1, job);
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO job_events (job_id, occurred_at, kind, message) VALUES (?, now(), 'submitted', 'hi')")) {
+            s.setObject(1, job);
+            s.executeUpdate();
+        }
+        c.commit();
+        c.setAutoCommit(true);
+    }
+
+    record RestoreRun(String step, String error, String safetyBackupId) {
+    }
+
+    private static RestoreRun restore(String orgId, UUID backupId) {
+        String id = given().auth().oauth2(ADMIN).contentType("application/json")
+                .body("{\"backupId\":\"" + backupId + "\"}").post("/api/v1/tenants/" + orgId + "/restores")
+                .then().statusCode(202).extract().path("id");
+        return awaitRestore(orgId, id);
+    }
+
+    private static RestoreRun cloneInto(String orgId, String source, UUID backupId) {
+        String id = given().auth().oauth2(ADMIN).contentType("application/json")
+                .body("{\"sourceOrgId\":\"" + source + "\",\"backupId\":\"" + backupId + "\"}")
+                .post("/api/v1/tenants/" + orgId + "/clones")
+                .then().statusCode(202).extract().path("id");
+        return awaitRestore(orgId, id);
+    }
+
+    private static RestoreRun awaitRestore(String orgId, String id) {
+        List<RestoreRun> last = new ArrayList<>(List.of(new RestoreRun(null, null, null)));
+        Eventually.within(Duration.ofSeconds(60), "the restore ends", () -> {
+            var body = given().auth().oauth2(ADMIN).get("/api/v1/tenants/" + orgId + "/restores/" + id)
+                    .then().statusCode(200).extract();
+            last.set(0, new RestoreRun(body.path("step"), body.path("error"), body.path("safetyBackupId")));
+            return "done".equals(last.get(0).step()) || "failed".equals(last.get(0).step());
+        });
+        return last.get(0);
+    }
+
+    private static long count(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static Set<Long> union(Set<Long> a, Set<Long> b) {
+        Set<Long> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static void flipAByte(Path file) throws IOException {
+        assertTrue(Files.size(file) > 40);
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(30);
+            int b = f.read();
+            f.seek(30);
+            f.write(b ^ 0xff);
+        }
+    }
+}
