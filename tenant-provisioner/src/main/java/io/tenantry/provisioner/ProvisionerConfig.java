@@ -1,5 +1,6 @@
 package io.tenantry.provisioner;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -72,6 +73,9 @@ public interface ProvisionerConfig {
         /** The filesystem store's folder; backups land in {@code <directory>/<orgId>/<backupId>/}. */
         Optional<Path> directory();
 
+        /** The s3 store's bucket and how to reach it. */
+        S3 s3();
+
         /** Whether each table's copy is gzipped (fastest level): a third of the size for a little CPU. */
         @WithDefault("true")
         boolean compress();
@@ -82,6 +86,31 @@ public interface ProvisionerConfig {
 
         /** The default schedule, unless an organization has its own policy. */
         Schedule schedule();
+
+        interface S3 {
+            /** The s3 store's bucket (it must exist); backups land in {@code <prefix>/<orgId>/<backupId>/}. */
+            Optional<String> bucket();
+
+            /** The bucket's region, which also signs the requests to an S3-compatible server. */
+            @WithDefault("us-east-1")
+            String region();
+
+            /** An S3-compatible server's URL (MinIO, Ceph, ...); unset, AWS's endpoint for the region. */
+            Optional<URI> endpoint();
+
+            /** Whether the bucket is named in the path rather than the host name; most S3-compatible servers want it. */
+            @WithDefault("false")
+            boolean pathStyle();
+
+            /** A key prefix ahead of every backup, e.g. {@code tenantry/prod}, to share a bucket. */
+            Optional<String> prefix();
+
+            /** With {@code secret-access-key}, a fixed key; unset, the AWS SDK's default credentials chain applies. */
+            Optional<String> accessKeyId();
+
+            /** The secret of {@code access-key-id}. */
+            Optional<String> secretAccessKey();
+        }
 
         interface Schedule {
             /** How old a tenant's newest backup may grow before the scheduler takes another; 0 turns it off. */

@@ -17,8 +17,9 @@ class BackupStores {
             case "filesystem" -> new FilesystemBackupStore(backups.directory().orElseThrow(() ->
                     new IllegalStateException("tenantry.provisioner.backups.directory must name the folder of the"
                             + " filesystem backup store")));
+            case "s3" -> S3BackupStore.configured(backups.s3());
             default -> throw new IllegalStateException("tenantry.provisioner.backups.store: unknown store '"
-                    + backups.store() + "' (filesystem)");
+                    + backups.store() + "' (filesystem, s3)");
         };
     }
 }
