@@ -236,7 +236,7 @@ class BackupRestoreTest {
         return orgId;
     }
 
-    private static Connection tenant(String orgId) throws SQLException {
+    static Connection tenant(String orgId) throws SQLException {
         return asTenant(orgId, serverOf(orgId), "results_" + orgId);
     }
 
@@ -272,7 +272,7 @@ class BackupRestoreTest {
     record RestoreRun(String step, String error, String safetyBackupId) {
     }
 
-    private static RestoreRun restore(String orgId, UUID backupId) {
+    static RestoreRun restore(String orgId, UUID backupId) {
         String id = given().auth().oauth2(ADMIN).contentType("application/json")
                 .body("{\"backupId\":\"" + backupId + "\"}").post("/api/v1/tenants/" + orgId + "/restores")
                 .then().statusCode(202).extract().path("id");
@@ -298,7 +298,7 @@ class BackupRestoreTest {
         return last.get(0);
     }
 
-    private static long count(Statement s, String sql) throws SQLException {
+    static long count(Statement s, String sql) throws SQLException {
         try (ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 
 import io.tenantry.common.OrgId;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** The S3 backup store against a real S3-compatible server: what it writes, where, and what it removes. */
 class S3BackupStoreTest {
@@ -137,7 +136,6 @@ class S3BackupStoreTest {
     }
 
     private static List<String> keysUnder(String prefix) {
-        return s3.listObjectsV2Paginator(b -> b.bucket(S3ProxyServer.BUCKET).prefix(prefix)).contents().stream()
-                .map(S3Object::key).sorted().toList();
+        return SERVER.keysUnder(prefix);
     }
 }

@@ -16,16 +16,18 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.tenantry.provisioner.ProvisionerConfig;
 import io.tenantry.testing.Eventually;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * A real S3-compatible server (S3Proxy over an in-memory jclouds blob store) as its own process, from the jar the
  * build copies to {@code target/s3proxy/} (its Jetty and jclouds stay off the test class path), with one bucket.
- * As a Quarkus test resource it selects the provisioner's s3 backup store, keys under {@link #PREFIX}.
+ * As a Quarkus test resource it selects the provisioner's s3 backup store, keys under {@link #PREFIX}, and hands
+ * itself to the test's field of its type.
  */
 public class S3ProxyServer implements QuarkusTestResourceLifecycleManager {
 
-    static final String BUCKET = "tenantry-backups";
-    static final String PREFIX = "test/backups";
+    public static final String BUCKET = "tenantry-backups";
+    public static final String PREFIX = "test/backups";
     private static final String ACCESS_KEY = "s3proxy-test-key";
     private static final String SECRET_KEY = "s3proxy-test-secret";
     private static final Path HOME = Path.of("target", "s3proxy");
@@ -76,6 +78,14 @@ public class S3ProxyServer implements QuarkusTestResourceLifecycleManager {
         return S3BackupStore.client(settings());
     }
 
+    /** The keys under {@code prefix}, in order. */
+    public List<String> keysUnder(String prefix) {
+        try (S3Client s3 = client()) {
+            return s3.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(prefix)).contents().stream()
+                    .map(S3Object::key).sorted().toList();
+        }
+    }
+
     public void stopServer() {
         if (process != null) {
             process.destroy();
@@ -99,6 +109,11 @@ public class S3ProxyServer implements QuarkusTestResourceLifecycleManager {
                 s3 + "prefix", PREFIX,
                 s3 + "access-key-id", ACCESS_KEY,
                 s3 + "secret-access-key", SECRET_KEY);
+    }
+
+    @Override
+    public void inject(TestInjector testInjector) {
+        testInjector.injectIntoFields(this, new TestInjector.MatchesType(S3ProxyServer.class));
     }
 
     @Override
