@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -29,12 +30,14 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Backups in an S3-compatible bucket: {@code <prefix>/<orgId>/<backupId>/<file>}. A file is sent in parts of
- * {@link #PART_SIZE} as it is written (a table's copy can be gigabytes) and becomes an object only when its stream
- * is closed; a file smaller than one part is a single upload.
+ * {@link #PART_SIZE} as it is written (a table's copy can be gigabytes; S3's 10,000 parts allow 156 GiB) and
+ * becomes an object only when its stream is closed; a file smaller than one part is a single upload.
  */
 class S3BackupStore implements BackupStore {
 
     static final int PART_SIZE = 16 << 20;
+
+    private static final int FIRST_BUFFER = 64 << 10;
 
     private final S3Client s3;
     private final String bucket;
@@ -133,11 +136,12 @@ class S3BackupStore implements BackupStore {
     /**
      * One object being written: the first full part starts a multipart upload, each further full part is sent as
      * it fills, and closing sends the rest and completes the upload (or puts the whole object when it never filled
-     * a part). A failure aborts the upload, so no parts are left behind and nothing becomes visible.
+     * a part). A failure aborts the upload, so no parts are left behind and nothing becomes visible. The part's
+     * buffer grows as written, so a small file (the manifest) does not hold a whole part's memory.
      */
     private final class Upload extends OutputStream {
         private final String key;
-        private final byte[] part = new byte[PART_SIZE];
+        private byte[] part = new byte[FIRST_BUFFER];
         private final List<CompletedPart> sent = new ArrayList<>();
         private int filled;
         private String uploadId;
@@ -158,7 +162,10 @@ class S3BackupStore implements BackupStore {
                 throw new IOException(location(key) + " is closed");
             }
             while (len > 0) {
-                int n = Math.min(len, PART_SIZE - filled);
+                if (filled == part.length) {
+                    part = Arrays.copyOf(part, Math.min(PART_SIZE, 2 * part.length));
+                }
+                int n = Math.min(len, part.length - filled);
                 System.arraycopy(b, off, part, filled, n);
                 filled += n;
                 off += n;
@@ -207,8 +214,9 @@ class S3BackupStore implements BackupStore {
         }
 
         private RequestBody body() {
+            byte[] bytes = part;
             int length = filled;
-            return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(part, 0, length), length,
+            return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length), length,
                     "application/octet-stream");
         }
 
