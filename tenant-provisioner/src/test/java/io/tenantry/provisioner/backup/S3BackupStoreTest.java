@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 
@@ -121,6 +122,29 @@ class S3BackupStoreTest {
         OutputStream large = nowhere.create(ACME, UUID.randomUUID(), "jobs.copy");
         assertThrows(IOException.class, () -> large.write(new byte[S3BackupStore.PART_SIZE]));
         assertThrows(IOException.class, () -> large.write(1), "a failed stream takes no more writes");
+    }
+
+    @Test
+    void settingsWithoutABucketOrWithHalfAKeyAreRefusedAndThePrefixLosesItsSlashes() {
+        IllegalStateException noBucket = assertThrows(IllegalStateException.class, () -> S3BackupStore.configured(
+                settings(Optional.empty(), Optional.empty(), Optional.empty())));
+        assertTrue(noBucket.getMessage().contains("tenantry.provisioner.backups.s3.bucket"), noBucket.getMessage());
+        assertThrows(IllegalStateException.class, () -> S3BackupStore.configured(
+                settings(Optional.of("b"), Optional.empty(), Optional.of("key-id-without-secret"))));
+
+        UUID backup = UUID.randomUUID();
+        assertEquals("s3://b/tenantry/prod/acme_s3/" + backup + "/",
+                S3BackupStore.configured(settings(Optional.of("b"), Optional.of("/tenantry/prod/"), Optional.empty()))
+                        .location(ACME, backup));
+        assertEquals("s3://b/acme_s3/" + backup + "/",
+                S3BackupStore.configured(settings(Optional.of("b"), Optional.empty(), Optional.empty()))
+                        .location(ACME, backup));
+    }
+
+    private static S3ProxyServer.Settings settings(Optional<String> bucket, Optional<String> prefix,
+            Optional<String> accessKeyId) {
+        return new S3ProxyServer.Settings(bucket, "us-east-1", Optional.empty(), false, prefix, accessKeyId,
+                Optional.empty());
     }
 
     private static void write(OrgId orgId, UUID backup, String file, String content) throws IOException {

@@ -121,7 +121,8 @@ public class S3ProxyServer implements QuarkusTestResourceLifecycleManager {
         stopServer();
     }
 
-    private record Settings(Optional<String> bucket, String region, Optional<URI> endpoint, boolean pathStyle,
+    /** Settings as the provisioner's configuration gives them. */
+    record Settings(Optional<String> bucket, String region, Optional<URI> endpoint, boolean pathStyle,
             Optional<String> prefix, Optional<String> accessKeyId, Optional<String> secretAccessKey)
             implements ProvisionerConfig.Backups.S3 {
     }
