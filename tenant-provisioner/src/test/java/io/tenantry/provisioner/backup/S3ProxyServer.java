@@ -41,6 +41,7 @@ public class S3ProxyServer implements QuarkusTestResourceLifecycleManager {
             int port = freePort();
             endpoint = URI.create("http://127.0.0.1:" + port);
             Path properties = HOME.resolve("s3proxy-" + port + ".properties");
+            Path log = HOME.resolve("s3proxy-" + port + ".log").toAbsolutePath();
             Files.writeString(properties, String.join("\n",
                     "s3proxy.endpoint=" + endpoint,
                     "s3proxy.authorization=aws-v2-or-v4",
@@ -53,12 +54,16 @@ public class S3ProxyServer implements QuarkusTestResourceLifecycleManager {
             process = new ProcessBuilder(List.of(java, "-Xmx512m", "-jar", HOME.resolve("s3proxy.jar").toString(),
                     "--properties", properties.toString()))
                     .redirectErrorStream(true)
-                    .redirectOutput(HOME.resolve("s3proxy-" + port + ".log").toFile())
+                    .redirectOutput(log.toFile())
                     .start();
             Process started = process;
             Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
-            Eventually.within(Duration.ofSeconds(60), "S3Proxy listens on " + endpoint,
-                    () -> process.isAlive() && accepts(port));
+            Eventually.within(Duration.ofSeconds(60), "S3Proxy listens on " + endpoint, () -> {
+                if (!started.isAlive()) {
+                    throw new IllegalStateException("S3Proxy exited with " + started.exitValue() + "; see " + log);
+                }
+                return accepts(port);
+            });
         } catch (IOException e) {
             throw new IllegalStateException("cannot start S3Proxy from " + HOME.toAbsolutePath(), e);
         }
