@@ -43,6 +43,7 @@ import io.smallrye.jwt.build.Jwt;
 import io.tenantry.provisioner.backup.BackupReason;
 import io.tenantry.provisioner.backup.BackupView;
 import io.tenantry.provisioner.backup.Backups;
+import io.tenantry.provisioner.cli.DataCommands;
 import io.tenantry.provisioner.reconcile.Reconciler;
 import io.tenantry.provisioner.registry.TenantRegistry;
 import io.tenantry.schema.MetadataSchema;
@@ -68,6 +69,9 @@ class BackupRestoreTest {
 
     @Inject
     TenantRegistry registry;
+
+    @Inject
+    DataCommands commands;
 
     @Test
     void aBackupTakenUnderConcurrentWritesHoldsOneInstant() throws Exception {
@@ -228,6 +232,33 @@ class BackupRestoreTest {
                 .body("{\"sourceOrgId\":\"" + source + "\",\"backupId\":\"" + backup.id() + "\"}")
                 .post("/api/v1/tenants/" + clone + "/clones")
                 .then().statusCode(409).body("detail", containsString("already holds jobs"));
+    }
+
+    @Test
+    void theCommandLineBacksUpVerifiesAndRefusesWhatItDoesNotUnderstand() throws Exception {
+        String orgId = liveTenant();
+        Run backup = command("backup", orgId);
+        assertEquals(0, backup.exitCode(), backup.err());
+        assertTrue(backup.out().contains("\"status\" : \"completed\""), backup.out());
+        String id = queryString("SELECT id::text FROM provisioner.backups WHERE org_id = ?", orgId);
+        Run verify = command("verify", id);
+        assertEquals(0, verify.exitCode(), verify.err());
+        assertTrue(verify.out().contains("\"intact\" : true"), verify.out());
+        assertTrue(command("history", orgId).out().contains(id));
+        Run flagged = command("backup", orgId, "--force");
+        assertEquals(2, flagged.exitCode());
+        assertTrue(flagged.err().contains("usage"), flagged.err());
+        assertEquals(1, command("backup", "no_such_org").exitCode());
+    }
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    private Run command(String... args) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        Integer exit = commands.run(args, new java.io.PrintStream(out, true), new java.io.PrintStream(err, true));
+        return new Run(exit, out.toString(), err.toString());
     }
 
     private String liveTenant() throws SQLException {

@@ -113,6 +113,11 @@ public class Backups {
         return catalog.list(orgId, before, size);
     }
 
+    /** A backup by its id alone, whoever's it is; 404 when there is none. */
+    public BackupView find(UUID id) {
+        return catalog.find(id).orElseThrow(() -> ApiProblem.notFound("backup " + id + " not found"));
+    }
+
     /** One backup of the organization, or 404 (a backup of another organization is not found here either). */
     public BackupView get(String orgId, UUID id) {
         OrgId.of(orgId);

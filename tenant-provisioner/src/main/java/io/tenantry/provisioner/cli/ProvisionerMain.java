@@ -43,6 +43,9 @@ public class ProvisionerMain implements QuarkusApplication {
     Restores restores;
 
     @Inject
+    DataCommands dataCommands;
+
+    @Inject
     ObjectMapper json;
 
     @Inject
@@ -72,7 +75,12 @@ public class ProvisionerMain implements QuarkusApplication {
                 return RolloutStatus.SUCCEEDED.wire().equals(result.status()) ? 0 : 1;
             }
             default -> {
-                System.err.println("usage: [migrate | reconcile | status | rollout [--canary N] [--parallelism P] [--max-failures F]]");
+                Integer data = dataCommands.run(args, System.out, System.err);
+                if (data != null) {
+                    return data;
+                }
+                System.err.println("usage: [migrate | reconcile | status | rollout [--canary N] [--parallelism P] [--max-failures F] | "
+                        + DataCommands.USAGE + "]");
                 return 2;
             }
         }
