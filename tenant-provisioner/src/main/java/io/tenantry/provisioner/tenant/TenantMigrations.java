@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationVersion;
 
 import io.tenantry.common.OrgId;
 import io.tenantry.common.TenantCredentials;
@@ -31,6 +32,9 @@ public class TenantMigrations {
     @Inject
     ResultsMigrations migrations;
 
+    @Inject
+    TenantDowngrade downgrade;
+
     public record Migration(String version, String description, int durationMs) {
     }
 
@@ -39,7 +43,7 @@ public class TenantMigrations {
      * arrives with its tables but without grants for the new role, so they are always given here.
      */
     public List<Migration> prepare(String server, OrgId orgId) throws SQLException {
-        List<Migration> applied = apply(server, orgId, migrations.locations());
+        List<Migration> applied = apply(server, orgId, migrations.locations(), null);
         grantTables(server, orgId);
         return applied;
     }
@@ -49,11 +53,27 @@ public class TenantMigrations {
      * nothing pending, it costs one connection and a look at the schema history.
      */
     public List<Migration> migrate(String server, OrgId orgId, List<String> locations) throws SQLException {
-        List<Migration> applied = apply(server, orgId, locations);
+        return migrateTo(server, orgId, locations, null);
+    }
+
+    /**
+     * Like {@link #migrate}, but to {@code targetVersion} (null: the newest): a tenant above it is downgraded by the
+     * migrations' inverses, which the result reports as one entry "downgraded from" the version it left.
+     */
+    public List<Migration> migrateTo(String server, OrgId orgId, List<String> locations, String targetVersion)
+            throws SQLException {
+        if (targetVersion != null && isAbove(schemaVersion(server, orgId), targetVersion)) {
+            return List.of(downgrade.downgrade(server, orgId, targetVersion, locations).asMigration());
+        }
+        List<Migration> applied = apply(server, orgId, locations, targetVersion);
         if (!applied.isEmpty()) {
             grantTables(server, orgId);
         }
         return applied;
+    }
+
+    private static boolean isAbove(String version, String other) {
+        return version != null && MigrationVersion.fromVersion(version).compareTo(MigrationVersion.fromVersion(other)) > 0;
     }
 
     /** The version of the newest migration applied to the tenant's database, or null before the first. */
@@ -63,8 +83,8 @@ public class TenantMigrations {
         return current == null ? null : current.getVersion().getVersion();
     }
 
-    private List<Migration> apply(String server, OrgId orgId, List<String> locations) {
-        return flyway.on(server, orgId.databaseName(), locations).migrate().migrations.stream()
+    private List<Migration> apply(String server, OrgId orgId, List<String> locations, String targetVersion) {
+        return flyway.on(server, orgId.databaseName(), locations, targetVersion).migrate().migrations.stream()
                 .map(m -> new Migration(m.version, m.description, m.executionTime))
                 .toList();
     }
