@@ -31,6 +31,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.jwt.build.Jwt;
 import io.tenantry.common.OrgId;
+import io.tenantry.provisioner.cli.ProvisionerMain;
 import io.tenantry.provisioner.locks.AdvisoryLocks;
 import io.tenantry.provisioner.reconcile.Reconciler;
 import io.tenantry.provisioner.registry.TenantRegistry;
@@ -80,6 +81,9 @@ class DowngradeTest {
 
     @Inject
     TenantMigrations migrations;
+
+    @Inject
+    ProvisionerMain commandLine;
 
     @Test
     void oneTenantGoesDownKeepingTheRowsOfItsRemainingTablesAndARolloutBringsItBack() throws Exception {
@@ -226,6 +230,21 @@ class DowngradeTest {
         assertNull(queryString(serverOf(orgId).connect("results_" + orgId), """
                 SELECT attname FROM pg_attribute WHERE attrelid = 'jobs'::regclass AND attname = ?
                    AND NOT attisdropped""", "note"));
+    }
+
+    /** The commands a Kubernetes Job runs, called in this process (a launched one would get servers of its own). */
+    @Test
+    void theCommandLineDowngradesOneTenantAndRollsTheFleetToATarget() throws Exception {
+        String orgId = provision("t");
+        assertEquals(0, commandLine.run("downgrade", orgId, "--to", "1"));
+        assertEquals("1", registry("schema_version", orgId));
+        assertEquals(1, commandLine.run("downgrade", orgId, "--to", "2"), "a downgrade does not go up");
+        assertEquals(1, commandLine.run("downgrade", "no_such_tenant", "--to", "1"));
+        commandLine.run("rollout", "--canary", "0", "--max-failures", "100000", "--to", "2");
+        assertEquals("2", registry("schema_version", orgId));
+        assertEquals("2", databaseVersion(orgId));
+        commandLine.run("rollout", "--canary", "0", "--max-failures", "100000");
+        assertEquals(ResultsSchema.NEWEST_VERSION, databaseVersion(orgId));
     }
 
     private String provision(String prefix) throws SQLException {
