@@ -125,6 +125,7 @@ class DowngradeTest {
         RolloutView resumed = rollouts.resumeInterrupted().stream().filter(r -> r.id().equals(id)).findFirst()
                 .orElseThrow();
         assertEquals(0, resumed.pending(), resumed.toString());
+        assertEquals("2", resumed.targetVersion());
         for (String orgId : orgs) {
             assertEquals("2", registry("schema_version", orgId));
             assertEquals("2", databaseVersion(orgId));

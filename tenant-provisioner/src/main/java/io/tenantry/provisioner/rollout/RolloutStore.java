@@ -63,15 +63,16 @@ public class RolloutStore {
 
     public Optional<RolloutView> find(UUID id) throws SQLException {
         try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement("""
-                SELECT status, total, succeeded, failed, message, requested_by, started_at, finished_at
+                SELECT status, total, succeeded, failed, message, requested_by, started_at, finished_at,
+                       parameters->>'targetVersion'
                   FROM provisioner.operations WHERE id = ?""")) {
             bind(s, id);
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new RolloutView(id, rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getInt(4),
-                        rs.getInt(2) - rs.getInt(3) - rs.getInt(4), rs.getString(5), rs.getString(6),
+                return Optional.of(new RolloutView(id, rs.getString(1), rs.getString(9), rs.getInt(2), rs.getInt(3),
+                        rs.getInt(4), rs.getInt(2) - rs.getInt(3) - rs.getInt(4), rs.getString(5), rs.getString(6),
                         rs.getObject(7, OffsetDateTime.class), rs.getObject(8, OffsetDateTime.class),
                         failures(c, id)));
             }
