@@ -41,6 +41,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.jwt.build.Jwt;
 import io.tenantry.provisioner.backup.BackupReason;
+import io.tenantry.provisioner.backup.BackupSchedule;
 import io.tenantry.provisioner.backup.BackupView;
 import io.tenantry.provisioner.backup.Backups;
 import io.tenantry.provisioner.cli.DataCommands;
@@ -72,6 +73,9 @@ class BackupRestoreTest {
 
     @Inject
     DataCommands commands;
+
+    @Inject
+    BackupSchedule schedule;
 
     @Test
     void aBackupTakenUnderConcurrentWritesHoldsOneInstant() throws Exception {
@@ -232,6 +236,35 @@ class BackupRestoreTest {
                 .body("{\"sourceOrgId\":\"" + source + "\",\"backupId\":\"" + backup.id() + "\"}")
                 .post("/api/v1/tenants/" + clone + "/clones")
                 .then().statusCode(409).body("detail", containsString("already holds jobs"));
+    }
+
+    @Test
+    void theScheduleBacksUpDueTenantsAndRetentionKeepsTheNewestAndTheNewestVerified() throws Exception {
+        String orgId = liveTenant();
+        // Every other tenant on the shared servers is taken off the schedule, so this pass sees only this one.
+        ProvisionerTestSupport.execute("""
+                INSERT INTO provisioner.backup_policies (org_id, interval_seconds, retain)
+                SELECT org_id, 0, 7 FROM provisioner.tenants WHERE org_id <> ?
+                ON CONFLICT (org_id) DO UPDATE SET interval_seconds = 0""", orgId);
+        given().auth().oauth2(ADMIN).contentType("application/json").body("{\"intervalSeconds\":3600,\"retain\":2}")
+                .put("/api/v1/tenants/" + orgId + "/backup-policy").then().statusCode(200).body("retain", equalTo(2));
+        assertEquals(1, schedule.runDue(), "a tenant without a backup is due");
+        assertEquals(0, schedule.runDue(), "one backed up within the hour is not");
+
+        var tenant = registry.find(orgId).orElseThrow();
+        UUID oldestVerified = backups.list(orgId, null, null).get(0).id();
+        backups.verify(orgId, oldestVerified);
+        for (int i = 0; i < 3; i++) {
+            backups.take(tenant, BackupReason.ON_DEMAND, "test");
+        }
+        UUID beforeRestore = backups.take(tenant, BackupReason.BEFORE_RESTORE, "test").id();
+        backups.prune(orgId);
+        List<BackupView> kept = backups.list(orgId, null, null);
+        assertEquals(4, kept.size(), "the newest two routine ones, the newest verified one, the safety backup: " + kept);
+        assertTrue(kept.stream().anyMatch(b -> b.id().equals(oldestVerified)));
+        assertTrue(kept.stream().anyMatch(b -> b.id().equals(beforeRestore)));
+        given().auth().oauth2(ADMIN).contentType("application/json").body("{\"intervalSeconds\":-1,\"retain\":2}")
+                .put("/api/v1/tenants/" + orgId + "/backup-policy").then().statusCode(400);
     }
 
     @Test

@@ -103,6 +103,11 @@ public class Backups {
         return run(id, tenant, reason, requestedBy);
     }
 
+    /** Whether a rollout backs up each tenant whose schema it is about to change ({@code backups.before-rollout}). */
+    public boolean backsUpBeforeRollouts() {
+        return config.backups().beforeRollout();
+    }
+
     public List<BackupView> list(String orgId, OffsetDateTime before, Integer limit) {
         OrgId.of(orgId);
         registry.find(orgId).orElseThrow(() -> ApiProblem.notFound("tenant '" + orgId + "' not found"));
