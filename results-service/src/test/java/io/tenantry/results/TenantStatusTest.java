@@ -18,13 +18,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.tenantry.common.OrgId;
+import io.tenantry.common.RedisChannels;
 import io.tenantry.common.TenantCredentials;
 import io.tenantry.schema.MetadataSchema;
 import io.tenantry.testing.TenantryTestServers;
@@ -43,9 +47,12 @@ class TenantStatusTest {
 
     private static List<String> orgs;
 
+    @Inject
+    RedisDataSource redis;
+
     @BeforeAll
     static void tenants() throws Exception {
-        orgs = Platform.tenants(4);
+        orgs = Platform.tenants(5);
     }
 
     @Test
@@ -68,6 +75,23 @@ class TenantStatusTest {
 
         Platform.desire(org, "active");
         awaitStatus(client, job(org, jobId), 200);
+    }
+
+    @Test
+    void aTenantUnderRestoreIsClosedWith503AndRetryAfterUntilItOpens() throws Exception {
+        String org = orgs.get(4);
+        String client = Platform.client(org);
+        String jobs = "/api/v1/orgs/" + org + "/jobs";
+        as(client).get(jobs).then().statusCode(200);
+        setMaintenance(org, "restoring");
+        awaitStatus(client, jobs, 503);
+        as(client).get(jobs).then().statusCode(503).contentType("application/problem+json")
+                .header("Retry-After", notNullValue())
+                .body("type", equalTo("https://tenantry.dev/problems/tenant-maintenance"))
+                .body("detail", containsString("being restored"));
+        as(client).body(Api.job(5)).post(jobs).then().statusCode(503);
+        setMaintenance(org, null);
+        awaitStatus(client, jobs, 200);
     }
 
     @Test
@@ -123,6 +147,13 @@ class TenantStatusTest {
         Thread.sleep(Duration.ofSeconds(7).toMillis());
         Platform.desire(org, "suspended");
         untilLocked(client, "/api/v1/orgs/" + org + "/jobs");
+    }
+
+    /** What the provisioner does around a restore: the registry's maintenance column, then the announcement. */
+    private void setMaintenance(String org, String maintenance) throws SQLException {
+        Platform.execute("UPDATE provisioner.tenants SET maintenance = ? WHERE org_id = ?", maintenance, org);
+        redis.key().del(RedisChannels.tenantLookupKey(org));
+        redis.pubsub(String.class).publish(RedisChannels.TENANT_CHANGES, org);
     }
 
     private static String job(String org, String jobId) {

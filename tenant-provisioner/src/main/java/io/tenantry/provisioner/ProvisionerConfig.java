@@ -76,11 +76,11 @@ public interface ProvisionerConfig {
         /** The s3 store's bucket and how to reach it. */
         S3 s3();
 
-        /** Whether each table's copy is gzipped (fastest level): a third of the size for a little CPU. */
+        /** Whether each table's copy is gzipped (at the fastest level). */
         @WithDefault("true")
         boolean compress();
 
-        /** Whether a rollout takes a backup of each tenant it is about to migrate, before it does. */
+        /** Whether a rollout or downgrade takes a backup of each tenant whose schema it is about to change, first. */
         @WithDefault("true")
         boolean beforeRollout();
 
@@ -117,11 +117,14 @@ public interface ProvisionerConfig {
             @WithDefault("24H")
             Duration interval();
 
-            /** How many scheduled and on-demand backups of a tenant are kept (the newest verified one always is). */
+            /**
+             * How many routine backups (scheduled, on demand, before a rollout) of a tenant are kept; the newest
+             * verified one, safety backups before restores and final ones at deletion are kept besides.
+             */
             @WithDefault("7")
             int retain();
 
-            /** How many scheduled backups run at once across the fleet. */
+            /** How many scheduled backups one replica takes at once. */
             @WithDefault("2")
             int concurrency();
         }

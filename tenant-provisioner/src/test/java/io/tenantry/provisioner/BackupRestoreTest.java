@@ -41,8 +41,10 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.jwt.build.Jwt;
 import io.tenantry.provisioner.backup.BackupReason;
+import io.tenantry.provisioner.backup.BackupSchedule;
 import io.tenantry.provisioner.backup.BackupView;
 import io.tenantry.provisioner.backup.Backups;
+import io.tenantry.provisioner.cli.DataCommands;
 import io.tenantry.provisioner.reconcile.Reconciler;
 import io.tenantry.provisioner.registry.TenantRegistry;
 import io.tenantry.schema.MetadataSchema;
@@ -68,6 +70,12 @@ class BackupRestoreTest {
 
     @Inject
     TenantRegistry registry;
+
+    @Inject
+    DataCommands commands;
+
+    @Inject
+    BackupSchedule schedule;
 
     @Test
     void aBackupTakenUnderConcurrentWritesHoldsOneInstant() throws Exception {
@@ -228,6 +236,62 @@ class BackupRestoreTest {
                 .body("{\"sourceOrgId\":\"" + source + "\",\"backupId\":\"" + backup.id() + "\"}")
                 .post("/api/v1/tenants/" + clone + "/clones")
                 .then().statusCode(409).body("detail", containsString("already holds jobs"));
+    }
+
+    @Test
+    void theScheduleBacksUpDueTenantsAndRetentionKeepsTheNewestAndTheNewestVerified() throws Exception {
+        String orgId = liveTenant();
+        // Every other tenant on the shared servers is taken off the schedule, so this pass sees only this one.
+        ProvisionerTestSupport.execute("""
+                INSERT INTO provisioner.backup_policies (org_id, interval_seconds, retain)
+                SELECT org_id, 0, 7 FROM provisioner.tenants WHERE org_id <> ?
+                ON CONFLICT (org_id) DO UPDATE SET interval_seconds = 0""", orgId);
+        given().auth().oauth2(ADMIN).contentType("application/json").body("{\"intervalSeconds\":3600,\"retain\":2}")
+                .put("/api/v1/tenants/" + orgId + "/backup-policy").then().statusCode(200).body("retain", equalTo(2));
+        assertEquals(1, schedule.runDue(), "a tenant without a backup is due");
+        assertEquals(0, schedule.runDue(), "one backed up within the hour is not");
+
+        var tenant = registry.find(orgId).orElseThrow();
+        UUID oldestVerified = backups.list(orgId, null, null).get(0).id();
+        backups.verify(orgId, oldestVerified);
+        for (int i = 0; i < 3; i++) {
+            backups.take(tenant, BackupReason.ON_DEMAND, "test");
+        }
+        UUID beforeRestore = backups.take(tenant, BackupReason.BEFORE_RESTORE, "test").id();
+        backups.prune(orgId);
+        List<BackupView> kept = backups.list(orgId, null, null);
+        assertEquals(4, kept.size(), "the newest two routine ones, the newest verified one, the safety backup: " + kept);
+        assertTrue(kept.stream().anyMatch(b -> b.id().equals(oldestVerified)));
+        assertTrue(kept.stream().anyMatch(b -> b.id().equals(beforeRestore)));
+        given().auth().oauth2(ADMIN).contentType("application/json").body("{\"intervalSeconds\":-1,\"retain\":2}")
+                .put("/api/v1/tenants/" + orgId + "/backup-policy").then().statusCode(400);
+    }
+
+    @Test
+    void theCommandLineBacksUpVerifiesAndRefusesWhatItDoesNotUnderstand() throws Exception {
+        String orgId = liveTenant();
+        Run backup = command("backup", orgId);
+        assertEquals(0, backup.exitCode(), backup.err());
+        assertTrue(backup.out().contains("\"status\" : \"completed\""), backup.out());
+        String id = queryString("SELECT id::text FROM provisioner.backups WHERE org_id = ?", orgId);
+        Run verify = command("verify", id);
+        assertEquals(0, verify.exitCode(), verify.err());
+        assertTrue(verify.out().contains("\"intact\" : true"), verify.out());
+        assertTrue(command("history", orgId).out().contains(id));
+        Run flagged = command("backup", orgId, "--force");
+        assertEquals(2, flagged.exitCode());
+        assertTrue(flagged.err().contains("usage"), flagged.err());
+        assertEquals(1, command("backup", "no_such_org").exitCode());
+    }
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    private Run command(String... args) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        Integer exit = commands.run(args, new java.io.PrintStream(out, true), new java.io.PrintStream(err, true));
+        return new Run(exit, out.toString(), err.toString());
     }
 
     private String liveTenant() throws SQLException {

@@ -79,6 +79,11 @@ public class ApiProblem extends RuntimeException {
         return of(ProblemType.TENANT_SUSPENDED, 423, detail);
     }
 
+    /** The organization's database is being restored from a backup: closed until the restore ends. */
+    public static ApiProblem tenantMaintenance(String detail, long retryAfterSeconds) {
+        return retryLater(ProblemType.TENANT_MAINTENANCE, 503, detail, retryAfterSeconds);
+    }
+
     public static ApiProblem unprocessable(String detail) {
         return of(ProblemType.UNPROCESSABLE, 422, detail);
     }

@@ -15,6 +15,7 @@ public enum ProblemType {
     CONFLICT("conflict", "Conflict", false),
     TENANT_NOT_READY("tenant-not-ready", "Conflict", true),
     TENANT_SUSPENDED("tenant-suspended", "Locked", false),
+    TENANT_MAINTENANCE("tenant-maintenance", "Service Unavailable", true),
     UNPROCESSABLE("unprocessable", "Unprocessable Content", false),
     RATE_LIMITED("rate-limited", "Too Many Requests", true),
     DATABASE_UNAVAILABLE("database-unavailable", "Service Unavailable", true),

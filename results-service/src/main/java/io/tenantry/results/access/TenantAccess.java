@@ -47,7 +47,7 @@ public class TenantAccess {
                 case "suspended" -> throw ApiProblem.tenantSuspended(
                         "organization '" + orgId + "' is suspended; its results cannot be read or changed");
                 case "deleting", "deleted" -> throw notFound(orgId);
-                case "maintenance" -> throw ApiProblem.tenantNotReady("the database of organization '" + orgId
+                case "maintenance" -> throw ApiProblem.tenantMaintenance("the database of organization '" + orgId
                         + "' is being restored from a backup; try again shortly", 5);
                 default -> throw ApiProblem.tenantNotReady("the database of organization '" + orgId
                         + "' is not ready yet (" + route.tenantStatus() + ")", 5);

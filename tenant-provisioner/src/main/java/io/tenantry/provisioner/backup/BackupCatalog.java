@@ -84,7 +84,9 @@ public class BackupCatalog {
         return query("""
                 SELECT %s FROM provisioner.backups b
                  WHERE org_id = ? AND status <> 'running' AND reason IN ('on-demand', 'scheduled', 'before-rollout')
-                   AND id NOT IN (SELECT id FROM provisioner.backups WHERE org_id = b.org_id AND status = 'completed'
+                   AND id NOT IN (SELECT id FROM provisioner.backups
+                                   WHERE org_id = b.org_id AND status = 'completed'
+                                     AND reason IN ('on-demand', 'scheduled', 'before-rollout')
                                    ORDER BY started_at DESC, id DESC LIMIT ?)
                    AND id IS DISTINCT FROM (SELECT id FROM provisioner.backups
                                              WHERE org_id = b.org_id AND status = 'completed'

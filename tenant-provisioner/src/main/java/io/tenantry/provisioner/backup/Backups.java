@@ -103,6 +103,11 @@ public class Backups {
         return run(id, tenant, reason, requestedBy);
     }
 
+    /** Whether a rollout backs up each tenant whose schema it is about to change ({@code backups.before-rollout}). */
+    public boolean backsUpBeforeRollouts() {
+        return config.backups().beforeRollout();
+    }
+
     public List<BackupView> list(String orgId, OffsetDateTime before, Integer limit) {
         OrgId.of(orgId);
         registry.find(orgId).orElseThrow(() -> ApiProblem.notFound("tenant '" + orgId + "' not found"));
@@ -111,6 +116,11 @@ public class Backups {
             throw ApiProblem.invalid("limit", "must be between 1 and " + MAX_PAGE);
         }
         return catalog.list(orgId, before, size);
+    }
+
+    /** A backup by its id alone, whoever's it is; 404 when there is none. */
+    public BackupView find(UUID id) {
+        return catalog.find(id).orElseThrow(() -> ApiProblem.notFound("backup " + id + " not found"));
     }
 
     /** One backup of the organization, or 404 (a backup of another organization is not found here either). */

@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import io.tenantry.common.problem.ApiProblem;
+import io.tenantry.provisioner.downgrade.TenantDowngrades;
 import io.tenantry.provisioner.fleet.FleetStatus;
 import io.tenantry.provisioner.reconcile.Reconciler;
 import io.tenantry.provisioner.restore.Restores;
@@ -24,8 +26,9 @@ import io.tenantry.provisioner.rollout.Rollouts;
 /**
  * Without arguments the provisioner runs as a service. With one it runs that command and exits, for a
  * Kubernetes Job or init step: {@code migrate} (the registry schema, then exit), {@code reconcile},
- * {@code status}, or {@code rollout [--canary N] [--parallelism P] [--max-failures F]} (exit code 1 unless every
- * tenant migrated). The service and the rollout command both first finish rollouts a killed process left running.
+ * {@code status}, {@code rollout [--canary N] [--parallelism P] [--max-failures F] [--to V]} (exit code 1 unless every
+ * tenant reached the version; {@code --to} a lower one downgrades the fleet), or {@code downgrade ORG --to V} (one
+ * tenant). The service and the rollout command both first finish rollouts a killed process left running.
  */
 @QuarkusMain
 public class ProvisionerMain implements QuarkusApplication {
@@ -41,6 +44,12 @@ public class ProvisionerMain implements QuarkusApplication {
 
     @Inject
     Restores restores;
+
+    @Inject
+    DataCommands dataCommands;
+
+    @Inject
+    TenantDowngrades downgrades;
 
     @Inject
     ObjectMapper json;
@@ -64,19 +73,40 @@ public class ProvisionerMain implements QuarkusApplication {
             case "rollout" -> {
                 Map<String, Integer> options = options(Arrays.copyOfRange(args, 1, args.length));
                 RolloutPlan plan = new RolloutPlan(options.get("--canary"), options.get("--parallelism"),
-                        options.get("--max-failures"));
+                        options.get("--max-failures"), version(options.get("--to")));
                 // A Job killed mid-rollout is started again: what it left running is finished before the new one.
                 rollouts.resumeInterrupted();
                 RolloutView result = rollouts.runToEnd(plan, "cli");
                 System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(result));
                 return RolloutStatus.SUCCEEDED.wire().equals(result.status()) ? 0 : 1;
             }
+            case "downgrade" -> {
+                String orgId = args.length > 1 ? args[1] : "";
+                String to = version(options(Arrays.copyOfRange(args, Math.min(2, args.length), args.length)).get("--to"));
+                try {
+                    System.out.println(json.writerWithDefaultPrettyPrinter()
+                            .writeValueAsString(downgrades.downgrade(orgId, to, "cli")));
+                } catch (ApiProblem refused) {
+                    System.err.println("downgrade refused: " + refused.getMessage());
+                    return 1;
+                }
+            }
             default -> {
-                System.err.println("usage: [migrate | reconcile | status | rollout [--canary N] [--parallelism P] [--max-failures F]]");
+                Integer data = dataCommands.run(args, System.out, System.err);
+                if (data != null) {
+                    return data;
+                }
+                System.err.println("usage: [migrate | reconcile | status"
+                        + " | rollout [--canary N] [--parallelism P] [--max-failures F] [--to V] | downgrade ORG --to V | "
+                        + DataCommands.USAGE + "]");
                 return 2;
             }
         }
         return 0;
+    }
+
+    private static String version(Integer option) {
+        return option == null ? null : option.toString();
     }
 
     private static Map<String, Integer> options(String[] args) {

@@ -240,7 +240,7 @@ public class Restores {
         BackupManifest manifest = manifest(restore.sourceOrgId(), backups.get(restore.sourceOrgId(), restore.backupId()));
         String restoring = TenantDatabases.restoringName(orgId);
         databases.createEmpty(server, restoring);
-        migrations.migrateTo(server, restoring, manifest.schemaVersion());
+        migrations.buildSchemaAt(server, restoring, manifest.schemaVersion());
         loader.load(server, restoring, OrgId.of(restore.sourceOrgId()), manifest,
                 rows -> store.progress(restore.id(), rows));
     }

@@ -21,6 +21,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tenantry.common.OrgId;
 import io.tenantry.common.lifecycle.OrganizationStatus;
 import io.tenantry.common.problem.ApiProblem;
+import io.tenantry.provisioner.backup.BackupReason;
+import io.tenantry.provisioner.backup.Backups;
 import io.tenantry.provisioner.locks.AdvisoryLocks;
 import io.tenantry.provisioner.registry.Tenant;
 import io.tenantry.provisioner.registry.TenantRegistry;
@@ -54,9 +56,15 @@ public class RolloutRunner {
     TenantRoles roles;
 
     @Inject
+    Backups backups;
+
+    @Inject
     MeterRegistry metrics;
 
-    /** Applies the migrations at {@code locations} to the rollout's pending tenants and returns how it ended. */
+    /**
+     * Brings the rollout's pending tenants to the plan's target version with the migrations (and their inverses) at
+     * {@code locations}, and returns how it ended.
+     */
     public RolloutView run(UUID id, RolloutPlan plan, List<String> locations) throws SQLException {
         return runUnlessRunning(id, plan, locations)
                 .orElseThrow(() -> ApiProblem.conflict("rollout " + id + " is being run by another process"));
@@ -93,7 +101,7 @@ public class RolloutRunner {
             List<Future<?>> running = new ArrayList<>();
             for (String orgId : pending) {
                 running.add(workers.submit(() -> {
-                    if (failures.get() <= allowed && !migrateOne(id, orgId, locations)) {
+                    if (failures.get() <= allowed && !migrateOne(id, orgId, locations, plan.targetVersion())) {
                         failures.incrementAndGet();
                     }
                 }));
@@ -113,10 +121,11 @@ public class RolloutRunner {
     }
 
     /**
-     * Migrates one tenant, sets its role's session limits to the configured ones (so a rollout also carries changed
-     * limits to existing tenants), and records the outcome in the rollout, the registry and the metrics.
+     * Migrates one tenant to the target version (up, or down by the inverses; null: up to the newest), after a backup
+     * of it when its schema is about to change (unless turned off), sets its role's session limits to the configured ones (so a rollout also carries changed limits to existing tenants),
+     * and records the outcome in the rollout, the registry and the metrics.
      */
-    private boolean migrateOne(UUID id, String orgId, List<String> locations) {
+    private boolean migrateOne(UUID id, String orgId, List<String> locations, String targetVersion) {
         long start = System.nanoTime();
         Tenant tenant = registry.find(orgId).orElseThrow();
         if (tenant.status() != OrganizationStatus.ACTIVE && tenant.status() != OrganizationStatus.SUSPENDED) {
@@ -127,7 +136,13 @@ public class RolloutRunner {
         }
         try {
             roles.limitSessions(tenant.server(), OrgId.of(orgId));
-            List<TenantMigrations.Migration> applied = migrations.migrate(tenant.server(), OrgId.of(orgId), locations);
+            if (backups.backsUpBeforeRollouts()
+                    && migrations.wouldChange(tenant.server(), OrgId.of(orgId), locations, targetVersion)) {
+                backups.take(tenant, BackupReason.BEFORE_ROLLOUT, "rollout " + id);
+                backups.prune(orgId);
+            }
+            List<TenantMigrations.Migration> applied = migrations.migrateTo(tenant.server(), OrgId.of(orgId),
+                    locations, targetVersion);
             applied.forEach(m -> registry.recordMigration(orgId, m.version(), m.description(), m.durationMs()));
             // With nothing applied the database is asked: a process killed after migrating it, before recording
             // the version, left the registry behind.

@@ -40,14 +40,15 @@ public class RolloutStore {
             try (PreparedStatement operation = c.prepareStatement("""
                     INSERT INTO provisioner.operations (id, kind, status, parameters, total, requested_by)
                     SELECT ?, 'rollout', ?,
-                           jsonb_build_object('canarySize', ?, 'parallelism', ?, 'maxFailures', ?), count(*), ?
+                           jsonb_build_object('canarySize', ?, 'parallelism', ?, 'maxFailures', ?,
+                                              'targetVersion', ?::text), count(*), ?
                       FROM provisioner.tenants WHERE status IN (?, ?)""");
                  PreparedStatement tenants = c.prepareStatement("""
                     INSERT INTO provisioner.operation_tenants (operation_id, org_id, canary, status, from_version)
                     SELECT ?, org_id, row_number() OVER (ORDER BY org_id) <= ?, 'pending', schema_version
                       FROM provisioner.tenants WHERE status IN (?, ?)""")) {
                 bind(operation, id, RolloutStatus.RUNNING.wire(), plan.canarySize(), plan.parallelism(),
-                        plan.maxFailures(), requestedBy, ACTIVE.wire(), SUSPENDED.wire());
+                        plan.maxFailures(), plan.targetVersion(), requestedBy, ACTIVE.wire(), SUSPENDED.wire());
                 operation.executeUpdate();
                 bind(tenants, id, plan.canarySize(), ACTIVE.wire(), SUSPENDED.wire());
                 tenants.executeUpdate();
@@ -62,15 +63,16 @@ public class RolloutStore {
 
     public Optional<RolloutView> find(UUID id) throws SQLException {
         try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement("""
-                SELECT status, total, succeeded, failed, message, requested_by, started_at, finished_at
+                SELECT status, total, succeeded, failed, message, requested_by, started_at, finished_at,
+                       parameters->>'targetVersion'
                   FROM provisioner.operations WHERE id = ?""")) {
             bind(s, id);
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new RolloutView(id, rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getInt(4),
-                        rs.getInt(2) - rs.getInt(3) - rs.getInt(4), rs.getString(5), rs.getString(6),
+                return Optional.of(new RolloutView(id, rs.getString(1), rs.getString(9), rs.getInt(2), rs.getInt(3),
+                        rs.getInt(4), rs.getInt(2) - rs.getInt(3) - rs.getInt(4), rs.getString(5), rs.getString(6),
                         rs.getObject(7, OffsetDateTime.class), rs.getObject(8, OffsetDateTime.class),
                         failures(c, id)));
             }
@@ -86,13 +88,13 @@ public class RolloutStore {
         List<Running> running = new ArrayList<>();
         try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement("""
                 SELECT id, (parameters->>'canarySize')::int, (parameters->>'parallelism')::int,
-                       (parameters->>'maxFailures')::int
+                       (parameters->>'maxFailures')::int, parameters->>'targetVersion'
                   FROM provisioner.operations WHERE kind = 'rollout' AND status = ? ORDER BY started_at""")) {
             bind(s, RolloutStatus.RUNNING.wire());
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     running.add(new Running(rs.getObject(1, UUID.class),
-                            new RolloutPlan(rs.getInt(2), rs.getInt(3), rs.getInt(4))));
+                            new RolloutPlan(rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getString(5))));
                 }
             }
         }

@@ -4,8 +4,11 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
-/** A rollout's progress: counts by outcome and the failed tenants with their errors. */
-public record RolloutView(UUID id, String status, int total, int succeeded, int failed, int pending, String message,
+/**
+ * A rollout's progress: counts by outcome and the failed tenants with their errors. {@code targetVersion} is the
+ * version it brings tenants to, null for the newest.
+ */
+public record RolloutView(UUID id, String status, String targetVersion, int total, int succeeded, int failed, int pending, String message,
                           String requestedBy, OffsetDateTime startedAt, OffsetDateTime finishedAt,
                           List<TenantFailure> failures) {
 

@@ -14,10 +14,12 @@ import org.jboss.logging.Logger;
 import io.tenantry.common.problem.ApiProblem;
 import io.tenantry.provisioner.fleet.FleetStatus;
 import io.tenantry.provisioner.tenant.ResultsMigrations;
+import io.tenantry.provisioner.tenant.TenantDowngrade;
 
 /**
- * Fleet rollouts of new results migrations to every live tenant, as the REST API and the command line start and
- * follow them: recorded by the store, worked off by the runner.
+ * Fleet rollouts of new results migrations (or, with a lower target version, of their inverses) to every live
+ * tenant, as the REST API and the command line start and follow them: recorded by the store, worked off by the
+ * runner.
  */
 @ApplicationScoped
 public class Rollouts {
@@ -38,7 +40,7 @@ public class Rollouts {
 
     /** Records a rollout and works it off in the background; returns its first view. */
     public RolloutView start(RolloutPlan plan, String requestedBy) {
-        RolloutPlan complete = plan.withDefaults();
+        RolloutPlan complete = complete(plan);
         try {
             UUID id = store.create(complete, requestedBy);
             runInBackground(id, complete);
@@ -85,8 +87,16 @@ public class Rollouts {
 
     /** Records a rollout and works it off in this thread, to its end. */
     public RolloutView runToEnd(RolloutPlan plan, String requestedBy) throws SQLException {
-        RolloutPlan complete = plan.withDefaults();
+        RolloutPlan complete = complete(plan);
         return runner.run(store.create(complete, requestedBy), complete, migrations.locations());
+    }
+
+    /** The plan with defaults filled in; a target version this build does not carry is refused. */
+    private static RolloutPlan complete(RolloutPlan plan) {
+        if (plan.targetVersion() != null) {
+            TenantDowngrade.requireReleased(plan.targetVersion());
+        }
+        return plan.withDefaults();
     }
 
     private void runInBackground(UUID id, RolloutPlan plan) {

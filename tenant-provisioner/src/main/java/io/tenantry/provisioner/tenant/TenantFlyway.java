@@ -14,7 +14,8 @@ import io.tenantry.provisioner.servers.TenantServers;
 /**
  * The one Flyway configuration for databases on tenant servers (tenant databases and templates): the server's
  * admin role applies results migrations from the given locations. Everything else is Flyway's default, which
- * includes tolerating migrations applied from a location not listed now, such as a staged one tried on the fleet.
+ * includes tolerating migrations applied from a location not listed now, such as a staged one tried on the fleet,
+ * and skipping files named like no Flyway Community migration, such as the inverses staged beside migrations.
  */
 @ApplicationScoped
 class TenantFlyway {
@@ -23,14 +24,16 @@ class TenantFlyway {
     TenantServers servers;
 
     Flyway on(String server, String database, List<String> locations) {
-        return configure(server, database, locations).load();
+        return on(server, database, locations, null);
     }
 
-    FluentConfiguration configure(String server, String database, List<String> locations) {
-        ProvisionerConfig.Server target = servers.get(server);
-        return Flyway.configure()
-                .dataSource(servers.databaseUrl(server, database), target.adminUser(),
-                        target.adminPassword().orElse(""))
+    /** Migrating stops at {@code targetVersion}; null is the newest at the locations. */
+    Flyway on(String server, String database, List<String> locations, String targetVersion) {
+        ProvisionerConfig.Server admin = servers.get(server);
+        FluentConfiguration config = Flyway.configure()
+                .dataSource(servers.databaseUrl(server, database), admin.adminUser(),
+                        admin.adminPassword().orElse(""))
                 .locations(locations.toArray(String[]::new));
+        return (targetVersion == null ? config : config.target(targetVersion)).load();
     }
 }

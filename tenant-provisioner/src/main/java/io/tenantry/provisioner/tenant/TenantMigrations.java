@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationVersion;
 
 import io.tenantry.common.OrgId;
 import io.tenantry.common.TenantCredentials;
@@ -34,6 +35,9 @@ public class TenantMigrations {
     @Inject
     ResultsMigrations migrations;
 
+    @Inject
+    TenantDowngrade downgrade;
+
     public record Migration(String version, String description, int durationMs) {
     }
 
@@ -42,7 +46,7 @@ public class TenantMigrations {
      * arrives with its tables but without grants for the new role, so they are always given here.
      */
     public List<Migration> prepare(String server, OrgId orgId) throws SQLException {
-        List<Migration> applied = apply(server, orgId, migrations.locations());
+        List<Migration> applied = apply(server, orgId, migrations.locations(), null);
         grantTables(server, orgId);
         return applied;
     }
@@ -52,7 +56,19 @@ public class TenantMigrations {
      * nothing pending, it costs one connection and a look at the schema history.
      */
     public List<Migration> migrate(String server, OrgId orgId, List<String> locations) throws SQLException {
-        List<Migration> applied = apply(server, orgId, locations);
+        return migrateTo(server, orgId, locations, null);
+    }
+
+    /**
+     * Like {@link #migrate}, but to {@code targetVersion} (null: the newest): a tenant above it is downgraded by the
+     * migrations' inverses, which the result reports as one entry "downgraded from" the version it left.
+     */
+    public List<Migration> migrateTo(String server, OrgId orgId, List<String> locations, String targetVersion)
+            throws SQLException {
+        if (targetVersion != null && isAbove(schemaVersion(server, orgId), targetVersion)) {
+            return List.of(downgrade.downgrade(server, orgId, targetVersion, locations).asMigration());
+        }
+        List<Migration> applied = apply(server, orgId, locations, targetVersion);
         if (!applied.isEmpty()) {
             grantTables(server, orgId);
         }
@@ -75,8 +91,20 @@ public class TenantMigrations {
     }
 
     /** Migrates an empty database on the server up to {@code version} and no further (a restore's schema). */
-    public void migrateTo(String server, String database, String version) {
-        flyway.configure(server, database, migrations.locations()).target(version).load().migrate();
+    public void buildSchemaAt(String server, String database, String version) {
+        flyway.on(server, database, migrations.locations(), version).migrate();
+    }
+
+    /** Whether bringing the tenant to {@code targetVersion} (null: the newest) would change its schema. */
+    public boolean wouldChange(String server, OrgId orgId, List<String> locations, String targetVersion) {
+        var info = flyway.on(server, orgId.databaseName(), locations, targetVersion).info();
+        MigrationInfo current = info.current();
+        String version = current == null ? null : current.getVersion().getVersion();
+        return (targetVersion != null && isAbove(version, targetVersion)) || info.pending().length > 0;
+    }
+
+    private static boolean isAbove(String version, String other) {
+        return version != null && MigrationVersion.fromVersion(version).compareTo(MigrationVersion.fromVersion(other)) > 0;
     }
 
     /** The version of the newest migration applied to the tenant's database, or null before the first. */
@@ -86,8 +114,8 @@ public class TenantMigrations {
         return current == null ? null : current.getVersion().getVersion();
     }
 
-    private List<Migration> apply(String server, OrgId orgId, List<String> locations) {
-        return flyway.on(server, orgId.databaseName(), locations).migrate().migrations.stream()
+    private List<Migration> apply(String server, OrgId orgId, List<String> locations, String targetVersion) {
+        return flyway.on(server, orgId.databaseName(), locations, targetVersion).migrate().migrations.stream()
                 .map(m -> new Migration(m.version, m.description, m.executionTime))
                 .toList();
     }
