@@ -1,12 +1,14 @@
 package io.tenantry.provisioner.backup;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.LongConsumer;
@@ -56,7 +58,7 @@ public class BackupLoader {
                         manifest.compressed())) {
                     rows = copy.copyIn("COPY public." + Identifiers.quote(table.table()) + " ("
                             + Identifiers.quoteAll(table.columns()) + ") FROM STDIN WITH (FORMAT binary)", in);
-                    in.transferTo(java.io.OutputStream.nullOutputStream());
+                    in.transferTo(OutputStream.nullOutputStream());
                     sha256 = in.sha256();
                 }
                 if (!sha256.equals(table.sha256())) {
@@ -83,7 +85,7 @@ public class BackupLoader {
     private static void checkSameTables(List<TenantTables.Table> here, BackupManifest manifest) throws IOException {
         List<TenantTables.Table> backedUp = manifest.tables().stream()
                 .map(t -> new TenantTables.Table(t.table(), t.columns())).toList();
-        if (!new java.util.HashSet<>(here).equals(new java.util.HashSet<>(backedUp))) {
+        if (!new HashSet<>(here).equals(new HashSet<>(backedUp))) {
             throw new BackupVerifier.DamagedBackup("the backup's tables and columns differ from schema version "
                     + manifest.schemaVersion() + " as this build makes it");
         }

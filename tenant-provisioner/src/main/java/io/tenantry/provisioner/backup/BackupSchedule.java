@@ -1,11 +1,13 @@
 package io.tenantry.provisioner.backup;
 
+import java.io.IOException;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -56,7 +58,7 @@ public class BackupSchedule {
         ProvisionerConfig.Backups.Schedule schedule = config.backups().schedule();
         List<String> due = catalog.due(schedule.interval(), schedule.concurrency() * 4);
         ExecutorService workers = Executors.newFixedThreadPool(Math.max(1, schedule.concurrency()));
-        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
         try {
             for (String orgId : due) {
                 workers.submit(() -> {
@@ -87,7 +89,7 @@ public class BackupSchedule {
                 backups.prune(orgId);
                 return true;
             }
-        } catch (SQLException | java.io.IOException | RuntimeException e) {
+        } catch (SQLException | IOException | RuntimeException e) {
             LOG.warnf("scheduled backup of %s failed: %s", orgId, e.getMessage());
             return false;
         }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.LongConsumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -123,12 +124,12 @@ public class BackupWriter {
     }
 
     /** Passes on the bytes written so far at most once a second, so progress costs nothing per write. */
-    private static final class Throttled implements java.util.function.LongConsumer {
-        private final java.util.function.LongConsumer target;
+    private static final class Throttled implements LongConsumer {
+        private final LongConsumer target;
         private long written;
         private long next = System.nanoTime() + 1_000_000_000L;
 
-        Throttled(java.util.function.LongConsumer target) {
+        Throttled(LongConsumer target) {
             this.target = target;
         }
 

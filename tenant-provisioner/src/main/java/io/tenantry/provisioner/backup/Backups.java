@@ -69,7 +69,7 @@ public class Backups {
     ProvisionerConfig config;
 
     /** The store is made at start, so a store without its settings stops the provisioner before it serves. */
-    void start(@Observes StartupEvent event) {
+    void onStart(@Observes StartupEvent event) {
         store.location(OrgId.of("startup_check"), new UUID(0, 0));
         Gauge.builder("tenantry_backup_stalest_age_seconds", catalog, BackupCatalog::oldestNewestBackupAgeSeconds)
                 .description("Age of the newest completed backup of the live tenant whose newest backup is oldest")

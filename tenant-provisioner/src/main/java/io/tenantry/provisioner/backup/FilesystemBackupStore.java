@@ -1,5 +1,6 @@
 package io.tenantry.provisioner.backup;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,7 +31,7 @@ public class FilesystemBackupStore implements BackupStore {
         Files.createDirectories(folder);
         Path target = folder.resolve(BackupStore.checkedFileName(file));
         Path partial = folder.resolve(file + ".partial");
-        return new java.io.FilterOutputStream(Files.newOutputStream(partial)) {
+        return new FilterOutputStream(Files.newOutputStream(partial)) {
             private boolean closed;
 
             @Override

@@ -4,6 +4,8 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -108,8 +110,8 @@ public class DataCommands {
     record History(FleetStatus.TenantDetail tenant, List<BackupView> backups, List<RestoreView> restores) {
     }
 
-    private static <T> T await(Supplier<T> read, java.util.function.Predicate<T> finished, PrintStream out,
-                               java.util.function.Function<T, String> progress) throws InterruptedException {
+    private static <T> T await(Supplier<T> read, Predicate<T> finished, PrintStream out,
+                               Function<T, String> progress) throws InterruptedException {
         while (true) {
             T current = read.get();
             out.println(progress.apply(current));
