@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,6 +26,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -35,6 +37,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -60,6 +65,7 @@ import io.tenantry.testing.TenantryTestServers;
         @ResourceArg(name = "metadata-role", value = MetadataSchema.PROVISIONER_ROLE)})
 class BackupRestoreTest {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ADMIN = Jwt.subject("user:admin").groups(Set.of("user", "platform-admin")).sign();
 
     @Inject
@@ -159,6 +165,49 @@ class BackupRestoreTest {
         given().auth().oauth2(member).post("/api/v1/tenants/" + orgId + "/backups").then().statusCode(403);
         given().auth().oauth2(ADMIN).post("/api/v1/tenants/no_such_org/backups").then().statusCode(404);
         given().auth().oauth2(ADMIN).post("/api/v1/tenants/Bad-Id/backups").then().statusCode(400);
+    }
+
+    @Test
+    void aBackupOfAnotherBuildsSchemaOrOfAnotherOrganizationIsRefusedAndNothingChanges() throws Exception {
+        String orgId = liveTenant();
+        BackupView backup = backups.take(registry.find(orgId).orElseThrow(), BackupReason.ON_DEMAND, "test");
+        Path folder = Path.of(backup.location());
+
+        // A manifest whose newest migration has other contents than this build's (a backup of another build),
+        // recorded with its own checksum so it is not simply damaged.
+        ObjectNode manifest = (ObjectNode) JSON.readTree(folder.resolve("manifest.json").toFile());
+        ObjectNode newest = (ObjectNode) manifest.get("migrations").get(manifest.get("migrations").size() - 1);
+        newest.put("checksum", newest.get("checksum").asInt() + 1);
+        byte[] rewritten = JSON.writeValueAsBytes(manifest);
+        Files.write(folder.resolve("manifest.json"), rewritten);
+        ProvisionerTestSupport.execute("UPDATE provisioner.backups SET manifest_sha256 = ? WHERE id = ?::uuid",
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(rewritten)),
+                backup.id().toString());
+        given().auth().oauth2(ADMIN).contentType("application/json").body("{\"backupId\":\"" + backup.id() + "\"}")
+                .post("/api/v1/tenants/" + orgId + "/restores")
+                .then().statusCode(422).body("detail", containsString("this build does not have"));
+
+        // Another organization's backup placed in this one's space, under a record of this organization.
+        String other = liveTenant();
+        BackupView theirs = backups.take(registry.find(other).orElseThrow(), BackupReason.ON_DEMAND, "test");
+        UUID planted = UUID.randomUUID();
+        Path plantedFolder = Files.createDirectories(folder.getParent().resolve(planted.toString()));
+        try (var files = Files.list(Path.of(theirs.location()))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, plantedFolder.resolve(file.getFileName()));
+            }
+        }
+        ProvisionerTestSupport.execute("""
+                INSERT INTO provisioner.backups (id, org_id, reason, status, server, location, requested_by,
+                                                 manifest_sha256, finished_at)
+                SELECT ?::uuid, ?, reason, status, server, ?, requested_by, manifest_sha256, now()
+                  FROM provisioner.backups WHERE id = ?::uuid""", planted.toString(), orgId, plantedFolder.toString(),
+                theirs.id().toString());
+        given().auth().oauth2(ADMIN).contentType("application/json").body("{\"backupId\":\"" + planted + "\"}")
+                .post("/api/v1/tenants/" + orgId + "/restores")
+                .then().statusCode(422).body("detail", containsString("names backup " + theirs.id()));
+        assertEquals("0", queryString("SELECT count(*)::text FROM provisioner.restores WHERE org_id = ?", orgId));
+        assertNull(registry("maintenance", orgId));
     }
 
     @Test
