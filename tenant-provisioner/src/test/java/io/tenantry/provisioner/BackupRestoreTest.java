@@ -45,14 +45,18 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.jwt.build.Jwt;
+import io.tenantry.common.OrgId;
 import io.tenantry.provisioner.backup.BackupReason;
 import io.tenantry.provisioner.backup.BackupSchedule;
 import io.tenantry.provisioner.backup.BackupView;
 import io.tenantry.provisioner.backup.Backups;
 import io.tenantry.provisioner.cli.DataCommands;
+import io.tenantry.provisioner.downgrade.TenantDowngrades;
 import io.tenantry.provisioner.reconcile.Reconciler;
 import io.tenantry.provisioner.registry.TenantRegistry;
+import io.tenantry.provisioner.tenant.TenantMigrations;
 import io.tenantry.schema.MetadataSchema;
+import io.tenantry.schema.ResultsSchema;
 import io.tenantry.servers.PostgresEndpoint;
 import io.tenantry.testing.Eventually;
 import io.tenantry.testing.TenantryTestServers;
@@ -82,6 +86,12 @@ class BackupRestoreTest {
 
     @Inject
     BackupSchedule schedule;
+
+    @Inject
+    TenantDowngrades downgrades;
+
+    @Inject
+    TenantMigrations tenantMigrations;
 
     @Test
     void aBackupTakenUnderConcurrentWritesHoldsOneInstant() throws Exception {
@@ -257,6 +267,27 @@ class BackupRestoreTest {
         assertEquals(5 * (1 + 2 + 1), safety.rows(), "the safety backup holds the state the restore replaced");
         assertEquals("1", queryString("SELECT count(*)::text FROM audit_log WHERE org_id = ? AND action = 'tenant.restore'",
                 orgId));
+    }
+
+    @Test
+    void aBackupOfAnOlderSchemaIsRestoredAndMigratedToTheFleetsVersionBeforeItOpens() throws Exception {
+        String orgId = liveTenant();
+        try (Connection c = tenant(orgId)) {
+            writeJobWithResults(c, 2);
+        }
+        downgrades.downgrade(orgId, "2", "test");
+        BackupView old = backups.take(registry.find(orgId).orElseThrow(), BackupReason.ON_DEMAND, "test");
+        assertEquals("2", old.schemaVersion());
+        tenantMigrations.migrate(registry.find(orgId).orElseThrow().server(), OrgId.of(orgId),
+                List.of(ResultsSchema.LOCATION));
+
+        RestoreRun run = restore(orgId, old.id());
+        assertEquals("done", run.step(), run.error());
+        assertEquals(ResultsSchema.NEWEST_VERSION, registry("schema_version", orgId));
+        try (Connection c = tenant(orgId); Statement s = c.createStatement()) {
+            assertEquals(1, count(s, "SELECT count(*) FROM jobs"));
+            assertEquals(0, count(s, "SELECT count(*) FROM idempotency_keys"), "version 3's table is back, empty");
+        }
     }
 
     @Test
