@@ -8,6 +8,8 @@ import static io.tenantry.provisioner.ProvisionerTestSupport.registry;
 import static io.tenantry.provisioner.ProvisionerTestSupport.serverOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -152,6 +154,8 @@ class BackupRestoreTest {
                         registry("schema_version", orgId)));
         given().auth().oauth2(ADMIN).get("/api/v1/tenants/" + orgId + "/backups").then().statusCode(200)
                 .body("[0].id", equalTo(id));
+        given().auth().oauth2(ADMIN).get("/api/v1/tenants/" + orgId).then().statusCode(200)
+                .body("lastBackupAt", notNullValue()).body("maintenance", nullValue());
         given().auth().oauth2(ADMIN).post("/api/v1/tenants/" + orgId + "/backups/" + id + "/verify")
                 .then().statusCode(200).body("intact", equalTo(true));
 

@@ -38,8 +38,13 @@ public class FleetStatus {
     public record Failing(String orgId, String server, String status, String lastError) {
     }
 
+    /**
+     * One tenant: {@code maintenance} names an operation that has it closed (a restore), {@code lastBackupAt} is
+     * when its newest completed backup finished, {@code exportLocation} where its final backup is once deleted.
+     */
     public record TenantDetail(String orgId, String server, String database, String role, String schemaVersion,
-                               String status, String lastError, String exportLocation, List<AppliedMigration> migrations) {
+                               String status, String lastError, String maintenance, OffsetDateTime lastBackupAt,
+                               String exportLocation, List<AppliedMigration> migrations) {
     }
 
     public record AppliedMigration(String version, String description, OffsetDateTime appliedAt, int durationMs) {
@@ -85,15 +90,19 @@ public class FleetStatus {
     public TenantDetail tenant(String orgId) {
         OrgId.of(orgId);
         try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement("""
-                SELECT org_id, server, database_name, role_name, schema_version, status, last_error, export_location
-                  FROM provisioner.tenants WHERE org_id = ?""")) {
+                SELECT org_id, server, database_name, role_name, schema_version, status, last_error, maintenance,
+                       (SELECT max(b.finished_at) FROM provisioner.backups b
+                         WHERE b.org_id = t.org_id AND b.status = 'completed'),
+                       export_location
+                  FROM provisioner.tenants t WHERE org_id = ?""")) {
             s.setString(1, orgId);
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
                     throw ApiProblem.notFound("tenant '" + orgId + "' not found");
                 }
                 return new TenantDetail(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), migrations(c, orgId));
+                        rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
+                        rs.getObject(9, OffsetDateTime.class), rs.getString(10), migrations(c, orgId));
             }
         } catch (SQLException e) {
             throw unavailable(e);
