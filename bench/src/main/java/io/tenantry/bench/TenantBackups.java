@@ -28,7 +28,7 @@ import io.tenantry.devlauncher.LocalPlatform;
 import io.tenantry.servers.PostgresEndpoint;
 
 /**
- * Figure 7: backups and restores of one tenant holding {@code --backup-gb} GiB of docking results, through the
+ * Figure 8: backups and restores of one tenant holding {@code --backup-gb} GiB of docking results, through the
  * provisioner's operator API. Per run: a backup (database size and stored bytes per second, rows per second), its
  * verification, an in-place restore from it (total time, and the span a reader of the tenant is refused, seen from
  * results-service and from the registry's maintenance flag), and a clone of it into a newly onboarded organization.
