@@ -19,12 +19,12 @@ import java.util.concurrent.Callable;
  */
 public final class Bench {
 
-    static final List<String> ALL = List.of("reads", "rollout", "direct", "writes", "provisioning", "noisy");
+    static final List<String> ALL = List.of("reads", "rollout", "direct", "writes", "provisioning", "noisy", "backup");
 
     /** How a run is set up; {@code --smoke} is a short check that every figure works end to end. */
     record Options(List<String> figures, int tenants, List<Integer> spreads, int clients, Duration warmup,
                    Duration measure, int runs, int budget, int perTenant, int provisioned, int rolloutParallelism,
-                   String resultsHeap, int noisyFactor) {
+                   String resultsHeap, int noisyFactor, double backupGib, boolean backupCompress) {
 
         static Options parse(String[] args) {
             Map<String, String> given = new LinkedHashMap<>();
@@ -37,6 +37,7 @@ public final class Bench {
                     given.putIfAbsent("measure", "2");
                     given.putIfAbsent("runs", "1");
                     given.putIfAbsent("provisioned", "3");
+                    given.putIfAbsent("backup-gb", "0.02");
                 } else if (args[i].startsWith("--") && i + 1 < args.length) {
                     given.put(args[i].substring(2), args[++i]);
                 } else {
@@ -58,7 +59,9 @@ public final class Bench {
                     Integer.parseInt(given.getOrDefault("provisioned", "200")),
                     Integer.parseInt(given.getOrDefault("rollout-parallelism", "8")),
                     given.getOrDefault("results-heap", ""),
-                    Integer.parseInt(given.getOrDefault("noisy-factor", "10")));
+                    Integer.parseInt(given.getOrDefault("noisy-factor", "10")),
+                    Double.parseDouble(given.getOrDefault("backup-gb", "1")),
+                    Boolean.parseBoolean(given.getOrDefault("backup-compress", "true")));
         }
 
         Map<String, Object> asMap() {
@@ -76,6 +79,8 @@ public final class Bench {
             map.put("rolloutParallelism", rolloutParallelism);
             map.put("resultsHeap", resultsHeap.isEmpty() ? "JVM default" : resultsHeap);
             map.put("noisyFactor", noisyFactor);
+            map.put("backupGiB", backupGib);
+            map.put("backupCompress", backupCompress);
             return map;
         }
     }
@@ -104,11 +109,13 @@ public final class Bench {
                         + state.resolve(FleetRollouts.STAGED),
                         // Room for every tenant the run makes on each server (the default is 500 per server).
                         "-Dtenantry.provisioner.servers.pg0.capacity=" + capacity(options),
-                        "-Dtenantry.provisioner.servers.pg1.capacity=" + capacity(options)));
+                        "-Dtenantry.provisioner.servers.pg1.capacity=" + capacity(options),
+                        "-Dtenantry.provisioner.backups.compress=" + options.backupCompress()));
         List<Measurement> measurements = new ArrayList<>();
         Map<String, Object> setup = new LinkedHashMap<>();
         try (BenchPlatform bench = BenchPlatform.start(root, state, options.budget() + 100, jvmArgs)) {
-            boolean needsTenants = options.figures().stream().anyMatch(f -> !f.equals("provisioning"));
+            boolean needsTenants = options.figures().stream()
+                    .anyMatch(f -> !f.equals("provisioning") && !f.equals("backup"));
             List<Tenants.Seeded> seeded = needsTenants ? onboardAndSeed(bench, options, setup) : List.of();
             Map<String, Callable<List<Measurement>>> figures = Map.of(
                     "reads", () -> RoutedReads.run(bench, options, seeded),
@@ -116,7 +123,8 @@ public final class Bench {
                     "direct", () -> DirectReads.run(bench, options, seeded.get(0)),
                     "writes", () -> Writes.run(bench, options, seeded),
                     "provisioning", () -> Provisioning.run(bench, options),
-                    "noisy", () -> NoisyNeighbour.run(bench, options, seeded));
+                    "noisy", () -> NoisyNeighbour.run(bench, options, seeded),
+                    "backup", () -> TenantBackups.run(bench, options));
             for (String figure : ALL) {
                 if (options.figures().contains(figure)) {
                     measurements.addAll(figures.get(figure).call());

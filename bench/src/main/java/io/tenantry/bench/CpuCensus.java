@@ -7,9 +7,15 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
+
+import io.tenantry.servers.PostgresEndpoint;
 
 /**
  * Where the machine's CPU went during a measured window, from /proc: the CPU time each part of the platform used
@@ -23,9 +29,11 @@ final class CpuCensus {
     private final Map<String, Long> start;
     private final long startedAt = System.nanoTime();
     private final Map<String, Long> servicePids;
+    private final Set<Long> postmasters;
 
-    private CpuCensus(Map<String, Long> servicePids) {
+    private CpuCensus(Map<String, Long> servicePids, Set<Long> postmasters) {
         this.servicePids = servicePids;
+        this.postmasters = postmasters;
         this.start = ticksByPart();
     }
 
@@ -40,7 +48,9 @@ final class CpuCensus {
         for (String service : List.of("metadata-service", "tenant-provisioner", "results-service")) {
             pids.put(service, bench.platform.pid(service));
         }
-        return new CpuCensus(pids);
+        Set<Integer> ports = bench.tenantServers().stream().map(PostgresEndpoint::port).collect(Collectors.toSet());
+        return new CpuCensus(pids, processes().filter(pid -> command(pid).startsWith("postgres")
+                && ports.contains(portOf(pid))).boxed().collect(Collectors.toSet()));
     }
 
     /** Cores used by each part since {@link #begin}, and by the machine as a whole. */
@@ -56,8 +66,8 @@ final class CpuCensus {
     private Map<String, Long> ticksByPart() {
         Map<String, Long> ticks = new LinkedHashMap<>();
         servicePids.forEach((service, pid) -> ticks.put(service, ticks(pid)));
-        ticks.put("postgresql", sumOf("postgres"));
-        ticks.put("redis", sumOf("redis-server"));
+        ticks.put("postgresql", sumOf(pid -> postmasters.contains(pid) || postmasters.contains(parentOf(pid))));
+        ticks.put("redis", sumOf(pid -> command(pid).startsWith("redis-server") && parentOf(pid) == ProcessHandle.current().pid()));
         ticks.put("load generator", ticks(ProcessHandle.current().pid()));
         ticks.put("machine", machineTicks());
         return ticks;
@@ -78,19 +88,48 @@ final class CpuCensus {
         }
     }
 
-    /** The CPU time of every process whose command is {@code name} (PostgreSQL forks one per connection). */
-    private static long sumOf(String name) {
-        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
-            return processes.filter(p -> p.getFileName().toString().matches("\\d+")).mapToLong(p -> {
-                try {
-                    String comm = Files.readString(p.resolve("comm")).trim();
-                    return comm.startsWith(name) ? ticks(Long.parseLong(p.getFileName().toString())) : 0;
-                } catch (IOException e) {
-                    return 0;
-                }
-            }).sum();
+    /**
+     * The CPU time of the machine's processes that are this platform's: other builds on the same machine run
+     * PostgreSQL servers too, whose time is not ours (and whose exits would make ours look negative).
+     */
+    private static long sumOf(LongPredicate ours) {
+        return processes().filter(ours).map(CpuCensus::ticks).sum();
+    }
+
+    /** This platform's PostgreSQL servers' postmasters are the ones listening on its ports ({@code -p <port>}). */
+    private static int portOf(long pid) {
+        try {
+            List<String> args = List.of(Files.readString(Path.of("/proc/" + pid + "/cmdline")).split("\0"));
+            int flag = args.indexOf("-p");
+            return flag >= 0 && flag + 1 < args.size() ? Integer.parseInt(args.get(flag + 1)) : -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static LongStream processes() {
+        try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
+            return LongStream.of(entries.map(p -> p.getFileName().toString()).filter(name -> name.matches("\\d+"))
+                    .mapToLong(Long::parseLong).toArray());
         } catch (IOException e) {
-            return 0;
+            return LongStream.empty();
+        }
+    }
+
+    private static String command(long pid) {
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/comm")).trim();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static long parentOf(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 

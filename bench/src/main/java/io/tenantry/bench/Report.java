@@ -74,6 +74,7 @@ final class Report {
                     cpu(m)));
         }
         md.append(residentMemory(summaries));
+        md.append(backupsAndRestores(summaries));
         for (Map.Entry<String, Chart> chart : charts(summaries).entrySet()) {
             Files.writeString(out.resolve(chart.getKey()), chart.getValue().svg());
             md.append("\n![").append(chart.getKey()).append("](").append(chart.getKey()).append(")\n");
@@ -93,6 +94,32 @@ final class Report {
                         e.getKey() == 1 ? "" : "s"))
                 .collect(Collectors.joining(", "));
         return bySpread.isEmpty() ? "" : "\nresults-service resident memory: " + bySpread + ".\n";
+    }
+
+    /** What the table leaves out of the median backup and restore runs: stored bytes, rows, the tenant's downtime. */
+    private static String backupsAndRestores(List<Summary> summaries) {
+        StringBuilder notes = new StringBuilder();
+        for (Summary s : of(summaries, TenantBackups.FIGURE)) {
+            Map<String, Object> extra = s.median().extra();
+            if (extra.containsKey("storedBytes")) {
+                notes.append(String.format(Locale.ROOT, "- %s: %,.0f MiB database, %,.0f MiB stored (%.0f MiB/s), %,d rows "
+                                + "(%,.0f rows/s)%n", s.variant(), number(extra, "databaseBytes") / 1048576,
+                        number(extra, "storedBytes") / 1048576, number(extra, "storedMiBPerSecond"),
+                        (long) number(extra, "rows"), number(extra, "rowsPerSecond")));
+            }
+            if (extra.containsKey("unavailableSeconds")) {
+                notes.append(String.format(Locale.ROOT, "- %s: tenant refused to its reader for %.1f s (maintenance flag "
+                                + "on for %.1f s, %.1f s of it the safety backup; %.1f s verifying before the 202); "
+                                + "reader's answers %s%n", s.variant(), number(extra, "unavailableSeconds"),
+                        number(extra, "maintenanceSeconds"), number(extra, "safetyBackupSeconds"),
+                        number(extra, "requestSeconds"), extra.get("readerAnswers")));
+            }
+        }
+        return notes.isEmpty() ? "" : "\nBackups and restores (median runs):\n\n" + notes;
+    }
+
+    private static double number(Map<String, Object> extra, String key) {
+        return extra.get(key) instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
     /** The whole run's length, for figures timed as one operation (a rollout). */
@@ -160,7 +187,17 @@ final class Report {
             List<String> variants = rollouts.stream().map(Summary::variant).toList();
             charts.put("fleet-rollout.svg", new Chart("Fleet rollout over " + rollouts.get(0).tenants() + " tenants",
                     "seconds", variants).series("duration", rollouts.stream()
-                    .mapToDouble(s -> ((Number) s.median().extra().get("seconds")).doubleValue()).toArray()));
+                    .mapToDouble(s -> number(s.median().extra(), "seconds")).toArray()));
+        }
+        List<Summary> backups = of(summaries, TenantBackups.FIGURE);
+        if (!backups.isEmpty()) {
+            charts.put("backup-restore.svg", new Chart("Backups and restores of one tenant of "
+                    + Math.round(number(backups.get(0).median().extra(), "databaseBytes") / 1048576) + " MiB", "seconds",
+                    backups.stream().map(Summary::variant).toList())
+                    .series("duration", backups.stream().mapToDouble(s -> number(s.median().extra(), "seconds")).toArray())
+                    .series("tenant refused to readers", backups.stream()
+                            .mapToDouble(s -> s.median().extra().get("unavailableSeconds") instanceof Number n
+                                    ? n.doubleValue() : 0).toArray()));
         }
         return charts;
     }
