@@ -55,6 +55,7 @@ final class FleetRollouts {
                             "ALTER TABLE jobs DROP COLUMN bench_note_" + run + ";\n"));
             for (Variant variant : List.of(new Variant("one-new-migration" + backup, null),
                     new Variant("nothing-to-apply", null), new Variant("downgrade" + backup, before))) {
+                long sessionsBefore = sessionsOpened(bench);
                 CpuCensus cpu = CpuCensus.begin(bench);
                 JsonNode done = rollOut(bench, admin, options.rolloutParallelism(), variant.targetVersion());
                 double seconds = Duration.between(OffsetDateTime.parse(done.get("startedAt").asText()),
@@ -66,10 +67,12 @@ final class FleetRollouts {
                 Map<String, Object> extra = new HashMap<>(Map.of("seconds", seconds,
                         "parallelism", options.rolloutParallelism(), "cpuCores", cpu.coresUsed()));
                 extra.putAll(backupsTaken(bench, done.get("id").asText()));
+                extra.put("sessionsPerTenant", (sessionsOpened(bench) - sessionsBefore) / (double) total);
                 Measurement m = new Measurement(FIGURE, variant.name(), total, run, total / seconds, "tenants/s", 0,
                         0, 0, done.get("failed").asLong(), 0, Map.of(), extra);
-                Bench.log(String.format("rollout (%s) over %d tenants, run %d: %.1f s, %.0f tenants/s, %s backups",
-                        variant.name(), total, run, seconds, m.rate(), extra.get("backups")));
+                Bench.log(String.format("rollout (%s) over %d tenants, run %d: %.1f s, %.0f tenants/s, %s backups, "
+                        + "%.1f connections per tenant", variant.name(), total, run, seconds, m.rate(),
+                        extra.get("backups"), extra.get("sessionsPerTenant")));
                 runs.add(m);
             }
             for (Path file : migration) {
@@ -111,6 +114,23 @@ final class FleetRollouts {
             }
             return versions.get(0);
         }
+    }
+
+    /**
+     * Connections ever opened to the tenant servers (PostgreSQL's {@code pg_stat_database.sessions}): what a
+     * rollout adds, per tenant, is the connections it makes to each. The metadata database's pool is warm.
+     */
+    private static long sessionsOpened(BenchPlatform bench) throws SQLException {
+        long sessions = 0;
+        for (var server : bench.tenantServers()) {
+            try (Connection c = server.connect("postgres");
+                 PreparedStatement s = c.prepareStatement("SELECT sum(sessions) FROM pg_stat_database");
+                 ResultSet rs = s.executeQuery()) {
+                rs.next();
+                sessions += rs.getLong(1);
+            }
+        }
+        return sessions;
     }
 
     /** The backups the rollout took before changing tenants: how many, their bytes, and their median duration. */
