@@ -24,7 +24,8 @@ public final class Bench {
     /** How a run is set up; {@code --smoke} is a short check that every figure works end to end. */
     record Options(List<String> figures, int tenants, List<Integer> spreads, int clients, Duration warmup,
                    Duration measure, int runs, int budget, int perTenant, int provisioned, int rolloutParallelism,
-                   String resultsHeap, int noisyFactor, double backupGib, boolean backupCompress) {
+                   String resultsHeap, int noisyFactor, double backupGib, boolean backupCompress,
+                   boolean rolloutBackups) {
 
         static Options parse(String[] args) {
             Map<String, String> given = new LinkedHashMap<>();
@@ -61,7 +62,15 @@ public final class Bench {
                     given.getOrDefault("results-heap", ""),
                     Integer.parseInt(given.getOrDefault("noisy-factor", "10")),
                     Double.parseDouble(given.getOrDefault("backup-gb", "1")),
-                    Boolean.parseBoolean(given.getOrDefault("backup-compress", "true")));
+                    Boolean.parseBoolean(given.getOrDefault("backup-compress", "true")),
+                    onOrOff("rollout-backups", given.getOrDefault("rollout-backups", "on")));
+        }
+
+        private static boolean onOrOff(String option, String value) {
+            if (!value.equals("on") && !value.equals("off")) {
+                throw new IllegalArgumentException("--" + option + " is on or off");
+            }
+            return value.equals("on");
         }
 
         Map<String, Object> asMap() {
@@ -81,6 +90,7 @@ public final class Bench {
             map.put("noisyFactor", noisyFactor);
             map.put("backupGiB", backupGib);
             map.put("backupCompress", backupCompress);
+            map.put("rolloutBackups", rolloutBackups);
             return map;
         }
     }
@@ -103,14 +113,16 @@ public final class Bench {
         if (!options.resultsHeap().isEmpty()) {
             resultsArgs.add("-Xmx" + options.resultsHeap());
         }
-        Map<String, List<String>> jvmArgs = Map.of(
-                "results-service", resultsArgs,
-                "tenant-provisioner", List.of("-Dtenantry.provisioner.staged-results-migrations=filesystem:"
+        List<String> provisionerArgs = new ArrayList<>(List.of("-Dtenantry.provisioner.staged-results-migrations=filesystem:"
                         + state.resolve(FleetRollouts.STAGED),
-                        // Room for every tenant the run makes on each server (the default is 500 per server).
-                        "-Dtenantry.provisioner.servers.pg0.capacity=" + capacity(options),
-                        "-Dtenantry.provisioner.servers.pg1.capacity=" + capacity(options),
-                        "-Dtenantry.provisioner.backups.compress=" + options.backupCompress()));
+                // Room for every tenant the run makes on each server (the default is 500 per server).
+                "-Dtenantry.provisioner.servers.pg0.capacity=" + capacity(options),
+                "-Dtenantry.provisioner.servers.pg1.capacity=" + capacity(options),
+                "-Dtenantry.provisioner.backups.compress=" + options.backupCompress()));
+        if (!options.rolloutBackups()) {
+            provisionerArgs.add("-Dtenantry.provisioner.backups.before-rollout=false");
+        }
+        Map<String, List<String>> jvmArgs = Map.of("results-service", resultsArgs, "tenant-provisioner", provisionerArgs);
         List<Measurement> measurements = new ArrayList<>();
         Map<String, Object> setup = new LinkedHashMap<>();
         try (BenchPlatform bench = BenchPlatform.start(root, state, options.budget() + 100, jvmArgs)) {
