@@ -30,7 +30,8 @@ CREATE INDEX backups_running_idx ON backups (started_at) WHERE status = 'running
 ALTER TABLE tenants ADD COLUMN maintenance text CHECK (maintenance IN ('restoring'));
 
 -- Restores in place and clones: a small state machine, so a provisioner killed at any step resumes where it was.
--- Before 'swapped' the tenant's own database is untouched; from 'swapped' on the restored one serves.
+-- Before 'swapped' the tenant's own database is untouched and serving; from 'swapped' on the restored one is the
+-- tenant's. The safety backup is taken of the replaced database once the tenant is open again.
 CREATE TABLE restores (
     id               uuid        PRIMARY KEY,
     org_id           text        NOT NULL REFERENCES tenants (org_id),
@@ -38,8 +39,8 @@ CREATE TABLE restores (
     -- Not foreign keys: retention may remove a backup a finished restore once came from.
     backup_id        uuid        NOT NULL,
     safety_backup_id uuid,
-    step             text        NOT NULL CHECK (step IN ('requested', 'safety-backup', 'building', 'swapped',
-                                                          'migrated', 'done', 'failed')),
+    step             text        NOT NULL CHECK (step IN ('requested', 'building', 'swapped', 'migrated', 'done',
+                                                          'failed')),
     rows_loaded      bigint      NOT NULL DEFAULT 0,
     rows_total       bigint      NOT NULL,
     requested_by     text        NOT NULL,

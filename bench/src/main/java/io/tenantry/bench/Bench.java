@@ -118,7 +118,9 @@ public final class Bench {
                 // Room for every tenant the run makes on each server (the default is 500 per server).
                 "-Dtenantry.provisioner.servers.pg0.capacity=" + capacity(options),
                 "-Dtenantry.provisioner.servers.pg1.capacity=" + capacity(options),
-                "-Dtenantry.provisioner.backups.compress=" + options.backupCompress()));
+                "-Dtenantry.provisioner.backups.compress=" + options.backupCompress(),
+                // The schedule would back up every new tenant within minutes, in the middle of other figures.
+                "-Dtenantry.provisioner.backups.schedule.interval=0S"));
         if (!options.rolloutBackups()) {
             provisionerArgs.add("-Dtenantry.provisioner.backups.before-rollout=false");
         }

@@ -165,11 +165,16 @@ class BackupRestoreTest {
         given().auth().oauth2(ADMIN).post("/api/v1/tenants/" + orgId + "/backups/" + id + "/verify")
                 .then().statusCode(200).body("intact", equalTo(false))
                 .body("problems[0]", containsString("docking_results.copy.gz"));
-        given().auth().oauth2(ADMIN).contentType("application/json").body("{\"backupId\":\"" + id + "\"}")
-                .post("/api/v1/tenants/" + orgId + "/restores")
-                .then().statusCode(422).contentType("application/problem+json").body("detail", containsString("damaged"));
-        assertEquals("0", queryString("SELECT count(*)::text FROM provisioner.restores WHERE org_id = ?", orgId));
+        // The loader checks every file before it commits: the restore fails while the tenant's own database serves.
+        RestoreRun refused = restore(orgId, UUID.fromString(id));
+        assertEquals("failed", refused.step());
+        assertTrue(refused.error().contains("docking_results.copy.gz"), refused.error());
         assertNull(registry("maintenance", orgId));
+        try (Connection c = tenant(orgId); Statement s = c.createStatement()) {
+            assertEquals(1, count(s, "SELECT count(*) FROM jobs"));
+        }
+        assertFalse(ProvisionerTestSupport.exists(serverOf(orgId), "SELECT 1 FROM pg_database WHERE datname = ?",
+                "results_" + orgId + "__restoring"));
 
         String other = liveTenant();
         given().auth().oauth2(ADMIN).get("/api/v1/tenants/" + other + "/backups/" + id).then().statusCode(404);

@@ -60,6 +60,8 @@ public class BackupLoader {
                             + Identifiers.quoteAll(table.columns()) + ") FROM STDIN WITH (FORMAT binary)", in);
                     in.transferTo(OutputStream.nullOutputStream());
                     sha256 = in.sha256();
+                } catch (IOException | SQLException e) {
+                    throw new BackupVerifier.DamagedBackup(table.file() + ": " + e.getMessage());
                 }
                 if (!sha256.equals(table.sha256())) {
                     throw new BackupVerifier.DamagedBackup(table.file() + ": checksum does not match the manifest");

@@ -53,14 +53,16 @@ public class BackupWriter {
     public record Written(BackupManifest manifest, String manifestSha256) {
     }
 
-    public Written write(String server, OrgId orgId, UUID backupId, Progress progress) throws SQLException, IOException {
+    /** Backs up the organization's database {@code database} (its own, or the one a restore replaced). */
+    public Written write(String server, OrgId orgId, String database, UUID backupId, Progress progress)
+            throws SQLException, IOException {
         Instant started = Instant.now();
         boolean compress = config.backups().compress();
         List<BackupManifest.TableCopy> copies = new ArrayList<>();
         List<BackupManifest.AppliedMigration> history;
         List<BackupManifest.SequenceValue> sequences;
         int major;
-        try (Connection c = servers.admin(server, orgId.databaseName())) {
+        try (Connection c = servers.admin(server, database)) {
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             c.setReadOnly(true);
@@ -91,7 +93,7 @@ public class BackupWriter {
         String version = history.stream().filter(m -> m.version() != null).reduce((a, b) -> b)
                 .map(BackupManifest.AppliedMigration::version).orElse(null);
         BackupManifest manifest = new BackupManifest(BackupManifest.FORMAT, backupId, orgId.value(), server,
-                orgId.databaseName(), major, version, history, copies, sequences, compress, started, Instant.now());
+                database, major, version, history, copies, sequences, compress, started, Instant.now());
         byte[] bytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest);
         try (OutputStream out = store.create(orgId, backupId, BackupManifest.FILE)) {
             out.write(bytes);

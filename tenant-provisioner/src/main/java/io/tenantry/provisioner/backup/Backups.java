@@ -86,7 +86,7 @@ public class Backups {
                 requestedBy);
         background.runAsync(() -> {
             try (AdvisoryLocks.Lock held = lock) {
-                run(id, tenant, BackupReason.ON_DEMAND, requestedBy);
+                run(id, tenant, tenant.databaseName(), BackupReason.ON_DEMAND, requestedBy);
                 prune(orgId);
             } catch (Exception e) {
                 LOG.warnf("backup %s of %s failed: %s", id, orgId, e.getMessage());
@@ -97,10 +97,16 @@ public class Backups {
 
     /** Takes a backup in this thread; the caller keeps other changes off the tenant meanwhile. */
     public BackupView take(Tenant tenant, BackupReason reason, String requestedBy) throws SQLException, IOException {
+        return take(tenant, tenant.databaseName(), reason, requestedBy);
+    }
+
+    /** Takes a backup of another database of the tenant's (the one a restore replaced), kept as the tenant's. */
+    public BackupView take(Tenant tenant, String database, BackupReason reason, String requestedBy)
+            throws SQLException, IOException {
         UUID id = UUID.randomUUID();
         catalog.create(id, tenant.orgId(), reason, tenant.server(), store.location(OrgId.of(tenant.orgId()), id),
                 requestedBy);
-        return run(id, tenant, reason, requestedBy);
+        return run(id, tenant, database, reason, requestedBy);
     }
 
     /** Whether a rollout backs up each tenant whose schema it is about to change ({@code backups.before-rollout}). */
@@ -180,12 +186,12 @@ public class Backups {
         return new BackupPolicy(config.backups().schedule().interval(), config.backups().schedule().retain());
     }
 
-    private BackupView run(UUID id, Tenant tenant, BackupReason reason, String requestedBy)
+    private BackupView run(UUID id, Tenant tenant, String database, BackupReason reason, String requestedBy)
             throws SQLException, IOException {
         OrgId orgId = OrgId.of(tenant.orgId());
         Timer.Sample sample = Timer.start(metrics);
         try {
-            BackupWriter.Written written = writer.write(tenant.server(), orgId, id,
+            BackupWriter.Written written = writer.write(tenant.server(), orgId, database, id,
                     (total, done, rows, bytes) -> catalog.progress(id, total, done, rows, bytes));
             catalog.complete(id, written.manifest(), written.manifestSha256());
             sample.stop(metrics.timer("tenantry_backup_seconds", "reason", reason.wire()));

@@ -1,5 +1,6 @@
 package io.tenantry.provisioner.backup;
 
+import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -16,7 +17,7 @@ final class BinaryCopy {
 
     /** The number of rows in the stream; an {@link IOException} when it is not a complete binary COPY. */
     static long countRows(InputStream raw) throws IOException {
-        DataInputStream in = new DataInputStream(raw);
+        DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16));
         try {
             if (!Arrays.equals(in.readNBytes(SIGNATURE.length), SIGNATURE)) {
                 throw new IOException("not a binary COPY file (signature)");

@@ -72,6 +72,24 @@ final class CheckedStreams {
             this.digest = hashed.getMessageDigest();
         }
 
+        /**
+         * Skipped bytes are read, not passed over: an uncompressed file's skip would otherwise go straight to the
+         * store and leave them out of the checksum.
+         */
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] discard = new byte[8192];
+            long skipped = 0;
+            while (skipped < n) {
+                int read = read(discard, 0, (int) Math.min(discard.length, n - skipped));
+                if (read < 0) {
+                    break;
+                }
+                skipped += read;
+            }
+            return skipped;
+        }
+
         /** The SHA-256 (hex) of the stored bytes read so far: of the whole file once read to its end. */
         String sha256() {
             return HexFormat.of().formatHex(digest.digest());

@@ -63,7 +63,7 @@ public class TenantDowngrades {
                 throw ApiProblem.conflict(orgId + " is being changed by another operation; try again shortly");
             }
             try (AdvisoryLocks.Lock held = lock.get()) {
-                if (backups.backsUpBeforeRollouts() && tenantMigrations.wouldChange(tenant.server(), id, migrations.locations(), targetVersion)) {
+                if (backups.backsUpBeforeRollouts() && tenantMigrations.plan(tenant.server(), id, migrations.locations(), targetVersion).changes()) {
                     backups.take(tenant, BackupReason.BEFORE_ROLLOUT, requestedBy);
                 }
                 TenantDowngrade.Result result = downgrade.downgrade(tenant.server(), id, targetVersion,

@@ -18,9 +18,9 @@ import io.tenantry.provisioner.jdbc.RegistrySql.RegistryException;
 public class RestoreStore {
 
     static final String REQUESTED = "requested";
-    static final String SAFETY_BACKUP = "safety-backup";
     static final String BUILDING = "building";
     static final String SWAPPED = "swapped";
+    static final String MIGRATED = "migrated";
     static final String DONE = "done";
     static final String FAILED = "failed";
 
@@ -50,8 +50,7 @@ public class RestoreStore {
     }
 
     void safetyBackup(UUID id, UUID backupId) {
-        execute("UPDATE provisioner.restores SET step = 'safety-backup', safety_backup_id = ? WHERE id = ?",
-                backupId, id);
+        execute("UPDATE provisioner.restores SET safety_backup_id = ? WHERE id = ?", backupId, id);
     }
 
     void progress(UUID id, long rowsLoaded) {

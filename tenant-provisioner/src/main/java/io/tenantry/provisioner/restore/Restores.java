@@ -39,12 +39,14 @@ import io.tenantry.provisioner.tenant.TenantRoles;
 
 /**
  * Restores a tenant's database from a backup, in place or (a clone) from another organization's backup into a
- * newly onboarded tenant. The backup is verified (read whole, every checksum) before anything changes; then the tenant is closed for maintenance
- * (results-service answers 503 with Retry-After), a safety backup of its current state is taken, the backup is
- * loaded into a fresh database beside the tenant's own, the two are swapped by renaming, the tenant's role and
- * grants are applied to the restored database and it is migrated to the fleet's version before it opens again.
- * Until the swap the tenant's own database is untouched, so a failure before it leaves the old one serving; from
- * the swap on the restore is finished forward, by a resumed provisioner if this one dies.
+ * newly onboarded tenant. The request checks the manifest (its checksum, its organization, a schema this build
+ * has); the rest runs in the background as recorded steps: the backup is loaded into a fresh database beside the
+ * tenant's own while the tenant keeps serving (every file's checksum and row count checked before it commits);
+ * the tenant closes (results-service answers 503 with Retry-After), the two databases swap names, the tenant's role
+ * and grants are applied to the restored one and it is migrated to the fleet's version, and the tenant opens again;
+ * the replaced database, written no more, becomes the safety backup and is dropped. Until the swap the tenant's own
+ * database is untouched, so a failure before it leaves the old one serving; from the swap on the restore is
+ * finished forward, by a resumed provisioner if this one dies.
  */
 @ApplicationScoped
 public class Restores {
@@ -157,12 +159,6 @@ public class Restores {
             throw ApiProblem.conflict("backup " + backupId + " is " + backup.status() + "; only a completed one restores");
         }
         BackupManifest manifest = manifest(sourceOrgId, backup);
-        BackupVerifier.Verification verification = verifier.verify(OrgId.of(sourceOrgId), backupId,
-                backup.manifestSha256());
-        if (!verification.intact()) {
-            throw ApiProblem.unprocessable("backup " + backupId + " is damaged and cannot be restored: "
-                    + String.join("; ", verification.problems()));
-        }
         if (!migrations.knowsAll(tenant.server(), target.databaseName(), checksums(manifest))) {
             throw ApiProblem.unprocessable("backup " + backupId + " is at schema version " + manifest.schemaVersion()
                     + ", whose migrations this build does not have (or has with other contents)");
@@ -188,7 +184,12 @@ public class Restores {
         return store.find(id).orElseThrow();
     }
 
-    /** Takes the restore from its recorded step to its end. */
+    /**
+     * Takes the restore from its recorded step to its end: the restored database is built while the tenant still
+     * serves from its own ({@code building}); the tenant closes only for the swap ({@code swapped}) and opens on the
+     * restored database ({@code migrated}); the replaced database, written no more, is backed up as the safety
+     * backup and dropped ({@code done}).
+     */
     private void drive(UUID id) {
         RestoreView restore = store.find(id).orElseThrow();
         Tenant tenant = registry.find(restore.orgId()).orElseThrow();
@@ -196,36 +197,46 @@ public class Restores {
         String server = tenant.server();
         String step = restore.step();
         try {
-            if (RestoreStore.REQUESTED.equals(step)) {
-                close(orgId);
-                UUID safety = backups.take(tenant, BackupReason.BEFORE_RESTORE, restore.requestedBy()).id();
-                store.safetyBackup(id, safety);
-                step = RestoreStore.SAFETY_BACKUP;
-            }
-            if (RestoreStore.SAFETY_BACKUP.equals(step) || RestoreStore.BUILDING.equals(step)) {
-                close(orgId);
+            if (RestoreStore.REQUESTED.equals(step) || RestoreStore.BUILDING.equals(step)) {
                 if (!swapHappened(server, orgId)) {
+                    // A provisioner killed during the swap left the tenant closed; it serves while the build runs.
+                    databases.reopen(server, orgId);
+                    open(orgId);
                     store.step(id, RestoreStore.BUILDING);
                     build(restore, server, orgId);
+                    close(orgId);
                     databases.swapIn(server, orgId, TenantDatabases.restoringName(orgId));
                 }
                 store.step(id, RestoreStore.SWAPPED);
                 step = RestoreStore.SWAPPED;
             }
             if (RestoreStore.SWAPPED.equals(step)) {
-                open(restore, tenant, orgId);
+                openRestored(tenant, orgId);
+                store.step(id, RestoreStore.MIGRATED);
+                step = RestoreStore.MIGRATED;
+            }
+            if (RestoreStore.MIGRATED.equals(step)) {
+                UUID safety = restore.safetyBackupId();
+                String replaced = TenantDatabases.replacedName(orgId);
+                if (safety == null && databases.exists(server, replaced)) {
+                    databases.openToAdministratorOnly(server, orgId, replaced);
+                    safety = backups.take(tenant, replaced, BackupReason.BEFORE_RESTORE, restore.requestedBy()).id();
+                    store.safetyBackup(id, safety);
+                }
+                databases.dropNamed(server, replaced);
                 store.finish(id, RestoreStore.DONE, null);
+                audit(restore, orgId, safety);
                 metrics.counter("tenantry_restores_total", "outcome", "done").increment();
                 LOG.infof("restored %s from backup %s of %s", orgId, restore.backupId(), restore.sourceOrgId());
             }
         } catch (SQLException | IOException | RuntimeException e) {
             String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            if (RestoreStore.SWAPPED.equals(step)) {
-                // The restored database is in place; a resumed restore finishes opening it.
-                store.error(id, error);
-                LOG.errorf("restore %s of %s: the restored database is in place but not open yet: %s", id, orgId, error);
-            } else {
+            if (RestoreStore.REQUESTED.equals(step) || RestoreStore.BUILDING.equals(step)) {
                 giveUp(id, server, orgId, error);
+            } else {
+                // The restored database is in place; a resumed restore finishes the rest.
+                store.error(id, error);
+                LOG.errorf("restore %s of %s stopped after the swap (resumed at the next start): %s", id, orgId, error);
             }
         }
     }
@@ -245,8 +256,8 @@ public class Restores {
                 rows -> store.progress(restore.id(), rows));
     }
 
-    /** Grants, the fleet's schema version, session limits; then the tenant opens and the old database goes. */
-    private void open(RestoreView restore, Tenant tenant, OrgId orgId) throws SQLException {
+    /** Grants, the fleet's schema version and session limits on the restored database; then the tenant opens. */
+    private void openRestored(Tenant tenant, OrgId orgId) throws SQLException {
         String server = tenant.server();
         if (tenant.status() == OrganizationStatus.SUSPENDED) {
             roles.lockOut(server, orgId);
@@ -257,13 +268,14 @@ public class Restores {
                 registry.recordMigration(orgId.value(), m.version(), m.description() + " (after a restore)", m.durationMs()));
         registry.setSchemaVersion(orgId.value(), migrations.schemaVersion(server, orgId));
         roles.limitSessions(server, orgId);
-        registry.setMaintenance(orgId.value(), null);
-        changes.announce(orgId.value());
-        databases.dropNamed(server, TenantDatabases.replacedName(orgId));
+        open(orgId);
+    }
+
+    private void audit(RestoreView restore, OrgId orgId, UUID safetyBackup) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("backup", restore.backupId().toString());
         details.put("sourceOrgId", restore.sourceOrgId());
-        details.put("safetyBackup", String.valueOf(restore.safetyBackupId()));
+        details.put("safetyBackup", String.valueOf(safetyBackup));
         audit.record(restore.requestedBy(), orgId.value(),
                 restore.sourceOrgId().equals(orgId.value()) ? "tenant.restore" : "tenant.clone",
                 restore.id().toString(), details);
@@ -275,8 +287,7 @@ public class Restores {
         try {
             databases.dropNamed(server, TenantDatabases.restoringName(orgId));
             databases.reopen(server, orgId);
-            registry.setMaintenance(orgId.value(), null);
-            changes.announce(orgId.value());
+            open(orgId);
             store.finish(id, RestoreStore.FAILED, error);
             metrics.counter("tenantry_restores_total", "outcome", "failed").increment();
         } catch (SQLException | RuntimeException e) {
@@ -287,6 +298,14 @@ public class Restores {
     private void close(OrgId orgId) {
         registry.setMaintenance(orgId.value(), MAINTENANCE);
         changes.announce(orgId.value());
+    }
+
+    /** Clears the maintenance mark, if there is one, and tells results-service. */
+    private void open(OrgId orgId) {
+        if (registry.find(orgId.value()).map(Tenant::maintenance).isPresent()) {
+            registry.setMaintenance(orgId.value(), null);
+            changes.announce(orgId.value());
+        }
     }
 
     private BackupManifest manifest(String sourceOrgId, BackupView backup) {

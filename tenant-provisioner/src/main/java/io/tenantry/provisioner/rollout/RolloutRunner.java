@@ -136,18 +136,21 @@ public class RolloutRunner {
         }
         try {
             roles.limitSessions(tenant.server(), OrgId.of(orgId));
-            if (backups.backsUpBeforeRollouts()
-                    && migrations.wouldChange(tenant.server(), OrgId.of(orgId), locations, targetVersion)) {
-                backups.take(tenant, BackupReason.BEFORE_ROLLOUT, "rollout " + id);
-                backups.prune(orgId);
+            // With nothing to change the registry still takes the database's version: a process killed after
+            // migrating it, before recording the version, left the registry behind.
+            TenantMigrations.Plan plan = migrations.plan(tenant.server(), OrgId.of(orgId), locations, targetVersion);
+            String version = plan.currentVersion();
+            if (plan.changes()) {
+                if (backups.backsUpBeforeRollouts()) {
+                    backups.take(tenant, BackupReason.BEFORE_ROLLOUT, "rollout " + id);
+                    backups.prune(orgId);
+                }
+                List<TenantMigrations.Migration> applied = migrations.migrateTo(tenant.server(), OrgId.of(orgId),
+                        locations, targetVersion);
+                applied.forEach(m -> registry.recordMigration(orgId, m.version(), m.description(), m.durationMs()));
+                version = applied.isEmpty() ? migrations.schemaVersion(tenant.server(), OrgId.of(orgId))
+                        : applied.get(applied.size() - 1).version();
             }
-            List<TenantMigrations.Migration> applied = migrations.migrateTo(tenant.server(), OrgId.of(orgId),
-                    locations, targetVersion);
-            applied.forEach(m -> registry.recordMigration(orgId, m.version(), m.description(), m.durationMs()));
-            // With nothing applied the database is asked: a process killed after migrating it, before recording
-            // the version, left the registry behind.
-            String version = applied.isEmpty() ? migrations.schemaVersion(tenant.server(), OrgId.of(orgId))
-                    : applied.get(applied.size() - 1).version();
             if (!Objects.equals(version, tenant.schemaVersion())) {
                 registry.setSchemaVersion(orgId, version);
             }

@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.tenantry.common.OrgId;
+import io.tenantry.common.TenantCredentials;
 import io.tenantry.provisioner.servers.TenantServers;
 
 /**
@@ -138,6 +139,20 @@ public class TenantDatabases {
                 s.execute("ALTER DATABASE " + current + " WITH ALLOW_CONNECTIONS true");
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Opens a database of the tenant's to the administrator alone (the replaced one, for its safety backup): the
+     * tenant role's {@code CONNECT} goes first, then connections are allowed again.
+     */
+    public void openToAdministratorOnly(String server, OrgId orgId, String database) throws SQLException {
+        String quoted = Identifiers.quote(database);
+        try (Connection c = servers.admin(server); Statement s = c.createStatement()) {
+            s.execute("REVOKE ALL ON DATABASE " + quoted + " FROM PUBLIC");
+            s.execute("REVOKE CONNECT ON DATABASE " + quoted + " FROM "
+                    + Identifiers.quote(TenantCredentials.roleName(orgId)));
+            s.execute("ALTER DATABASE " + quoted + " WITH ALLOW_CONNECTIONS true");
         }
     }
 

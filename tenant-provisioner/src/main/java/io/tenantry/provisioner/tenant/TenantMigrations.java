@@ -95,12 +95,16 @@ public class TenantMigrations {
         flyway.on(server, database, migrations.locations(), version).migrate();
     }
 
-    /** Whether bringing the tenant to {@code targetVersion} (null: the newest) would change its schema. */
-    public boolean wouldChange(String server, OrgId orgId, List<String> locations, String targetVersion) {
+    /** Where a tenant's schema is, and whether bringing it to a target would change it. */
+    public record Plan(String currentVersion, boolean changes) {
+    }
+
+    /** One look at the tenant's schema history: its version and whether {@code targetVersion} (null: the newest) differs. */
+    public Plan plan(String server, OrgId orgId, List<String> locations, String targetVersion) {
         var info = flyway.on(server, orgId.databaseName(), locations, targetVersion).info();
         MigrationInfo current = info.current();
         String version = current == null ? null : current.getVersion().getVersion();
-        return (targetVersion != null && isAbove(version, targetVersion)) || info.pending().length > 0;
+        return new Plan(version, (targetVersion != null && isAbove(version, targetVersion)) || info.pending().length > 0);
     }
 
     private static boolean isAbove(String version, String other) {
