@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -49,6 +50,7 @@ public final class ApiFuzz {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PROBLEM_TYPES = "https://tenantry.dev/problems/";
+    private static final Set<Integer> HTTP_LAYER_REFUSALS = Set.of(413, 414, 431);
     private static final List<String> METHODS = List.of("get", "post", "put", "patch", "delete");
 
     /** Path and query values no id, name or cursor can be, as they go on the wire (percent-encoded). */
@@ -177,6 +179,11 @@ public final class ApiFuzz {
         if (status >= 200 && status < 300 && caller != null && caller.orgId() != null && namedOrg != null
                 && !namedOrg.equals(caller.orgId())) {
             return Optional.of(status + " for a caller of " + caller.orgId() + " on another organization: " + request);
+        }
+        if (HTTP_LAYER_REFUSALS.contains(status) && response.body().isEmpty()) {
+            // A body, request line or header block over the HTTP server's limits is refused before any
+            // application code runs, bare (docs/architecture.md, Errors).
+            return Optional.empty();
         }
         if (status >= 400) {
             String type = response.headers().firstValue("Content-Type").orElse("");
