@@ -161,7 +161,7 @@ final class TenantBackups {
                     Map.of("backupId", backup.get("id").asText())), 202);
             double requestSeconds = (System.nanoTime() - requested) / 1e9;
             JsonNode done = await(bench, admin, provisioner(org, "/restores/" + started.get("id").asText()), "step",
-                    "requested", "safety-backup", "building", "swapped");
+                    "requested", "building", "swapped", "migrated");
             double seconds = (System.nanoTime() - requested) / 1e9;
             Map<String, Double> cores = cpu.coresUsed();
             if (!done.get("step").asText().equals("done") || done.get("rowsLoaded").asLong() != backup.get("rows").asLong()) {
@@ -183,8 +183,8 @@ final class TenantBackups {
             extra.put("cpuCores", cores);
             Measurement m = new Measurement(FIGURE, "restore-in-place" + suffix, 1, run,
                     databaseBytes / MIB / seconds, "MiB/s", 0, 0, 0, reader.unexpected(), 0, Map.of(), extra);
-            Bench.log(String.format("restore run %d: %.1f s (%.1f s of it verifying before the 202), reader refused "
-                            + "for %.1f s, maintenance flag on for %.1f s (%.1f s of it the safety backup); answers %s; "
+            Bench.log(String.format("restore run %d: %.1f s (%.1f s of it before the 202), reader refused "
+                            + "for %.1f s, maintenance flag on for %.1f s, safety backup %.1f s; answers %s; "
                             + "cores %s", run, seconds, requestSeconds, reader.unavailableSeconds(), flagged,
                     seconds(safety), reader.statuses(), cores));
             runs.add(m);
@@ -213,7 +213,7 @@ final class TenantBackups {
         } while (answer.statusCode() == 409 && attempts < 20);
         JsonNode started = BenchPlatform.expect(answer, 202);
         JsonNode done = await(bench, admin, provisioner(into, "/restores/" + started.get("id").asText()), "step",
-                "requested", "safety-backup", "building", "swapped");
+                "requested", "building", "swapped", "migrated");
         double seconds = (System.nanoTime() - requested) / 1e9;
         if (!done.get("step").asText().equals("done") || done.get("rowsLoaded").asLong() != backup.get("rows").asLong()) {
             throw new IllegalStateException("clone " + done + " of backup " + backup);
