@@ -182,6 +182,26 @@ class BackupRestoreTest {
                 .post("/api/v1/tenants/" + other + "/restores").then().statusCode(404);
         String member = Jwt.subject("user:someone").groups(Set.of("user")).claim("org", orgId).sign();
         given().auth().oauth2(member).post("/api/v1/tenants/" + orgId + "/backups").then().statusCode(403);
+        // Only platform administrators reach a tenant's data operations, even an organization's own members.
+        given().auth().oauth2(member).contentType("application/json").body("{\"backupId\":\"" + id + "\"}")
+                .post("/api/v1/tenants/" + orgId + "/restores").then().statusCode(403);
+        given().auth().oauth2(member).contentType("application/json")
+                .body("{\"sourceOrgId\":\"" + orgId + "\",\"backupId\":\"" + id + "\"}")
+                .post("/api/v1/tenants/" + other + "/clones").then().statusCode(403);
+        given().auth().oauth2(member).get("/api/v1/tenants/" + orgId + "/backups").then().statusCode(403);
+        given().get("/api/v1/tenants/" + orgId + "/backups").then().statusCode(401);
+        given().auth().oauth2(ADMIN).contentType("application/json").body("{}")
+                .post("/api/v1/tenants/" + orgId + "/restores").then().statusCode(400)
+                .contentType("application/problem+json");
+        given().auth().oauth2(ADMIN).contentType("application/json").body("{\"backupId\":\"not-a-uuid\"}")
+                .post("/api/v1/tenants/" + orgId + "/restores").then().statusCode(400)
+                .contentType("application/problem+json");
+        given().auth().oauth2(ADMIN).get("/api/v1/tenants/" + orgId + "/backups?limit=0").then().statusCode(400)
+                .contentType("application/problem+json");
+        given().auth().oauth2(ADMIN).contentType("application/json")
+                .body("{\"sourceOrgId\":\"" + orgId + "\",\"backupId\":\"" + id + "\"}")
+                .post("/api/v1/tenants/" + orgId + "/clones").then().statusCode(400)
+                .contentType("application/problem+json");
         given().auth().oauth2(ADMIN).post("/api/v1/tenants/no_such_org/backups").then().statusCode(404);
         given().auth().oauth2(ADMIN).post("/api/v1/tenants/Bad-Id/backups").then().statusCode(400);
     }

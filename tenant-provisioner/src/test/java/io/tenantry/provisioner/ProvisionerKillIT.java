@@ -24,7 +24,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -33,7 +32,6 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Random;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,7 +39,6 @@ import org.junit.jupiter.api.Test;
 
 import io.tenantry.common.OrgId;
 import io.tenantry.common.TenantCredentials;
-import io.tenantry.schema.MetadataSchema;
 import io.tenantry.servers.PostgresEndpoint;
 import io.tenantry.testing.TenantryTestServers;
 
@@ -64,28 +61,16 @@ class ProvisionerKillIT {
     /** After this many kills the process is let finish, so a run that never converges is a bug, not bad luck. */
     private static final int MAX_KILLS = 25;
 
-    private static TenantryTestServers testServers;
-    private static Map<String, String> testConfig;
-    private static Path work;
+    private static KillTestBed bed;
 
     @BeforeAll
     static void startServers() throws IOException {
-        testServers = new TenantryTestServers();
-        testServers.init(Map.of("postgres-servers", "2", "metadata-migrations", ProvisionerTestSupport.METADATA_MIGRATIONS,
-                "metadata-role", MetadataSchema.PROVISIONER_ROLE));
-        testConfig = testServers.start();
-        work = Path.of("target", "kill-it");
-        if (Files.exists(work)) {
-            try (Stream<Path> old = Files.walk(work)) {
-                old.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
-        }
-        Files.createDirectories(work);
+        bed = KillTestBed.start("kill-it");
     }
 
     @AfterAll
     static void stopServers() {
-        testServers.stop();
+        bed.stop();
     }
 
     @Test
@@ -93,14 +78,14 @@ class ProvisionerKillIT {
         long seed = Long.getLong("tenantry.kill.seed", System.nanoTime());
         System.out.println("ProvisionerKillIT seed " + seed + " (-Dtenantry.kill.seed=" + seed + " repeats it)");
         Random random = new Random(seed);
-        Path exports = Files.createDirectories(work.resolve("exports"));
+        Path exports = Files.createDirectories(bed.work.resolve("exports"));
 
         Map<String, String> desired = new LinkedHashMap<>();
         List<String> fleet = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             fleet.add(newOrganization("k", "eu-west"));
         }
-        long setupWork = runToEnd(exports, "setup", "reconcile");
+        long setupWork = bed.runToEnd(exports, "setup", "reconcile");
         for (String orgId : fleet) {
             assertEquals("active", status(orgId), orgId);
         }
@@ -139,8 +124,8 @@ class ProvisionerKillIT {
             String[] args = command.equals("rollout")
                     ? new String[] {"rollout", "--canary", "1", "--parallelism", "2", "--max-failures", "0"}
                     : new String[] {"reconcile"};
-            Path log = work.resolve(runs + "-" + command + ".log");
-            ProvisionerProcess process = ProvisionerProcess.start(testConfig, exports, staged, log, args);
+            Path log = bed.work.resolve(runs + "-" + command + ".log");
+            ProvisionerProcess process = ProvisionerProcess.start(bed.testConfig, exports, staged, log, args);
             boolean kill = kills < CERTAIN_KILLS || random.nextDouble() < KILL_CHANCE && kills < MAX_KILLS;
             int killAfter = random.nextInt((int) Math.max(50, workMillis.get(command)));
             assertTrue(process.awaitStarted(Duration.ofSeconds(60)), "the provisioner started; see " + log);
@@ -320,22 +305,12 @@ class ProvisionerKillIT {
         return state.toString();
     }
 
-    /** Runs a command to its end and returns how long it worked after starting up. */
-    private static long runToEnd(Path exports, String name, String... args) throws IOException, InterruptedException {
-        Path log = work.resolve(name + ".log");
-        ProvisionerProcess process = ProvisionerProcess.start(testConfig, exports, Map.of(), log, args);
-        assertTrue(process.awaitStarted(Duration.ofSeconds(60)), "the provisioner started; see " + log);
-        long started = System.nanoTime();
-        assertEquals(0, process.awaitExit(Duration.ofMinutes(2)).orElseThrow(), name + " failed; see " + log);
-        return Duration.ofNanos(System.nanoTime() - started).toMillis();
-    }
-
     /**
      * A results migration about to be released, on the file system. It takes a while on purpose, so kills land
      * in the middle of rollouts and of new tenants' migrations.
      */
     private static Path stagedMigration() throws IOException {
-        Path directory = Files.createDirectories(work.resolve("staged"));
+        Path directory = Files.createDirectories(bed.work.resolve("staged"));
         Files.writeString(directory.resolve("V" + STAGED_VERSION + "__kill_test_note.sql"),
                 "ALTER TABLE jobs ADD COLUMN kill_test_note text;\nSELECT pg_sleep(0.2);\n");
         return directory;

@@ -19,19 +19,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Random;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.tenantry.schema.MetadataSchema;
 import io.tenantry.servers.PostgresEndpoint;
-import io.tenantry.testing.TenantryTestServers;
 
 /**
  * The packaged provisioner killed with SIGKILL at random moments while it restores a tenant in place: after every
@@ -44,28 +40,16 @@ class RestoreKillIT {
     private static final int KILLS = 4;
     private static final long BACKED_UP_RESULTS = 300_000;
 
-    private static TenantryTestServers testServers;
-    private static Map<String, String> testConfig;
-    private static Path work;
+    private static KillTestBed bed;
 
     @BeforeAll
     static void startServers() throws IOException {
-        testServers = new TenantryTestServers();
-        testServers.init(Map.of("postgres-servers", "2", "metadata-migrations", ProvisionerTestSupport.METADATA_MIGRATIONS,
-                "metadata-role", MetadataSchema.PROVISIONER_ROLE));
-        testConfig = testServers.start();
-        work = Path.of("target", "restore-kill-it");
-        if (Files.exists(work)) {
-            try (Stream<Path> old = Files.walk(work)) {
-                old.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
-        }
-        Files.createDirectories(work);
+        bed = KillTestBed.start("restore-kill-it");
     }
 
     @AfterAll
     static void stopServers() {
-        testServers.stop();
+        bed.stop();
     }
 
     @Test
@@ -73,13 +57,13 @@ class RestoreKillIT {
         long seed = Long.getLong("tenantry.kill.seed", System.nanoTime());
         System.out.println("RestoreKillIT seed " + seed + " (-Dtenantry.kill.seed=" + seed + " repeats it)");
         Random random = new Random(seed);
-        Path backups = Files.createDirectories(work.resolve("backups"));
+        Path backups = Files.createDirectories(bed.work.resolve("backups"));
         String orgId = newOrganization("r", "eu-west");
-        run(backups, "reconcile", "reconcile");
+        bed.runToEnd(backups, "reconcile", "reconcile");
         PostgresEndpoint home = ProvisionerTestSupport.serverOf(orgId);
         String database = "results_" + orgId;
         fill(home, database, BACKED_UP_RESULTS);
-        long backupMillis = run(backups, "backup", "backup", orgId);
+        long backupMillis = bed.runToEnd(backups, "backup", "backup", orgId);
         String backupId = queryString("SELECT id::text FROM provisioner.backups WHERE org_id = ? AND status = 'completed'",
                 orgId);
         fill(home, database, 1000);
@@ -88,8 +72,8 @@ class RestoreKillIT {
                 VALUES (gen_random_uuid(), ?, ?, ?::uuid, 'requested', 0, 'restore-kill-it')""", orgId, orgId, backupId);
 
         for (int kill = 1; kill <= KILLS && !restoreDone(orgId); kill++) {
-            Path log = work.resolve("service-" + kill + ".log");
-            ProvisionerProcess service = ProvisionerProcess.start(testConfig, backups, Map.of(), log);
+            Path log = bed.work.resolve("service-" + kill + ".log");
+            ProvisionerProcess service = ProvisionerProcess.start(bed.testConfig, backups, Map.of(), log);
             assertTrue(service.awaitStarted(Duration.ofSeconds(60)), "the provisioner started; see " + log);
             long killAfter = random.nextLong(50, Math.max(100, 3 * backupMillis));
             service.awaitExit(Duration.ofMillis(killAfter));
@@ -99,8 +83,8 @@ class RestoreKillIT {
             assertTrue(exists(home, "SELECT 1 FROM pg_database WHERE datname = ?", database),
                     "the tenant has a database after kill " + kill + " at step " + step);
         }
-        Path log = work.resolve("service-last.log");
-        ProvisionerProcess service = ProvisionerProcess.start(testConfig, backups, Map.of(), log);
+        Path log = bed.work.resolve("service-last.log");
+        ProvisionerProcess service = ProvisionerProcess.start(bed.testConfig, backups, Map.of(), log);
         try {
             assertTrue(service.awaitStarted(Duration.ofSeconds(60)), "the provisioner started; see " + log);
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
@@ -148,12 +132,4 @@ class RestoreKillIT {
         }
     }
 
-    private static long run(Path backups, String name, String... args) throws IOException, InterruptedException {
-        Path log = work.resolve(name + ".log");
-        ProvisionerProcess process = ProvisionerProcess.start(testConfig, backups, Map.of(), log, args);
-        assertTrue(process.awaitStarted(Duration.ofSeconds(60)), "the provisioner started; see " + log);
-        long started = System.nanoTime();
-        assertEquals(0, process.awaitExit(Duration.ofMinutes(2)).orElseThrow(), name + " failed; see " + log);
-        return Duration.ofNanos(System.nanoTime() - started).toMillis();
-    }
 }

@@ -1,12 +1,15 @@
 package io.tenantry.provisioner.cli;
 
+import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.context.ManagedExecutor;
 import org.flywaydb.core.Flyway;
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -33,6 +36,8 @@ import io.tenantry.provisioner.rollout.Rollouts;
 @QuarkusMain
 public class ProvisionerMain implements QuarkusApplication {
 
+    private static final Logger LOG = Logger.getLogger(ProvisionerMain.class);
+
     @Inject
     Reconciler reconciler;
 
@@ -55,13 +60,15 @@ public class ProvisionerMain implements QuarkusApplication {
     ObjectMapper json;
 
     @Inject
+    ManagedExecutor background;
+
+    @Inject
     Flyway flyway;
 
     @Override
     public int run(String... args) throws Exception {
         if (args.length == 0) {
-            rollouts.resumeInterruptedInBackground();
-            restores.resumeInterruptedInBackground();
+            resumeInterruptedInBackground();
             Quarkus.waitForExit();
             return 0;
         }
@@ -103,6 +110,18 @@ public class ProvisionerMain implements QuarkusApplication {
             }
         }
         return 0;
+    }
+
+    /** Rollouts and restores a killed process left unfinished are taken to their end while the service runs. */
+    private void resumeInterruptedInBackground() {
+        background.runAsync(() -> {
+            try {
+                rollouts.resumeInterrupted();
+                restores.resumeInterrupted();
+            } catch (SQLException | RuntimeException e) {
+                LOG.errorf(e, "could not resume interrupted rollouts and restores");
+            }
+        });
     }
 
     private static String version(Integer option) {

@@ -137,16 +137,6 @@ public class Restores {
         return resumed;
     }
 
-    public void resumeInterruptedInBackground() {
-        background.runAsync(() -> {
-            try {
-                resumeInterrupted();
-            } catch (SQLException | RuntimeException e) {
-                LOG.errorf(e, "could not resume interrupted restores");
-            }
-        });
-    }
-
     private RestoreView begin(String orgId, String sourceOrgId, UUID backupId, String requestedBy) {
         OrgId target = OrgId.of(orgId);
         Tenant tenant = registry.find(orgId).orElseThrow(() -> ApiProblem.notFound("tenant '" + orgId + "' not found"));

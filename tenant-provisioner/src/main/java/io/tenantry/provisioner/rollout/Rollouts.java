@@ -74,17 +74,6 @@ public class Rollouts {
         return resumed;
     }
 
-    /** {@link #resumeInterrupted} without waiting, for a service starting up. */
-    public void resumeInterruptedInBackground() {
-        background.runAsync(() -> {
-            try {
-                resumeInterrupted();
-            } catch (SQLException | RuntimeException e) {
-                LOG.errorf(e, "could not resume interrupted rollouts");
-            }
-        });
-    }
-
     /** Records a rollout and works it off in this thread, to its end. */
     public RolloutView runToEnd(RolloutPlan plan, String requestedBy) throws SQLException {
         RolloutPlan complete = complete(plan);
