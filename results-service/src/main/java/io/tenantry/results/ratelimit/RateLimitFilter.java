@@ -2,6 +2,7 @@ package io.tenantry.results.ratelimit;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -61,9 +62,25 @@ public class RateLimitFilter {
                                 return refusal(decision, uri);
                             }
                             request.setProperty(DECISION, decision);
-                            routing.addEndHandler(ended -> rateLimits.release(decision));
+                            releaseOnce(decision);
                             return null;
                         }));
+    }
+
+    /**
+     * The place is given back as the answer's headers go out, before the client can send its next request (given
+     * back only once the exchange ended, a client's next request could find its last one still counted), or when
+     * the exchange ends without an answer.
+     */
+    private void releaseOnce(Decision decision) {
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
+                rateLimits.release(decision);
+            }
+        };
+        routing.addHeadersEndHandler(headers -> release.run());
+        routing.addEndHandler(ended -> release.run());
     }
 
     @ServerResponseFilter
