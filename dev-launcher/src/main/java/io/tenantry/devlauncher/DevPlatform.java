@@ -7,12 +7,14 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.tenantry.servers.JwtKeys;
 import io.tenantry.servers.LocalServers;
+import io.tenantry.servers.PostgresEndpoint;
 
 /**
  * The README's run command: PostgreSQL and Redis (named by TENANTRY_PG_URLS and TENANTRY_REDIS_URL, or embedded
@@ -32,7 +34,8 @@ public final class DevPlatform {
         boolean again = Files.exists(state.resolve("demo.json"));
 
         step("starting PostgreSQL and Redis (data in " + state.resolve("data") + ")");
-        LocalServers servers = LocalServers.start(1, state.resolve("data"));
+        // Two servers, so a tenant can be moved from one to the other (docs/operations.md).
+        LocalServers servers = LocalServers.start(2, state.resolve("data"));
         JwtKeys keys = JwtKeys.reuseOrGenerate(state.resolve("keys"));
         String adminPassword = secret(state.resolve("admin-password"), 18);
         String masterSecret = secret(state.resolve("tenant-master-secret"), 36);
@@ -50,7 +53,10 @@ public final class DevPlatform {
             servers.close();
             step("stopped");
         }));
-        LocalPlatform.Settings settings = new LocalPlatform.Settings(root, state, Map.of("local", servers.postgres(0)),
+        Map<String, PostgresEndpoint> tenantServers = new LinkedHashMap<>();
+        tenantServers.put("local", servers.postgres(0));
+        tenantServers.put("local-2", servers.postgres(1));
+        LocalPlatform.Settings settings = new LocalPlatform.Settings(root, state, tenantServers,
                 keys, masterSecret, Map.of("TENANTRY_AUTH_BOOTSTRAP_ADMIN_EMAIL", "admin@tenantry.local",
                 "TENANTRY_AUTH_BOOTSTRAP_ADMIN_PASSWORD", adminPassword), Map.of());
         platform.start(servers, settings, DevPlatform::step);

@@ -218,6 +218,12 @@ public final class LocalServers implements AutoCloseable {
                     .setServerConfig("fsync", keep ? "on" : "off")
                     .setServerConfig("synchronous_commit", keep ? "on" : "off")
                     .setServerConfig("password_encryption", "scram-sha-256")
+                    // Moving a tenant to another server streams its database by logical replication.
+                    .setServerConfig("wal_level", "logical")
+                    .setServerConfig("max_replication_slots", "40")
+                    .setServerConfig("max_wal_senders", "40")
+                    .setServerConfig("max_logical_replication_workers", "16")
+                    .setServerConfig("max_worker_processes", "24")
                     .setDataDirectoryCustomizer(dir -> PgHba.requirePasswordsForTenantRoles(dir.toPath()))
                     .setPGStartupWait(Duration.ofSeconds(90));
             if (port > 0) {

@@ -46,6 +46,30 @@ public interface ProvisionerConfig {
     /** Backups of tenant databases: where they go, when they are taken and how many are kept. */
     Backups backups();
 
+    /** Moving tenants between servers by logical replication. */
+    Moves moves();
+
+    interface Moves {
+        /** How many moves one replica drives at once; a drain or rebalance queues the rest. */
+        @WithDefault("2")
+        int concurrency();
+
+        /** How far (WAL bytes) the copy may trail its source when a move pauses the tenant's writes to switch. */
+        @WithDefault("1048576")
+        long switchLagBytes();
+
+        /**
+         * The longest a switch waits, writes paused, for the last of them to arrive on the target; past it writes
+         * resume and the switch is tried again.
+         */
+        @WithDefault("5S")
+        Duration switchTimeout();
+
+        /** How many times a move tries to switch before it gives up, leaving the tenant where it was. */
+        @WithDefault("3")
+        int switchAttempts();
+    }
+
     /** Limits every tenant role's sessions carry, so no tenant holds connections of the shared budget indefinitely. */
     TenantSessions tenantSessions();
 
@@ -146,6 +170,14 @@ public interface ProvisionerConfig {
 
         @WithDefault("default")
         String region();
+
+        /**
+         * libpq keywords with which another server's subscription reaches this one while a tenant moves away
+         * ({@code host=... port=... sslmode=verify-full sslrootcert=...}); the database, admin user and password are
+         * added. Unset: the host and port of {@code jdbc-url}, with tenant-tls's sslmode ({@code require} for the
+         * verify modes).
+         */
+        Optional<String> replicationConninfo();
     }
 
     interface TenantTls {

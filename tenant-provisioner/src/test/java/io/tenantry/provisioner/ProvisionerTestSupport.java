@@ -5,6 +5,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.tenantry.common.OrgId;
@@ -104,6 +105,22 @@ final class ProvisionerTestSupport {
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;
             }
+        }
+    }
+
+    /** One more job with {@code results} docking results, written server-side. */
+    static void fill(PostgresEndpoint server, String database, long results) throws SQLException {
+        try (Connection c = server.connect(database); Statement s = c.createStatement()) {
+            s.execute("""
+                    INSERT INTO jobs (id, template_id, template_name, template_version, steps, inputs, status,
+                                      submitted_by, created_at, updated_at)
+                    VALUES (gen_random_uuid(), gen_random_uuid(), 'standard-docking', 1, '[]', '{}', 'succeeded',
+                            'user:x', now(), now())""");
+            s.execute("""
+                    INSERT INTO docking_results (job_id, molecule_id, score, rank, poses, created_at)
+                    SELECT (SELECT id FROM jobs ORDER BY created_at DESC LIMIT 1), gen_random_uuid(), -random() * 12,
+                           n, '[{"x": 1.5, "y": -2.25, "z": 0.75}]', now()
+                      FROM generate_series(1, %d) n""".formatted(results));
         }
     }
 }

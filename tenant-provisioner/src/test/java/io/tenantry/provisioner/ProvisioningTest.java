@@ -34,6 +34,7 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.tenantry.common.OrgId;
+import io.tenantry.provisioner.placement.ServerLoads;
 import io.tenantry.provisioner.reconcile.Reconciler;
 import io.tenantry.provisioner.registry.TenantRegistry;
 import io.tenantry.provisioner.tenant.TenantDatabases;
@@ -65,6 +66,9 @@ class ProvisioningTest {
 
     @Inject
     TenantRegistry registry;
+
+    @Inject
+    ServerLoads loads;
 
     @Test
     void anOrganizationBecomesALiveMigratedTenant() throws SQLException {
@@ -182,21 +186,14 @@ class ProvisioningTest {
     }
 
     @Test
-    void newTenantsGoWhereThereIsMostRoom() throws SQLException {
-        Map<String, Integer> before = registry.tenantsPerServer();
-        List<String> orgs = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            String orgId = newOrganization("eu-west");
-            reconciler.reconcile(orgId);
-            orgs.add(orgId);
-        }
-        Map<String, Integer> after = registry.tenantsPerServer();
-        int gap = Math.abs(after.getOrDefault("pg0", 0) - after.getOrDefault("pg1", 0));
-        int gapBefore = Math.abs(before.getOrDefault("pg0", 0) - before.getOrDefault("pg1", 0));
-        assertTrue(gap <= Math.max(1, gapBefore - 4), "servers stay balanced: " + after);
-        String placed = registry("server", orgs.get(0));
-        reconciler.reconcile(orgs.get(0));
-        assertEquals(placed, registry("server", orgs.get(0)), "placement is stable");
+    void newTenantsGoToTheServerHoldingTheFewestBytes() throws SQLException {
+        Map<String, Long> bytes = loads.totalBytes(List.of("pg0", "pg1"));
+        String lighter = bytes.get("pg0") <= bytes.get("pg1") ? "pg0" : "pg1";
+        String orgId = newOrganization("eu-west");
+        reconciler.reconcile(orgId);
+        assertEquals(lighter, registry("server", orgId), "placed by size: " + bytes);
+        reconciler.reconcile(orgId);
+        assertEquals(lighter, registry("server", orgId), "placement is stable");
     }
 
     @Test

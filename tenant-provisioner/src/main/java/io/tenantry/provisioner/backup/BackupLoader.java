@@ -22,6 +22,7 @@ import org.postgresql.copy.CopyManager;
 import io.tenantry.common.OrgId;
 import io.tenantry.provisioner.servers.TenantServers;
 import io.tenantry.provisioner.tenant.Identifiers;
+import io.tenantry.provisioner.tenant.TenantTables;
 
 /**
  * Loads a backup's rows into a database whose schema is at the backup's version, in one transaction, the way

@@ -24,6 +24,7 @@ import io.tenantry.common.OrgId;
 import io.tenantry.provisioner.ProvisionerConfig;
 import io.tenantry.provisioner.servers.TenantServers;
 import io.tenantry.provisioner.tenant.Identifiers;
+import io.tenantry.provisioner.tenant.TenantTables;
 
 /**
  * Takes a backup of one tenant database from one snapshot: a single REPEATABLE READ, read-only transaction reads the

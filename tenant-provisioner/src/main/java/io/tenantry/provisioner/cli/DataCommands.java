@@ -1,20 +1,18 @@
 package io.tenantry.provisioner.cli;
 
+import static io.tenantry.provisioner.cli.CommandOutput.arguments;
+import static io.tenantry.provisioner.cli.CommandOutput.await;
+
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.function.Function;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.tenantry.common.problem.ApiProblem;
 import io.tenantry.provisioner.backup.BackupView;
 import io.tenantry.provisioner.backup.Backups;
 import io.tenantry.provisioner.fleet.FleetStatus;
@@ -43,34 +41,26 @@ public class DataCommands {
     FleetStatus fleet;
 
     @Inject
-    ObjectMapper json;
+    CommandOutput output;
 
     /** Runs {@code args} (the command first) if it is one of these commands; null when it is not. */
     public Integer run(String[] args, PrintStream out, PrintStream err) throws Exception {
-        try {
-            return switch (args[0]) {
-                case "backup" -> backup(arguments(args, 1).get(0), out);
-                case "backups" -> print(backups.list(arguments(args, 1).get(0), null, null), out);
-                case "verify" -> verify(UUID.fromString(arguments(args, 1).get(0)), out);
-                case "restore" -> {
-                    List<String> a = arguments(args, 2);
-                    yield follow(restores.restore(a.get(0), UUID.fromString(a.get(1)), "cli"), out);
-                }
-                case "clone" -> {
-                    List<String> a = arguments(args, 2);
-                    UUID backup = UUID.fromString(a.get(0));
-                    yield follow(restores.cloneInto(a.get(1), backups.find(backup).orgId(), backup, "cli"), out);
-                }
-                case "history" -> history(arguments(args, 1).get(0), out);
-                default -> null;
-            };
-        } catch (ApiProblem refused) {
-            err.println(args[0] + " refused: " + refused.getMessage());
-            return 1;
-        } catch (IllegalArgumentException unclear) {
-            err.println(unclear.getMessage() + "\nusage: " + USAGE);
-            return 2;
-        }
+        return CommandOutput.refusalsAsExitCodes(args, err, USAGE, () -> switch (args[0]) {
+            case "backup" -> backup(arguments(args, 1).get(0), out);
+            case "backups" -> output.print(backups.list(arguments(args, 1).get(0), null, null), out);
+            case "verify" -> verify(UUID.fromString(arguments(args, 1).get(0)), out);
+            case "restore" -> {
+                List<String> a = arguments(args, 2);
+                yield follow(restores.restore(a.get(0), UUID.fromString(a.get(1)), "cli"), out);
+            }
+            case "clone" -> {
+                List<String> a = arguments(args, 2);
+                UUID backup = UUID.fromString(a.get(0));
+                yield follow(restores.cloneInto(a.get(1), backups.find(backup).orgId(), backup, "cli"), out);
+            }
+            case "history" -> history(arguments(args, 1).get(0), out);
+            default -> null;
+        });
     }
 
     private int backup(String orgId, PrintStream out) throws Exception {
@@ -78,13 +68,13 @@ public class DataCommands {
         BackupView done = await(() -> backups.get(orgId, started.id()), b -> !"running".equals(b.status()), out,
                 b -> String.format(Locale.ROOT, "backup %s: %d/%s tables, %,d rows, %.1f MB", b.id(), b.tablesDone(),
                         b.tablesTotal() == null ? "?" : b.tablesTotal(), b.rows(), b.bytes() / 1e6));
-        print(done, out);
+        output.print(done, out);
         return done.completed() ? 0 : 1;
     }
 
     private int verify(UUID backupId, PrintStream out) throws JsonProcessingException {
         Backups.VerificationView result = backups.verify(backups.find(backupId).orgId(), backupId);
-        print(result, out);
+        output.print(result, out);
         return result.intact() ? 0 : 1;
     }
 
@@ -98,41 +88,15 @@ public class DataCommands {
                     return String.format(Locale.ROOT, "restore %s of %s: %s, %,d of %,d rows (%.0f %%), ETA %s",
                             r.id(), r.orgId(), r.step(), r.rowsLoaded(), r.rowsTotal(), share * 100, eta);
                 });
-        print(done, out);
+        output.print(done, out);
         return "done".equals(done.step()) ? 0 : 1;
     }
 
     private int history(String orgId, PrintStream out) throws JsonProcessingException {
-        print(new History(fleet.tenant(orgId), backups.list(orgId, null, 100), restores.list(orgId)), out);
+        output.print(new History(fleet.tenant(orgId), backups.list(orgId, null, 100), restores.list(orgId)), out);
         return 0;
     }
 
     record History(FleetStatus.TenantDetail tenant, List<BackupView> backups, List<RestoreView> restores) {
-    }
-
-    private static <T> T await(Supplier<T> read, Predicate<T> finished, PrintStream out,
-                               Function<T, String> progress) throws InterruptedException {
-        while (true) {
-            T current = read.get();
-            out.println(progress.apply(current));
-            if (finished.test(current)) {
-                return current;
-            }
-            Thread.sleep(1000);
-        }
-    }
-
-    /** Exactly {@code count} positional arguments after the command, and no flags. */
-    private static List<String> arguments(String[] args, int count) {
-        List<String> given = List.of(args).subList(1, args.length);
-        if (given.size() != count || given.stream().anyMatch(a -> a.startsWith("-"))) {
-            throw new IllegalArgumentException(args[0] + " takes " + count + " argument(s) and no options");
-        }
-        return given;
-    }
-
-    private int print(Object value, PrintStream out) throws JsonProcessingException {
-        out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(value));
-        return 0;
     }
 }

@@ -19,6 +19,7 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 import io.tenantry.common.problem.ApiProblem;
 import io.tenantry.provisioner.downgrade.TenantDowngrades;
 import io.tenantry.provisioner.fleet.FleetStatus;
+import io.tenantry.provisioner.move.Moves;
 import io.tenantry.provisioner.reconcile.Reconciler;
 import io.tenantry.provisioner.restore.Restores;
 import io.tenantry.provisioner.rollout.RolloutPlan;
@@ -52,6 +53,12 @@ public class ProvisionerMain implements QuarkusApplication {
 
     @Inject
     DataCommands dataCommands;
+
+    @Inject
+    MoveCommands moveCommands;
+
+    @Inject
+    Moves moves;
 
     @Inject
     TenantDowngrades downgrades;
@@ -100,26 +107,30 @@ public class ProvisionerMain implements QuarkusApplication {
             }
             default -> {
                 Integer data = dataCommands.run(args, System.out, System.err);
+                if (data == null) {
+                    data = moveCommands.run(args, System.out, System.err);
+                }
                 if (data != null) {
                     return data;
                 }
                 System.err.println("usage: [migrate | reconcile | status"
                         + " | rollout [--canary N] [--parallelism P] [--max-failures F] [--to V] | downgrade ORG --to V | "
-                        + DataCommands.USAGE + "]");
+                        + DataCommands.USAGE + " | " + MoveCommands.USAGE + "]");
                 return 2;
             }
         }
         return 0;
     }
 
-    /** Rollouts and restores a killed process left unfinished are taken to their end while the service runs. */
+    /** Rollouts, restores and moves a killed process left unfinished are taken to their end while the service runs. */
     private void resumeInterruptedInBackground() {
         background.runAsync(() -> {
             try {
                 rollouts.resumeInterrupted();
                 restores.resumeInterrupted();
+                moves.driveWaiting();
             } catch (SQLException | RuntimeException e) {
-                LOG.errorf(e, "could not resume interrupted rollouts and restores");
+                LOG.errorf(e, "could not resume interrupted rollouts, restores and moves");
             }
         });
     }

@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.agroal.api.AgroalDataSource;
+import io.tenantry.common.problem.ApiProblem;
 
 /**
  * One statement at a time on the provisioner's registry in the metadata database, each on its own connection and
@@ -35,6 +36,18 @@ public class RegistrySql {
             return s.executeUpdate();
         } catch (SQLException e) {
             throw new RegistryException(e);
+        }
+    }
+
+    /** Inserts a row that a unique index keeps to one at a time; a second is refused with 409 and {@code conflict}. */
+    public void insertUnique(String conflict, String sql, Object... params) {
+        try {
+            update(sql, params);
+        } catch (RegistryException e) {
+            if (e.getCause() instanceof SQLException cause && "23505".equals(cause.getSQLState())) {
+                throw ApiProblem.conflict(conflict);
+            }
+            throw e;
         }
     }
 

@@ -1,20 +1,24 @@
 package io.tenantry.provisioner.placement;
 
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.tenantry.common.OrgId;
 import io.tenantry.common.TenantCredentials;
-import io.tenantry.provisioner.ProvisionerConfig;
 import io.tenantry.provisioner.registry.Tenant;
 import io.tenantry.provisioner.registry.TenantRegistry;
 import io.tenantry.provisioner.servers.TenantServers;
 
-/** Chooses the server for a new tenant: in the organization's region, with the most room left. */
+/**
+ * Chooses the server for a tenant: in the region, open to new tenants, below its capacity in tenants, and holding
+ * the fewest bytes of tenant databases among those, so placement and rebalancing weigh servers alike.
+ */
 @ApplicationScoped
 public class Placement {
 
@@ -24,31 +28,42 @@ public class Placement {
     @Inject
     TenantRegistry registry;
 
+    @Inject
+    ServerStates states;
+
+    @Inject
+    ServerLoads loads;
+
     /**
      * The tenant's registry entry, placed on a server and recorded first if it has none yet (a placement, once
-     * recorded, stays); empty when no server in the region has room.
+     * recorded, stays until a move); empty when no server in the region has room.
      */
     public Optional<Tenant> place(OrgId orgId, String region) {
         Optional<Tenant> placed = registry.find(orgId.value());
         if (placed.isPresent()) {
             return placed;
         }
-        return choose(region).map(server -> registry.place(orgId.value(), server, orgId.databaseName(),
+        return choose(region, Set.of()).map(server -> registry.place(orgId.value(), server, orgId.databaseName(),
                 TenantCredentials.roleName(orgId)));
     }
 
-    private Optional<String> choose(String region) {
-        Map<String, Integer> placed = registry.tenantsPerServer();
-        return servers.all().entrySet().stream()
-                .filter(e -> e.getValue().region().equals(region))
-                .filter(e -> headroom(e.getValue(), placed.getOrDefault(e.getKey(), 0)) > 0)
-                .max(Comparator.<Map.Entry<String, ProvisionerConfig.Server>>comparingInt(
-                                e -> headroom(e.getValue(), placed.getOrDefault(e.getKey(), 0)))
-                        .thenComparing(Map.Entry::getKey, Comparator.reverseOrder()))
-                .map(Map.Entry::getKey);
+    /** The server a tenant of {@code region} would go to now, other than the {@code excluded} ones. */
+    public Optional<String> choose(String region, Set<String> excluded) {
+        List<String> candidates = candidates(region, excluded, registry.tenantsPerServer());
+        Map<String, Long> bytes = loads.totalBytes(candidates);
+        return candidates.stream().filter(bytes::containsKey)
+                .min(Comparator.<String>comparingLong(bytes::get).thenComparing(Comparator.naturalOrder()));
     }
 
-    private static int headroom(ProvisionerConfig.Server server, int placed) {
-        return server.capacity() - placed;
+    /** Open servers of the region, not excluded, with room for one more tenant given {@code placed} per server. */
+    public List<String> candidates(String region, Set<String> excluded, Map<String, Integer> placed) {
+        Set<String> closed = states.closed();
+        return servers.all().entrySet().stream()
+                .filter(e -> e.getValue().region().equals(region))
+                .filter(e -> !excluded.contains(e.getKey()) && !closed.contains(e.getKey()))
+                .filter(e -> e.getValue().capacity() > placed.getOrDefault(e.getKey(), 0))
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
     }
 }

@@ -96,4 +96,16 @@ public class Organizations {
             }
         }
     }
+
+    /** Records that the organization now lives in {@code region} (its tenant moved there), with the audit entry. */
+    public void reportRegion(String orgId, String region, String actor, String reason) throws SQLException {
+        try (Connection c = metadata.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT report_organization_region(?, ?, ?, ?)")) {
+            s.setString(1, orgId);
+            s.setString(2, region);
+            s.setString(3, actor);
+            s.setString(4, reason);
+            s.executeQuery().close();
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package io.tenantry.provisioner.registry;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -62,6 +63,18 @@ public class TenantRegistry {
     /** Closes the tenant to results-service (503 with Retry-After) while {@code reason} lasts; null opens it. */
     public void setMaintenance(String orgId, String reason) {
         execute("UPDATE provisioner.tenants SET maintenance = ?, updated_at = now() WHERE org_id = ?", reason, orgId);
+    }
+
+    /** A move's switch: the tenant's database is now the one on {@code server}, open again, in one statement. */
+    public void moveTo(String orgId, String server) {
+        execute("UPDATE provisioner.tenants SET server = ?, maintenance = NULL, updated_at = now() WHERE org_id = ?",
+                server, orgId);
+    }
+
+    /** Tenants whose database lives on the server and is kept (active or suspended). */
+    public List<String> holdingDataOn(String server) {
+        return sql.list("SELECT org_id FROM provisioner.tenants WHERE server = ? AND status IN (?, ?) ORDER BY org_id",
+                rs -> rs.getString(1), server, OrganizationStatus.ACTIVE.wire(), OrganizationStatus.SUSPENDED.wire());
     }
 
     public void recordMigration(String orgId, String version, String description, int durationMs) {

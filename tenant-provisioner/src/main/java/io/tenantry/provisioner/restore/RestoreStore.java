@@ -1,6 +1,5 @@
 package io.tenantry.provisioner.restore;
 
-import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
@@ -9,9 +8,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import io.tenantry.common.problem.ApiProblem;
 import io.tenantry.provisioner.jdbc.RegistrySql;
-import io.tenantry.provisioner.jdbc.RegistrySql.RegistryException;
 
 /** Restores as recorded in {@code provisioner.restores}: each step commits at once, the checkpoint a resume starts from. */
 @ApplicationScoped
@@ -33,16 +30,9 @@ public class RestoreStore {
 
     /** Records a new restore; 409 when one of the tenant is still unfinished. */
     void create(UUID id, String orgId, String sourceOrgId, UUID backupId, long rowsTotal, String requestedBy) {
-        try {
-            execute("""
-                    INSERT INTO provisioner.restores (id, org_id, source_org_id, backup_id, step, rows_total, requested_by)
-                    VALUES (?, ?, ?, ?, 'requested', ?, ?)""", id, orgId, sourceOrgId, backupId, rowsTotal, requestedBy);
-        } catch (RegistryException e) {
-            if (e.getCause() instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
-                throw ApiProblem.conflict("a restore of '" + orgId + "' is already under way");
-            }
-            throw e;
-        }
+        sql.insertUnique("a restore of '" + orgId + "' is already under way", """
+                INSERT INTO provisioner.restores (id, org_id, source_org_id, backup_id, step, rows_total, requested_by)
+                VALUES (?, ?, ?, ?, 'requested', ?, ?)""", id, orgId, sourceOrgId, backupId, rowsTotal, requestedBy);
     }
 
     void step(UUID id, String step) {

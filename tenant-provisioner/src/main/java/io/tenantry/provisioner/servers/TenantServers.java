@@ -1,5 +1,6 @@
 package io.tenantry.provisioner.servers;
 
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -53,6 +54,30 @@ public class TenantServers {
         int slash = url.indexOf('/', "jdbc:postgresql://".length());
         int query = url.indexOf('?', slash);
         return withTls(url.substring(0, slash + 1) + database + (query < 0 ? "" : url.substring(query)));
+    }
+
+    /**
+     * A libpq connection string to one database on the server as its admin role, for another server's subscription:
+     * the server's replication-conninfo, else the host and port of its JDBC URL with tenant-tls's sslmode, where
+     * {@code verify-ca} and {@code verify-full} become {@code require}: the other server has no copy of our CA file.
+     */
+    public String replicationConninfo(String name, String database) {
+        ProvisionerConfig.Server server = get(name);
+        StringBuilder conninfo = new StringBuilder(server.replicationConninfo().orElseGet(() -> {
+            URI url = URI.create(server.jdbcUrl().substring("jdbc:".length()));
+            String hostAndPort = "host=" + url.getHost() + (url.getPort() > 0 ? " port=" + url.getPort() : "");
+            return hostAndPort + config.tenantTls().sslMode()
+                    .map(mode -> " sslmode=" + (mode.startsWith("verify") ? "require" : mode)).orElse("");
+        }));
+        conninfo.append(" dbname=").append(conninfoValue(database))
+                .append(" user=").append(conninfoValue(server.adminUser()));
+        server.adminPassword().filter(p -> !p.isEmpty())
+                .ifPresent(p -> conninfo.append(" password=").append(conninfoValue(p)));
+        return conninfo.toString();
+    }
+
+    private static String conninfoValue(String value) {
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
     /** The URL with tenantry.provisioner.tenant-tls's sslmode and sslrootcert, where it does not set its own. */

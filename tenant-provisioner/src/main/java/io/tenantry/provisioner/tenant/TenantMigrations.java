@@ -124,8 +124,11 @@ public class TenantMigrations {
                 .toList();
     }
 
-    /** The tenant role may read and write every table but the migration history, and nothing else. */
-    private void grantTables(String server, OrgId orgId) throws SQLException {
+    /**
+     * The tenant role may read and write every table but the migration history, and nothing else. Given again, it
+     * lifts a move's write fence.
+     */
+    public void grantTables(String server, OrgId orgId) throws SQLException {
         String role = Identifiers.quote(TenantCredentials.roleName(orgId));
         try (Connection c = servers.admin(server, orgId.databaseName()); Statement s = c.createStatement()) {
             s.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC");

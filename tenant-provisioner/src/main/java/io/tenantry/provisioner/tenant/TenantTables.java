@@ -1,4 +1,4 @@
-package io.tenantry.provisioner.backup;
+package io.tenantry.provisioner.tenant;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,15 +18,15 @@ import java.util.TreeSet;
  * The tables of a tenant database that hold its data (schema {@code public}, all but Flyway's history), each with
  * the columns a COPY carries, in load order: every table after the tables its foreign keys reference.
  */
-final class TenantTables {
+public final class TenantTables {
 
-    record Table(String name, List<String> columns) {
+    public record Table(String name, List<String> columns) {
     }
 
     private TenantTables() {
     }
 
-    static List<Table> read(Connection c) throws SQLException {
+    public static List<Table> read(Connection c) throws SQLException {
         Map<String, List<String>> columns = new LinkedHashMap<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
                 SELECT t.relname, a.attname
