@@ -296,6 +296,21 @@ class ManifestTest {
     }
 
     @Test
+    void tenantServersCanMoveTenantsByLogicalReplication() {
+        for (GenericKubernetesResource cluster : Manifests.custom(BASE, "Cluster")) {
+            if (cluster.getMetadata().getName().equals("tenantry-metadata")) {
+                continue;
+            }
+            JsonNode spec = Manifests.YAML.valueToTree(cluster.getAdditionalProperties().get("spec"));
+            String name = cluster.getMetadata().getName();
+            assertEquals("logical", spec.path("postgresql").path("parameters").path("wal_level").asText(), name);
+            String postInit = spec.path("bootstrap").path("initdb").path("postInitSQL").toString();
+            assertTrue(postInit.contains("REPLICATION") && postInit.contains("pg_create_subscription"),
+                    name + ": the provisioner's role may publish and subscribe");
+        }
+    }
+
+    @Test
     void onlyTheServicesReachTheDatabasesAndRedis() {
         Set<String> clients = Manifests.ofKind(BASE, Deployment.class).stream()
                 .filter(d -> "true".equals(d.getSpec().getTemplate().getMetadata().getLabels().get("tenantry.io/database-client")))

@@ -316,6 +316,12 @@ public class Moves {
                 }
                 Thread.sleep(2);
             }
+            if (!replication.schemaHistory(sourceDb).equals(replication.schemaHistory(targetDb))) {
+                LOG.warnf("move %s of %s: a migration reached the source during the switch; writes resume", id, orgId);
+                reopen(source, orgId);
+                store.step(id, MoveStore.COPYING);
+                return false;
+            }
             replication.copySequences(sourceDb, targetDb);
             registry.moveTo(orgId.value(), target);
             changes.announce(orgId.value());

@@ -209,6 +209,16 @@ public class Replication {
         }
     }
 
+    /** The versions in the database's migration history, in order: equal on both sides, or a migration came between. */
+    String schemaHistory(Connection database) throws SQLException {
+        try (Statement s = database.createStatement(); ResultSet rs = s.executeQuery("""
+                SELECT coalesce(string_agg(version, ',' ORDER BY installed_rank), '') FROM flyway_schema_history
+                 WHERE success AND version IS NOT NULL""")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     /** Logical replication leaves sequences behind: each takes the source's value on the target. */
     void copySequences(Connection source, Connection target) throws SQLException {
         try (Statement s = source.createStatement(); ResultSet rs = s.executeQuery("""

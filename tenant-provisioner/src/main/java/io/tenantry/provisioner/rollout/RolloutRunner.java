@@ -151,6 +151,10 @@ public class RolloutRunner {
                 version = applied.isEmpty() ? migrations.schemaVersion(tenant.server(), OrgId.of(orgId))
                         : applied.get(applied.size() - 1).version();
             }
+            if (!registry.find(orgId).map(Tenant::server).orElseThrow().equals(tenant.server())) {
+                // It moved to another server meanwhile: the database it has now is migrated too.
+                return migrateOne(id, orgId, locations, targetVersion);
+            }
             if (!Objects.equals(version, tenant.schemaVersion())) {
                 registry.setSchemaVersion(orgId, version);
             }
