@@ -101,13 +101,14 @@ public class TenantPools {
     /**
      * The tenant's database refused its role as a moved tenant's old database does, and this replica may have
      * missed the move's announcements: the route is looked up afresh by the next request and the tenant's
-     * connections to where it was close. The failing request still fails, after the route is forgotten.
+     * connections to where it was close (not those a request with the new route opened meanwhile). The failing
+     * request still fails, after the route is forgotten.
      */
     private Uni<Void> forgetRoute(TenantRoute route, Throwable refusal) {
         LOG.infof("the database of %s on %s refused its role (%s); looking the tenant up again", route.orgId(),
                 route.server(), refusal.getMessage());
         Uni<Void> forgetting = staleRoutes.forget(route.orgId());
-        closeTenant(route.orgId());
+        carryOut(() -> budget.closeRoute(route));
         return forgetting;
     }
 
