@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,13 +32,15 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import io.tenantry.results.tenant.TenantDirectory;
 import io.tenantry.schema.MetadataSchema;
 import io.tenantry.testing.TenantryTestServers;
 
 /**
  * Nothing accepted is lost and nothing runs twice at once: jobs submitted while Redis is down are stored,
  * acknowledged and queued once it is back (and jobs whose messages Redis lost are queued again); a job whose
- * worker dies is reclaimed by another once its lease runs out, and never before.
+ * worker dies is reclaimed by another once its lease runs out, and never before; a tenant switching servers holds
+ * its jobs' dispatch only until the switch ends.
  */
 @QuarkusTest
 @WithTestResource(value = TenantryTestServers.class, initArgs = {
@@ -47,9 +51,12 @@ class QueueResilienceTest {
 
     private static List<String> orgs;
 
+    @Inject
+    TenantDirectory directory;
+
     @BeforeAll
     static void tenants() throws Exception {
-        orgs = Platform.tenants(3);
+        orgs = Platform.tenants(4);
     }
 
     @Test
@@ -89,6 +96,28 @@ class QueueResilienceTest {
         assertEquals(accepted, taken, "every accepted job reached a worker");
         next(org, worker, "w").then().statusCode(204);
         given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    /**
+     * A job stored while Redis was down waits for the dispatch sweep; a sweep that finds its tenant in a move's
+     * switch comes back to it on a later pass rather than leave it for the next full sweep.
+     */
+    @Test
+    void aJobLeftForTheSweepWhileItsTenantSwitchesServersIsQueuedOnceTheSwitchEnds() throws Exception {
+        assumeTrue(TenantryTestServers.servers().canRestartRedis(), "only an embedded Redis is stopped by tests");
+        String org = orgs.get(3);
+        String jobId;
+        TenantryTestServers.servers().stopRedis();
+        try {
+            jobId = submit(org, Platform.client(org), Api.job(5));
+            switching(org, true);
+        } finally {
+            TenantryTestServers.servers().startRedis();
+        }
+        // The passes after Redis is back, a full one among them since Redis restarted, find the tenant switching.
+        Thread.sleep(Duration.ofSeconds(3).toMillis());
+        switching(org, false);
+        assertEquals(jobId, pollForJob(org, Platform.worker(org), "w", Duration.ofSeconds(10)).path("id"));
     }
 
     @Test
@@ -134,6 +163,12 @@ class QueueResilienceTest {
         }
         as(client).get("/api/v1/orgs/" + org + "/jobs/" + jobId).then().body("status", equalTo("failed"))
                 .body("error", containsString("3 attempts"));
+    }
+
+    /** A move's switch as the registry records it, heard by this replica (Redis may be down to carry it). */
+    private void switching(String org, boolean moving) throws Exception {
+        Platform.execute("UPDATE provisioner.tenants SET maintenance = ? WHERE org_id = ?", moving ? "moving" : null, org);
+        directory.forget(org).await().indefinitely();
     }
 
     private static Response pollForJob(String org, String token, String worker, Duration patience) throws Exception {

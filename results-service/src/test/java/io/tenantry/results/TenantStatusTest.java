@@ -36,7 +36,9 @@ import io.tenantry.testing.TenantryTestServers;
 /**
  * What the provisioner does to a tenant reaches results-service at once: a suspended tenant is refused (423) and
  * its connections closed, a resumed one is served again, a deleted one is gone (404), one not provisioned yet is
- * not ready (409). A tenant database that fails fails only its own tenant's requests.
+ * not ready (409). A tenant being moved to another server is read but not written. A tenant database that fails
+ * fails only its own tenant's requests, and one that refuses this replica as a move's old database would makes it
+ * look the tenant up afresh.
  */
 @QuarkusTest
 @WithTestResource(value = TenantryTestServers.class, initArgs = {
@@ -52,7 +54,7 @@ class TenantStatusTest {
 
     @BeforeAll
     static void tenants() throws Exception {
-        orgs = Platform.tenants(5);
+        orgs = Platform.tenants(9);
     }
 
     @Test
@@ -92,6 +94,73 @@ class TenantStatusTest {
         as(client).body(Api.job(5)).post(jobs).then().statusCode(503);
         setMaintenance(org, null);
         awaitStatus(client, jobs, 200);
+    }
+
+    @Test
+    void aMovingTenantIsReadButItsWritesWaitForTheSwitch() throws Exception {
+        String org = orgs.get(5);
+        String client = Platform.client(org);
+        String jobs = "/api/v1/orgs/" + org + "/jobs";
+        String jobId = submit(org, client, Api.job(5));
+        setMaintenance(org, "moving");
+        awaitWriteStatus(client, jobs, 503);
+
+        as(client).get(job(org, jobId)).then().statusCode(200).body("id", equalTo(jobId));
+        as(client).get(jobs).then().statusCode(200);
+        as(client).get(job(org, jobId) + "/docking-results").then().statusCode(200);
+        assertPausedForMove(as(client).body(Api.job(5)).post(jobs));
+        assertPausedForMove(as(client).post(job(org, jobId) + "/cancel"));
+        assertPausedForMove(next(org, Platform.worker(org), "w"));
+
+        setMaintenance(org, null);
+        awaitWriteStatus(client, jobs, 201);
+        as(client).post(job(org, jobId) + "/cancel").then().statusCode(200).body("status", equalTo("cancelled"));
+    }
+
+    /**
+     * A replica that missed the announcements of a move still holds the old route; the old database refuses the
+     * tenant role's writes (42501), and that makes the replica drop what it knows of that tenant, and only that
+     * tenant. The registry is changed without an announcement, so only a replica that reads it again can see it.
+     */
+    @Test
+    void aReplicaThatMissedAMoveLooksTheTenantUpAgainWhenTheOldDatabaseRefusesIt() throws Exception {
+        String org = orgs.get(6);
+        String bystander = orgs.get(7);
+        String client = Platform.client(org);
+        String bystanderClient = Platform.client(bystander);
+        String jobId = submit(org, client, Api.job(5));
+        String bystanderJob = submit(bystander, bystanderClient, Api.job(5));
+        try {
+            fenceWrites(org, true);
+            as(client).body(Api.job(5)).post("/api/v1/orgs/" + org + "/jobs").then().statusCode(503)
+                    .contentType("application/problem+json").header("Retry-After", notNullValue())
+                    .body("type", equalTo("https://tenantry.dev/problems/database-unavailable"));
+            Platform.execute("UPDATE provisioner.tenants SET maintenance = 'restoring' WHERE org_id = ?", org);
+            Platform.execute("UPDATE provisioner.tenants SET maintenance = 'restoring' WHERE org_id = ?", bystander);
+
+            as(client).get(job(org, jobId)).then().statusCode(503)
+                    .body("type", equalTo("https://tenantry.dev/problems/tenant-maintenance"));
+            as(bystanderClient).get(job(bystander, bystanderJob)).then().statusCode(200);
+        } finally {
+            fenceWrites(org, false);
+            setMaintenance(org, null);
+            setMaintenance(bystander, null);
+        }
+    }
+
+    /** A job whose claim the old database refused is handed out at the next claim, not a lease later. */
+    @Test
+    void aJobWhoseClaimWasRefusedIsNotHeldBackFromTheNextClaim() throws Exception {
+        String org = orgs.get(8);
+        String worker = Platform.worker(org);
+        String jobId = submit(org, Platform.client(org), Api.job(9));
+        try {
+            fenceWrites(org, true);
+            next(org, worker, "w").then().statusCode(503);
+        } finally {
+            fenceWrites(org, false);
+        }
+        next(org, worker, "w").then().statusCode(200).body("id", equalTo(jobId));
     }
 
     @Test
@@ -154,6 +223,30 @@ class TenantStatusTest {
         Platform.execute("UPDATE provisioner.tenants SET maintenance = ? WHERE org_id = ?", maintenance, org);
         redis.key().del(RedisChannels.tenantLookupKey(org));
         redis.pubsub(String.class).publish(RedisChannels.TENANT_CHANGES, org);
+    }
+
+    private static void assertPausedForMove(io.restassured.response.Response answer) {
+        answer.then().statusCode(503).contentType("application/problem+json").header("Retry-After", "1")
+                .body("type", equalTo("https://tenantry.dev/problems/tenant-maintenance"))
+                .body("detail", containsString("while its database moves"));
+    }
+
+    /** Submits jobs until one is answered {@code expected}: writes are what a move's switch pauses. */
+    private static void awaitWriteStatus(String token, String jobs, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (as(token).body(Api.job(5)).post(jobs).statusCode() != expected && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        as(token).body(Api.job(5)).post(jobs).then().statusCode(expected);
+    }
+
+    /** What a move's switch does to the old database: the tenant role may read it but no longer write it. */
+    private static void fenceWrites(String org, boolean fence) throws SQLException {
+        String role = TenantCredentials.roleName(OrgId.of(org));
+        try (Connection c = Platform.tenantDatabase(org); Statement s = c.createStatement()) {
+            s.execute(fence ? "REVOKE INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public FROM " + role
+                    : "GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role);
+        }
     }
 
     private static String job(String org, String jobId) {

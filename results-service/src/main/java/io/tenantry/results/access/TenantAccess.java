@@ -1,5 +1,6 @@
 package io.tenantry.results.access;
 
+import java.util.EnumSet;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,13 +24,19 @@ import io.tenantry.results.tenant.TenantDirectory;
 @ApplicationScoped
 public class TenantAccess {
 
+    /** What a move's switch still serves: its database is read where it is until the switch ends. */
+    private static final Set<Permission> READS = EnumSet.of(Permission.JOBS_READ, Permission.RESULTS_READ);
+
     @Inject
     JsonWebToken token;
 
     @Inject
     TenantDirectory directory;
 
-    /** The route to the organization's database, once the caller may act there with {@code permission}. */
+    /**
+     * The route to the organization's database, once the caller may act there with {@code permission}. While a
+     * move switches the tenant to another server, only reading permissions pass.
+     */
     public Uni<TenantRoute> require(String orgId, Permission permission) {
         OrgId.of(orgId);
         if (!orgId.equals(organization())) {
@@ -44,6 +51,13 @@ public class TenantAccess {
             TenantRoute route = found.orElseThrow(() -> notFound(orgId));
             return switch (route.tenantStatus()) {
                 case "active" -> route;
+                case "moving" -> {
+                    if (!READS.contains(permission)) {
+                        throw ApiProblem.tenantMaintenance("writes to organization '" + orgId + "' are paused for a "
+                                + "moment while its database moves to another server; try again shortly", 1);
+                    }
+                    yield route;
+                }
                 case "suspended" -> throw ApiProblem.tenantSuspended(
                         "organization '" + orgId + "' is suspended; its results cannot be read or changed");
                 case "deleting", "deleted" -> throw notFound(orgId);

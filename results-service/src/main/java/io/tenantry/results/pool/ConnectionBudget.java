@@ -143,6 +143,15 @@ final class ConnectionBudget<C, R> {
         return plan;
     }
 
+    /**
+     * Closes the tenant's connections if they were made for {@code route}; a pool already opened for a newer route
+     * of the tenant stays.
+     */
+    BudgetPlan<C, R> closeRoute(TenantRoute route) {
+        TenantSlots<C, R> tenant = tenants.get(route.orgId());
+        return tenant != null && tenant.route.connectsLike(route) ? closeTenant(route.orgId()) : new BudgetPlan<>();
+    }
+
     BudgetPlan<C, R> closeAll() {
         BudgetPlan<C, R> plan = new BudgetPlan<>();
         new ArrayList<>(tenants.values()).forEach(tenant -> retire(tenant, plan));

@@ -33,6 +33,21 @@ final class ConnectionLost {
     }
 
     /**
+     * Whether the tenant's database refused its role in a way that says the route may point to a database the
+     * tenant left: writes or connections refused (42501, as a move's switch fences the old database), the database
+     * gone (3D000) or the login refused (28, the role dropped with it). The server being away is not such a sign.
+     */
+    static boolean routeStale(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof PgException pg) {
+                String state = pg.getSqlState();
+                return state != null && (state.equals("42501") || state.equals("3D000") || state.startsWith("28"));
+            }
+        }
+        return false;
+    }
+
+    /**
      * The server unavailable ({@link DatabaseOutage}), a refused login (28) or a database that is gone (3D000): the
      * session is lost or was never made.
      */

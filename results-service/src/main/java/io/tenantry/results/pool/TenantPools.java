@@ -22,7 +22,8 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 /**
  * The connections to tenant databases, lent to requests under the {@link ConnectionBudget}. A request that finds
  * no connection waits in line and gets a 503 with Retry-After when its wait ends; a tenant's connections all close
- * at once when the tenant changes (suspended, deleted, moved).
+ * at once when the tenant changes (suspended, deleted, moved), or when its database refuses the tenant's role as
+ * a moved tenant's old database does.
  */
 @ApplicationScoped
 public class TenantPools {
@@ -40,6 +41,9 @@ public class TenantPools {
 
     @Inject
     DatabaseIncidents incidents;
+
+    @Inject
+    StaleRoutes staleRoutes;
 
     private ResultsConfig.Pools settings;
     private ConnectionBudget<Pool, Request> budget;
@@ -77,6 +81,7 @@ public class TenantPools {
                         .ifNoItem().after(settings.workTimeout()).fail()
                         .onItemOrFailure().invoke((item, failure) -> finish(route, lease, failure))
                         .onCancellation().invoke(() -> discard(lease))
+                        .onFailure(ConnectionLost::routeStale).call(refused -> forgetRoute(route, refused))
                         .onFailure(ConnectionLost::causedBy).transform(lost -> DatabaseOutage.problem())
                 : Uni.createFrom().failure(DatabaseOutage.problem()));
     }
@@ -91,6 +96,20 @@ public class TenantPools {
         } else {
             release(lease);
         }
+    }
+
+    /**
+     * The tenant's database refused its role as a moved tenant's old database does, and this replica may have
+     * missed the move's announcements: the route is looked up afresh by the next request and the tenant's
+     * connections to where it was close (not those a request with the new route opened meanwhile). The failing
+     * request still fails, after the route is forgotten.
+     */
+    private Uni<Void> forgetRoute(TenantRoute route, Throwable refusal) {
+        LOG.infof("the database of %s on %s refused its role (%s); looking the tenant up again", route.orgId(),
+                route.server(), refusal.getMessage());
+        Uni<Void> forgetting = staleRoutes.forget(route.orgId());
+        carryOut(() -> budget.closeRoute(route));
+        return forgetting;
     }
 
     /** Closes the tenant's connections at once; requests running on them fail, later ones open new ones. */

@@ -84,6 +84,10 @@ public class DispatchSweeper {
     /** Queues the organization's waiting jobs; true when nothing was left behind. */
     Uni<Boolean> sweep(String orgId, boolean full) {
         return directory.lookup(orgId).chain(found -> {
+            if (found.isPresent() && found.get().isMoving()) {
+                // Its writes are paused for a moment; the next pass finds it on its new server.
+                return Uni.createFrom().item(false);
+            }
             if (found.isEmpty() || !found.get().isActive()) {
                 return Uni.createFrom().item(true);
             }

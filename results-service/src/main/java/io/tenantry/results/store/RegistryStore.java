@@ -22,11 +22,18 @@ public class RegistryStore {
     @Inject
     MetadataDatabase metadata;
 
-    /** The organization's route; empty when no such organization exists. */
+    /**
+     * The organization's route; empty when no such organization exists. A restore closes the tenant
+     * ({@code maintenance}); a move's switch ({@code moving}) pauses only the writes of an active tenant, and a
+     * tenant suspended meanwhile stays suspended.
+     */
     public Uni<Optional<TenantRoute>> route(String orgId) {
         return metadata.query("""
                         SELECT o.org_id,
-                               CASE WHEN t.maintenance IS NOT NULL THEN 'maintenance' ELSE coalesce(t.status, o.status) END,
+                               CASE WHEN t.maintenance = 'moving' AND t.status = 'active' THEN 'moving'
+                                    WHEN t.maintenance = 'moving' THEN coalesce(t.status, o.status)
+                                    WHEN t.maintenance IS NOT NULL THEN 'maintenance'
+                                    ELSE coalesce(t.status, o.status) END,
                                t.server, t.database_name, t.role_name,
                                coalesce(t.credential_generation, 1), o.max_queued_jobs, o.max_jobs_per_day,
                                o.max_requests_per_second, o.max_concurrent_requests

@@ -13,6 +13,7 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.tenantry.common.RedisChannels;
 import io.tenantry.results.config.ResultsConfig;
+import io.tenantry.results.pool.StaleRoutes;
 import io.tenantry.results.store.RegistryStore;
 import io.tenantry.results.store.TenantRoute;
 
@@ -22,7 +23,7 @@ import io.tenantry.results.store.TenantRoute;
  * announces a change first. Redis is a shortcut only; when it is away, lookups go to the registry.
  */
 @ApplicationScoped
-public class TenantDirectory {
+public class TenantDirectory implements StaleRoutes {
 
     private static final Logger LOG = Logger.getLogger(TenantDirectory.class);
     private static final Duration REDIS_PATIENCE = Duration.ofMillis(300);
@@ -53,6 +54,7 @@ public class TenantDirectory {
     }
 
     /** Forgets what this replica and Redis know of the organization. */
+    @Override
     public Uni<Void> forget(String orgId) {
         local.remove(orgId);
         return redis.key().del(RedisChannels.tenantLookupKey(orgId)).replaceWithVoid()

@@ -78,12 +78,16 @@ public class ClaimService {
                 return Uni.createFrom().item(Optional.<JobView>empty());
             }
             JobQueue.Message message = found.get();
-            return pools.inTransaction(route, c -> take(c, message, claimant)).chain(taken -> switch (taken.outcome()) {
-                case CLAIMED -> Uni.createFrom().item(Optional.of(taken.job()));
-                case HELD_ELSEWHERE -> queue.deferUntilLeaseEnds(message, claimant, lease(), leaseLeft(taken.job()))
-                        .chain(() -> next(route, claimant, messagesLeft - 1));
-                case STALE -> queue.retire(message).chain(() -> next(route, claimant, messagesLeft - 1));
-            });
+            // A claim the database refused (an outage, or the old database of a tenant being moved) leaves the
+            // message to be taken again at once rather than when the lease it was read under runs out.
+            return pools.inTransaction(route, c -> take(c, message, claimant))
+                    .onFailure().call(() -> queue.deferUntilLeaseEnds(message, claimant, lease(), Duration.ZERO))
+                    .chain(taken -> switch (taken.outcome()) {
+                        case CLAIMED -> Uni.createFrom().item(Optional.of(taken.job()));
+                        case HELD_ELSEWHERE -> queue.deferUntilLeaseEnds(message, claimant, lease(),
+                                leaseLeft(taken.job())).chain(() -> next(route, claimant, messagesLeft - 1));
+                        case STALE -> queue.retire(message).chain(() -> next(route, claimant, messagesLeft - 1));
+                    });
         });
     }
 

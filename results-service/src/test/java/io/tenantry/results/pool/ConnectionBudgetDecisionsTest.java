@@ -182,6 +182,17 @@ class ConnectionBudgetDecisionsTest {
     }
 
     @Test
+    void aRefusalOnTheOldRouteClosesOnlyTheConnectionsMadeForIt() {
+        ConnectionBudget<String, String> budget = budget(10, 2);
+        budget.release(granted(budget.acquire(route("a"), "a1")));
+        TenantRoute moved = new TenantRoute("a", "active", "pg1", "results_a", "tenant_a", 1, 10, 10, null, null);
+        budget.release(granted(budget.acquire(moved, "a2")));
+        budget.closed(false);
+        assertTrue(budget.closeRoute(route("a")).closes().isEmpty(), "the pool to the new server stays");
+        assertEquals(List.of("a#2"), budget.closeRoute(moved).closes());
+    }
+
+    @Test
     void theBudgetIsNeverExceeded() {
         ConnectionBudget<String, String> budget = budget(3, 2);
         for (String tenant : List.of("a", "b", "c", "d", "e")) {
