@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -215,7 +216,22 @@ public final class Platform {
                 ON CONFLICT DO NOTHING""", TEMPLATE_ID, TEMPLATE);
     }
 
+    /**
+     * Moves the tenant to the other test server with the provisioner's {@code move} command, run to its end;
+     * {@code environment} overrides the provisioner's (a Redis nobody listens on hides its announcements).
+     */
+    public static void move(String orgId, Map<String, String> environment) throws Exception {
+        String target = "pg0".equals(server(orgId)) ? "pg1" : "pg0";
+        runProvisioner(environment, "move", orgId, "--to", target);
+        assertEquals(target, server(orgId));
+    }
+
     private static void runProvisioner(String command) throws IOException, InterruptedException {
+        runProvisioner(Map.of(), command);
+    }
+
+    private static void runProvisioner(Map<String, String> environment, String... command)
+            throws IOException, InterruptedException {
         if (!Files.exists(PROVISIONER)) {
             throw new IllegalStateException(PROVISIONER + " is missing; Maven unpacks the tenant-provisioner dependency there");
         }
@@ -223,14 +239,15 @@ public final class Platform {
                 List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dquarkus.http.port=0", "-Dquarkus.log.level=WARN",
                         "-Dquarkus.scheduler.enabled=false"), List.of(command));
         var env = builder.environment();
-        env.put("TENANTRY_TENANT_MASTER_SECRET", MASTER_SECRET);
+        env.putAll(environment);
+        env.putIfAbsent("TENANTRY_TENANT_MASTER_SECRET", MASTER_SECRET);
         env.put("TENANTRY_BACKUP_DIRECTORY", Files.createTempDirectory("tenantry-backups").toString());
         env.put("TENANTRY_JWT_PUBLIC_KEY_LOCATION",
                 ConfigProvider.getConfig().getValue("mp.jwt.verify.publickey.location", String.class));
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes());
         if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
-            throw new IllegalStateException("tenant-provisioner " + command + " failed:\n" + output);
+            throw new IllegalStateException("tenant-provisioner " + String.join(" ", command) + " failed:\n" + output);
         }
     }
 

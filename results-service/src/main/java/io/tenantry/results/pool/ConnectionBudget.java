@@ -3,6 +3,7 @@ package io.tenantry.results.pool;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -82,6 +83,7 @@ final class ConnectionBudget<C, R> {
     BudgetPlan<C, R> release(Lease<C, R> lease) {
         BudgetPlan<C, R> plan = new BudgetPlan<>();
         if (!takeBack(lease)) {
+            closeIfRetired(lease, plan);
             return plan;
         }
         TenantSlots<C, R> tenant = lease.owner;
@@ -110,6 +112,7 @@ final class ConnectionBudget<C, R> {
     BudgetPlan<C, R> discard(Lease<C, R> lease) {
         BudgetPlan<C, R> plan = new BudgetPlan<>();
         if (!takeBack(lease)) {
+            closeIfRetired(lease, plan);
             return plan;
         }
         lease.owner.slots.remove(lease.slot);
@@ -133,7 +136,10 @@ final class ConnectionBudget<C, R> {
         return false;
     }
 
-    /** Closes the tenant's connections at once; its waiting requests ask again, on fresh slots. */
+    /**
+     * Takes the tenant's connections out of service: idle ones close at once, busy ones when their requests give
+     * them back; its waiting requests ask again, on fresh slots.
+     */
     BudgetPlan<C, R> closeTenant(String orgId) {
         BudgetPlan<C, R> plan = new BudgetPlan<>();
         TenantSlots<C, R> tenant = tenants.get(orgId);
@@ -232,14 +238,26 @@ final class ConnectionBudget<C, R> {
         return slot;
     }
 
-    /** Takes the tenant out of service: its waiting requests ask again, its connections close. */
+    /**
+     * Takes the tenant out of service: its waiting requests ask again and its idle connections close. A request
+     * still running on one of its connections (a read when the tenant moved to another server) finishes; the
+     * connection closes when it is given back.
+     */
     private void retire(TenantSlots<C, R> tenant, BudgetPlan<C, R> plan) {
         tenant.closed = true;
         tenants.remove(tenant.route.orgId(), tenant);
         tenant.waiting.forEach(waiter -> plan.retry(waiter.request));
         tenant.waiting.clear();
-        tenant.slots.forEach(slot -> plan.close(slot.connection));
-        tenant.slots.clear();
+        List<Slot<C>> idle = tenant.slots.stream().filter(slot -> !slot.busy).toList();
+        tenant.slots.removeAll(idle);
+        idle.forEach(slot -> plan.close(slot.connection));
+    }
+
+    /** A connection of a tenant taken out of service comes back from its request: it closes now. */
+    private static <C, R> void closeIfRetired(Lease<C, R> lease, BudgetPlan<C, R> plan) {
+        if (lease.owner.closed && lease.owner.slots.remove(lease.slot)) {
+            plan.close(lease.slot.connection);
+        }
     }
 
     /**
@@ -268,7 +286,7 @@ final class ConnectionBudget<C, R> {
         }
     }
 
-    /** Marks the lease given back; false when it was already, or its tenant left service with its connections. */
+    /** Marks the lease given back; false when it was already, or its tenant left service. */
     private static boolean takeBack(Lease<?, ?> lease) {
         boolean live = !lease.released && !lease.owner.closed;
         lease.released = true;

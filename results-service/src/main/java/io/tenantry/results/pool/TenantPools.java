@@ -112,7 +112,10 @@ public class TenantPools {
         return forgetting;
     }
 
-    /** Closes the tenant's connections at once; requests running on them fail, later ones open new ones. */
+    /**
+     * Closes the tenant's idle connections at once and its busy ones when their requests end; later requests open
+     * new ones (to its new server, after a move).
+     */
     public void closeTenant(String orgId) {
         carryOut(() -> budget.closeTenant(orgId));
     }

@@ -16,7 +16,7 @@ final class TenantSlots<C, R> {
     final List<Slot<C>> slots = new ArrayList<>();
     final ArrayDeque<Waiter<C, R>> waiting = new ArrayDeque<>();
     long lastUsed;
-    /** Out of service: its connections are closing, and requests still holding one of them release nothing. */
+    /** Out of service: its idle connections are closing, and the busy ones close as their requests give them back. */
     boolean closed;
 
     TenantSlots(TenantRoute route, long now) {

@@ -157,14 +157,17 @@ class ConnectionBudgetDecisionsTest {
     }
 
     @Test
-    void aClosedTenantsWaitingRequestsAskAgainAndItsLeasesReleaseNothing() {
+    void aClosedTenantsWaitingRequestsAskAgainAndItsBusyConnectionClosesWhenItsRequestEnds() {
         ConnectionBudget<String, String> budget = budget(10, 1);
         Lease<String, String> running = granted(budget.acquire(route("a"), "a1"));
         budget.acquire(route("a"), "a2");
         BudgetPlan<String, String> plan = budget.closeTenant("a");
         assertEquals(List.of("a2"), plan.retries());
-        assertEquals(List.of("a#1"), plan.closes());
-        assertTrue(budget.release(running).grants().isEmpty());
+        assertEquals(List.of(), plan.closes(), "the running request keeps its connection");
+        BudgetPlan<String, String> released = budget.release(running);
+        assertTrue(released.grants().isEmpty());
+        assertEquals(List.of("a#1"), released.closes());
+        assertTrue(budget.release(running).closes().isEmpty(), "given back twice, closed once");
         assertEquals(1, budget.grantedConnections(), "counted until closed");
         budget.closed(false);
         assertEquals(0, budget.grantedConnections());

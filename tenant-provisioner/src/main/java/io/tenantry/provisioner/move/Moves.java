@@ -53,6 +53,8 @@ public class Moves {
     private static final Logger LOG = Logger.getLogger(Moves.class);
     private static final String MAINTENANCE = "moving";
     private static final long REPLICATION_ERRORS_TOLERATED = 10;
+    /** How long results-service replicas are given to act on an announcement before the source shuts the tenant out. */
+    private static final Duration ANNOUNCEMENT_GRACE = Duration.ofMillis(500);
 
     @Inject
     MoveStore store;
@@ -341,6 +343,11 @@ public class Moves {
         String source = move.sourceServer();
         String target = move.targetServer();
         if (databases.exists(source, orgId.databaseName())) {
+            // Replicas that heard the announcement send nothing new to the source; what they were reading finishes.
+            Thread.sleep(ANNOUNCEMENT_GRACE.toMillis());
+            try (Connection sourceDb = replication.tenantDatabase(source, orgId)) {
+                replication.awaitOpenTransactions(sourceDb, orgId, config.moves().switchTimeout().toMillis());
+            }
             roles.lockOut(source, orgId);
         }
         replication.unsubscribe(target, orgId);
