@@ -132,9 +132,10 @@ final class Report {
                         m.maxMillis(), extra.get("outcomes")));
                 case TenantMoves.UNDER_LOAD -> notes.append(String.format(Locale.ROOT, "- move %d, %s to %s (%s): %.1f s, "
                                 + "copy %.1f s; writes paused %.0f ms (provisioner), %.0f ms (client); reads %s; "
-                                + "write refusals %s%n", m.run(), extra.get("from"), extra.get("to"), extra.get("step"),
-                        number(extra, "seconds"), number(extra, "copySeconds"), number(extra, "writePauseMs"),
-                        number(extra, "clientWritePauseMs"), extra.get("readAnswers"), extra.get("writeRefusals")));
+                                + "write refusals %s (%.0f writes/s acknowledged)%n", m.run(), extra.get("from"), extra.get("to"),
+                        extra.get("step"), number(extra, "seconds"), number(extra, "copySeconds"),
+                        number(extra, "writePauseMs"), number(extra, "clientWritePauseMs"), extra.get("readAnswers"),
+                        extra.get("writeRefusals"), number(extra, "writesPerSecond")));
                 default -> notes.append(String.format(Locale.ROOT, "- writes on %s: %s acknowledged, %s jobs before, %s "
                                 + "after: %s lost, %s duplicated, %s abandoned%n", extra.get("server"),
                         extra.get("acknowledged"), extra.get("jobsBefore"), extra.get("jobsAfter"), extra.get("lost"),
