@@ -20,7 +20,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-
 /**
  * Figure 8: backups and restores of one tenant holding {@code --backup-gb} GiB of docking results, through the
  * provisioner's operator API. Per run: a backup (database size and stored bytes per second, rows per second), its
