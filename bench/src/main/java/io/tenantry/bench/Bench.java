@@ -19,13 +19,18 @@ import java.util.concurrent.Callable;
  */
 public final class Bench {
 
-    static final List<String> ALL = List.of("reads", "rollout", "direct", "writes", "provisioning", "noisy", "backup");
+    static final List<String> ALL = List.of("reads", "rollout", "direct", "writes", "provisioning", "noisy", "backup", "move");
+    /**
+     * What runs unless {@code --figures} says otherwise: all but the moves, whose drain moves every tenant of a server
+     * and so wants a fleet of its own rather than the other figures' thousand tenants.
+     */
+    static final List<String> DEFAULT = ALL.subList(0, ALL.size() - 1);
 
     /** How a run is set up; {@code --smoke} is a short check that every figure works end to end. */
     record Options(List<String> figures, int tenants, List<Integer> spreads, int clients, Duration warmup,
                    Duration measure, int runs, int budget, int perTenant, int provisioned, int rolloutParallelism,
                    String resultsHeap, int noisyFactor, double backupGib, boolean backupCompress,
-                   boolean rolloutBackups) {
+                   boolean rolloutBackups, double moveGib, int drainTenants, int moveConcurrency) {
 
         static Options parse(String[] args) {
             Map<String, String> given = new LinkedHashMap<>();
@@ -39,13 +44,15 @@ public final class Bench {
                     given.putIfAbsent("runs", "1");
                     given.putIfAbsent("provisioned", "3");
                     given.putIfAbsent("backup-gb", "0.02");
+                    given.putIfAbsent("move-gb", "0.02");
+                    given.putIfAbsent("drain-tenants", "5");
                 } else if (args[i].startsWith("--") && i + 1 < args.length) {
                     given.put(args[i].substring(2), args[++i]);
                 } else {
                     throw new IllegalArgumentException("unknown argument " + args[i] + "; see bench/README.md");
                 }
             }
-            List<String> figures = List.of(given.getOrDefault("figures", String.join(",", ALL)).split(","));
+            List<String> figures = List.of(given.getOrDefault("figures", String.join(",", DEFAULT)).split(","));
             if (!ALL.containsAll(figures)) {
                 throw new IllegalArgumentException("figures are " + ALL);
             }
@@ -63,7 +70,10 @@ public final class Bench {
                     Integer.parseInt(given.getOrDefault("noisy-factor", "10")),
                     Double.parseDouble(given.getOrDefault("backup-gb", "1")),
                     Boolean.parseBoolean(given.getOrDefault("backup-compress", "true")),
-                    onOrOff("rollout-backups", given.getOrDefault("rollout-backups", "on")));
+                    onOrOff("rollout-backups", given.getOrDefault("rollout-backups", "on")),
+                    Double.parseDouble(given.getOrDefault("move-gb", "1")),
+                    Integer.parseInt(given.getOrDefault("drain-tenants", "100")),
+                    Integer.parseInt(given.getOrDefault("move-concurrency", "2")));
         }
 
         private static boolean onOrOff(String option, String value) {
@@ -91,6 +101,9 @@ public final class Bench {
             map.put("backupGiB", backupGib);
             map.put("backupCompress", backupCompress);
             map.put("rolloutBackups", rolloutBackups);
+            map.put("moveGiB", moveGib);
+            map.put("drainTenants", drainTenants);
+            map.put("moveConcurrency", moveConcurrency);
             return map;
         }
     }
@@ -120,7 +133,8 @@ public final class Bench {
                 "-Dtenantry.provisioner.servers.pg1.capacity=" + capacity(options),
                 "-Dtenantry.provisioner.backups.compress=" + options.backupCompress(),
                 // The schedule would back up every new tenant within minutes, in the middle of other figures.
-                "-Dtenantry.provisioner.backups.schedule.interval=0S"));
+                "-Dtenantry.provisioner.backups.schedule.interval=0S",
+                "-Dtenantry.provisioner.moves.concurrency=" + options.moveConcurrency()));
         if (!options.rolloutBackups()) {
             provisionerArgs.add("-Dtenantry.provisioner.backups.before-rollout=false");
         }
@@ -129,7 +143,7 @@ public final class Bench {
         Map<String, Object> setup = new LinkedHashMap<>();
         try (BenchPlatform bench = BenchPlatform.start(root, state, options.budget() + 100, jvmArgs)) {
             boolean needsTenants = options.figures().stream()
-                    .anyMatch(f -> !f.equals("provisioning") && !f.equals("backup"));
+                    .anyMatch(f -> !f.equals("provisioning") && !f.equals("backup") && !f.equals("move"));
             List<Tenants.Seeded> seeded = needsTenants ? onboardAndSeed(bench, options, setup) : List.of();
             Map<String, Callable<List<Measurement>>> figures = Map.of(
                     "reads", () -> RoutedReads.run(bench, options, seeded),
@@ -138,7 +152,8 @@ public final class Bench {
                     "writes", () -> Writes.run(bench, options, seeded),
                     "provisioning", () -> Provisioning.run(bench, options),
                     "noisy", () -> NoisyNeighbour.run(bench, options, seeded),
-                    "backup", () -> TenantBackups.run(bench, options));
+                    "backup", () -> TenantBackups.run(bench, options),
+                    "move", () -> TenantMoves.run(bench, options));
             for (String figure : ALL) {
                 if (options.figures().contains(figure)) {
                     measurements.addAll(figures.get(figure).call());
@@ -166,7 +181,7 @@ public final class Bench {
     }
 
     private static int capacity(Options options) {
-        return options.tenants() + options.runs() * options.provisioned() + 100;
+        return options.tenants() + options.runs() * options.provisioned() + options.drainTenants() + 100;
     }
 
     static void log(String message) {

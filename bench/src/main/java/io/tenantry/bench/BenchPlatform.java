@@ -1,6 +1,8 @@
 package io.tenantry.bench;
 
 import java.io.IOException;
+import java.net.BindException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -64,6 +66,7 @@ final class BenchPlatform implements AutoCloseable {
     /** Two tenant servers (the first also holds the metadata database), and the services with these JVM options. */
     static BenchPlatform start(Path root, Path state, int maxConnectionsPerServer, Map<String, List<String>> jvmArgs)
             throws Exception {
+        requireFreePorts();
         Files.createDirectories(state);
         LocalServers servers = LocalServers.start(2, null, maxConnectionsPerServer);
         LocalPlatform platform = null;
@@ -86,6 +89,21 @@ final class BenchPlatform implements AutoCloseable {
             }
             servers.close();
             throw e;
+        }
+    }
+
+    /**
+     * Refuses to start beside another platform (a {@code ./run.sh}, or another bench): its services would answer
+     * the readiness checks on the same ports, and the bench would measure, or drain, a platform not its own.
+     */
+    private static void requireFreePorts() throws IOException {
+        for (int port : List.of(LocalPlatform.METADATA_PORT, LocalPlatform.RESULTS_PORT, LocalPlatform.PROVISIONER_PORT)) {
+            try (ServerSocket probe = new ServerSocket(port)) {
+                probe.setReuseAddress(true);
+            } catch (BindException e) {
+                throw new IllegalStateException("port " + port + " is taken: another platform is running here "
+                        + "(./run.sh or another bench); stop it first", e);
+            }
         }
     }
 
@@ -143,8 +161,14 @@ final class BenchPlatform implements AutoCloseable {
     }
 
     HttpResponse<String> send(URI uri, String method, String token, Object body) throws IOException, InterruptedException {
+        return send(uri, method, token, body, Map.of());
+    }
+
+    HttpResponse<String> send(URI uri, String method, String token, Object body, Map<String, String> headers)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token)
                 .timeout(Duration.ofSeconds(60));
+        headers.forEach(request::header);
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
@@ -152,6 +176,25 @@ final class BenchPlatform implements AutoCloseable {
                     .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static URI provisioner(String path) {
+        return URI.create(LocalPlatform.url(LocalPlatform.PROVISIONER_PORT) + path);
+    }
+
+    /** Polls an operation's view every 100 ms until {@code field} leaves the given values; returns its last view. */
+    JsonNode await(String adminToken, URI view, String field, String... unfinished) throws Exception {
+        List<String> running = List.of(unfinished);
+        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        JsonNode last;
+        do {
+            Thread.sleep(100);
+            last = expect(send(view, "GET", adminToken, null), 200);
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("still unfinished after 30 minutes: " + last);
+            }
+        } while (running.contains(last.get(field).asText()));
+        return last;
     }
 
     static JsonNode expect(HttpResponse<String> response, int status) throws IOException {

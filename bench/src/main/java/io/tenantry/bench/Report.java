@@ -39,7 +39,7 @@ final class Report {
         results.put("summaries", summaries);
         results.put("measurements", measurements);
         BenchPlatform.JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("results.json").toFile(), results);
-        Files.writeString(out.resolve("report.md"), markdown(out, options, setup, summaries));
+        Files.writeString(out.resolve("report.md"), markdown(out, options, setup, summaries, measurements));
     }
 
     static List<Summary> summarize(List<Measurement> measurements) {
@@ -54,8 +54,8 @@ final class Report {
         return summaries;
     }
 
-    private static String markdown(Path out, Bench.Options options, Map<String, Object> setup, List<Summary> summaries)
-            throws IOException {
+    private static String markdown(Path out, Bench.Options options, Map<String, Object> setup, List<Summary> summaries,
+                                   List<Measurement> measurements) throws IOException {
         StringBuilder md = new StringBuilder("# Benchmark report\n\n");
         md.append(String.format(Locale.ROOT, "%d cores, %d GiB, Java %s. Options: %s.%n%n",
                 Runtime.getRuntime().availableProcessors(), Math.round(totalMemoryGiB()), System.getProperty("java.version"),
@@ -75,6 +75,7 @@ final class Report {
         }
         md.append(residentMemory(summaries));
         md.append(backupsAndRestores(summaries));
+        md.append(moves(measurements));
         for (Map.Entry<String, Chart> chart : charts(summaries).entrySet()) {
             Files.writeString(out.resolve(chart.getKey()), chart.getValue().svg());
             md.append("\n![").append(chart.getKey()).append("](").append(chart.getKey()).append(")\n");
@@ -116,6 +117,46 @@ final class Report {
             }
         }
         return notes.isEmpty() ? "" : "\nBackups and restores (median runs):\n\n" + notes;
+    }
+
+    /** Every move of the tenant under load, the pauses' median and worst over them, the drain and the writes' verdict. */
+    private static String moves(List<Measurement> measurements) {
+        List<Measurement> moves = measurements.stream().filter(m -> m.figure().equals(TenantMoves.FIGURE)).toList();
+        StringBuilder notes = new StringBuilder();
+        for (Measurement m : moves) {
+            Map<String, Object> extra = m.extra();
+            switch (m.variant()) {
+                case "drain" -> notes.append(String.format(Locale.ROOT, "- drain: %d tenants in %.1f s (%.0f tenants/min, "
+                                + "%s at a time), each requested to done median %.0f ms, worst %.0f ms; outcomes %s%n",
+                        m.tenants(), number(extra, "seconds"), m.rate(), extra.get("concurrency"), m.p50Millis(),
+                        m.maxMillis(), extra.get("outcomes")));
+                case TenantMoves.UNDER_LOAD -> notes.append(String.format(Locale.ROOT, "- move %d, %s to %s (%s): %.1f s, "
+                                + "copy %.1f s; writes paused %.0f ms (provisioner), %.0f ms (client); reads %s; "
+                                + "write refusals %s (%.0f writes/s acknowledged)%n", m.run(), extra.get("from"), extra.get("to"),
+                        extra.get("step"), number(extra, "seconds"), number(extra, "copySeconds"),
+                        number(extra, "writePauseMs"), number(extra, "clientWritePauseMs"), extra.get("readAnswers"),
+                        extra.get("writeRefusals"), number(extra, "writesPerSecond")));
+                default -> notes.append(String.format(Locale.ROOT, "- writes on %s: %s acknowledged, %s jobs before, %s "
+                                + "after: %s lost, %s duplicated, %s abandoned%n", extra.get("server"),
+                        extra.get("acknowledged"), extra.get("jobsBefore"), extra.get("jobsAfter"), extra.get("lost"),
+                        extra.get("duplicated"), extra.get("abandoned")));
+            }
+        }
+        List<Measurement> underLoad = moves.stream().filter(m -> m.variant().equals(TenantMoves.UNDER_LOAD)).toList();
+        if (!underLoad.isEmpty()) {
+            notes.append(String.format(Locale.ROOT, "- write pause over %d moves: provisioner p50 %s, max %s; client p50 %s, "
+                    + "max %s%n", underLoad.size(), p50AndMax(underLoad, "writePauseMs", false),
+                    p50AndMax(underLoad, "writePauseMs", true), p50AndMax(underLoad, "clientWritePauseMs", false),
+                    p50AndMax(underLoad, "clientWritePauseMs", true)));
+        }
+        return notes.isEmpty() ? "" : "\nMoving tenants:\n\n" + notes;
+    }
+
+    private static String p50AndMax(List<Measurement> runs, String key, boolean max) {
+        double[] values = runs.stream().mapToDouble(m -> number(m.extra(), key)).filter(v -> !Double.isNaN(v)).sorted()
+                .toArray();
+        return values.length == 0 ? "n/a" : String.format(Locale.ROOT, "%.0f ms",
+                max ? values[values.length - 1] : values[values.length / 2]);
     }
 
     private static double number(Map<String, Object> extra, String key) {

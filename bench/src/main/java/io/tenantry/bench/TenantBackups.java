@@ -1,6 +1,5 @@
 package io.tenantry.bench;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -14,18 +13,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
-import io.tenantry.common.OrgId;
-import io.tenantry.devlauncher.Api;
-import io.tenantry.devlauncher.LocalPlatform;
-import io.tenantry.servers.PostgresEndpoint;
 
 /**
  * Figure 8: backups and restores of one tenant holding {@code --backup-gb} GiB of docking results, through the
@@ -37,46 +30,18 @@ import io.tenantry.servers.PostgresEndpoint;
 final class TenantBackups {
 
     static final String FIGURE = "backup-restore";
-    private static final double MIB = 1024 * 1024;
-    private static final Duration POLL = Duration.ofMillis(100);
+    private static final double MIB = FilledTenants.MIB;
     private static final Duration MAINTENANCE_POLL = Duration.ofMillis(10);
-    /** The reader's pause between requests: without one it takes a core of two away from the restore it times. */
-    private static final Duration READER_PAUSE = Duration.ofMillis(10);
-
-    /** Docking results with four poses each, as a docking worker reports them (about 400 bytes of jsonb; 900 bytes a row with its indexes). */
-    private static final String POSES_FUNCTION = """
-            CREATE FUNCTION pg_temp.bench_poses(count integer) RETURNS jsonb VOLATILE LANGUAGE sql AS $$
-              SELECT jsonb_agg(jsonb_build_object('pose', p, 'x', round((random() * 60 - 30)::numeric, 3),
-                       'y', round((random() * 60 - 30)::numeric, 3), 'z', round((random() * 60 - 30)::numeric, 3),
-                       'rmsd', round((random() * 3)::numeric, 2), 'energy', round((-4 - random() * 8)::numeric, 2)))
-                FROM generate_series(1, count) p
-            $$""";
-    private static final String INSERT_RESULTS = """
-            WITH job AS (SELECT ?::uuid[] AS ids)
-            INSERT INTO docking_results (job_id, molecule_id, score, rank, poses, created_at)
-            SELECT job.ids[1 + g % cardinality(job.ids)], gen_random_uuid(), -4 - random() * 8, g,
-                   pg_temp.bench_poses(4), now() - make_interval(secs => g % 86400)
-              FROM job, generate_series(?, ?) g""";
-    private static final long BYTES_PER_ROW = 900;
-    private static final long ROWS_PER_INSERT = 250_000;
 
     private TenantBackups() {
     }
 
     static List<Measurement> run(BenchPlatform bench, Bench.Options options) throws Exception {
         String admin = bench.adminToken();
-        Tenants.Seeded tenant = Tenants.seed(bench, Tenants.onboard(bench, "backup", 1), 200).get(0);
+        FilledTenants.Filled filled = FilledTenants.create(bench, admin, "backup", options.backupGib());
+        Tenants.Seeded tenant = filled.tenant();
         String org = tenant.orgId();
-        pauseSchedule(bench, admin, org);
-        List<String> jobs = new ArrayList<>(List.of(tenant.jobId()));
-        for (int i = 0; i < 3; i++) {
-            jobs.add(BenchPlatform.expect(bench.send(Api.results("/api/v1/orgs/" + org + "/jobs"), "POST",
-                    tenant.clientToken(), Map.of("template", "standard-docking",
-                            "inputs", Map.of("receptor", "1ABC", "ligandSet", "bench-" + i))), 201).get("id").asText());
-        }
-        long target = Math.round(options.backupGib() * 1024 * MIB);
-        Bench.log(String.format("filling %s with %.0f MiB of docking results", org, target / MIB));
-        long databaseBytes = fill(bench, org, jobs, target);
+        long databaseBytes = filled.databaseBytes();
         String suffix = options.backupCompress() ? "" : "-uncompressed";
         List<Measurement> runs = new ArrayList<>();
         for (int run = 1; run <= options.runs(); run++) {
@@ -97,7 +62,7 @@ final class TenantBackups {
                                    String suffix, List<Measurement> runs) throws Exception {
         CpuCensus cpu = CpuCensus.begin(bench);
         JsonNode started = BenchPlatform.expect(bench.send(provisioner(org, "/backups"), "POST", admin, null), 202);
-        JsonNode done = await(bench, admin, provisioner(org, "/backups/" + started.get("id").asText()), "status",
+        JsonNode done = bench.await(admin, provisioner(org, "/backups/" + started.get("id").asText()), "status",
                 "running");
         Map<String, Double> cores = cpu.coresUsed();
         if (!done.get("status").asText().equals("completed")) {
@@ -152,7 +117,7 @@ final class TenantBackups {
         AtomicBoolean stop = new AtomicBoolean();
         ExecutorService watchers = Executors.newFixedThreadPool(2);
         try {
-            Reader reader = new Reader(bench, tenant);
+            TenantReader reader = new TenantReader(bench, tenant);
             Future<?> reading = watchers.submit(reader);
             Future<Double> maintenance = watchers.submit(() -> maintenanceSeconds(bench, org, stop));
             CpuCensus cpu = CpuCensus.begin(bench);
@@ -160,7 +125,7 @@ final class TenantBackups {
             JsonNode started = BenchPlatform.expect(bench.send(provisioner(org, "/restores"), "POST", admin,
                     Map.of("backupId", backup.get("id").asText())), 202);
             double requestSeconds = (System.nanoTime() - requested) / 1e9;
-            JsonNode done = await(bench, admin, provisioner(org, "/restores/" + started.get("id").asText()), "step",
+            JsonNode done = bench.await(admin, provisioner(org, "/restores/" + started.get("id").asText()), "step",
                     "requested", "building", "swapped", "migrated");
             double seconds = (System.nanoTime() - requested) / 1e9;
             Map<String, Double> cores = cpu.coresUsed();
@@ -197,7 +162,7 @@ final class TenantBackups {
     private static void cloneOf(BenchPlatform bench, String admin, String org, JsonNode backup, long databaseBytes,
                                 int run, String suffix, List<Measurement> runs) throws Exception {
         String into = Tenants.onboard(bench, "backupclone" + run, 1).get(0);
-        pauseSchedule(bench, admin, into);
+        FilledTenants.pauseSchedule(bench, admin, into);
         CpuCensus cpu = CpuCensus.begin(bench);
         long requested;
         HttpResponse<String> answer;
@@ -212,7 +177,7 @@ final class TenantBackups {
                     Map.of("sourceOrgId", org, "backupId", backup.get("id").asText()));
         } while (answer.statusCode() == 409 && attempts < 20);
         JsonNode started = BenchPlatform.expect(answer, 202);
-        JsonNode done = await(bench, admin, provisioner(into, "/restores/" + started.get("id").asText()), "step",
+        JsonNode done = bench.await(admin, provisioner(into, "/restores/" + started.get("id").asText()), "step",
                 "requested", "building", "swapped", "migrated");
         double seconds = (System.nanoTime() - requested) / 1e9;
         if (!done.get("step").asText().equals("done") || done.get("rowsLoaded").asLong() != backup.get("rows").asLong()) {
@@ -224,76 +189,17 @@ final class TenantBackups {
         runs.add(m);
     }
 
-    /** The scheduler backs up a tenant without a backup within a minute; only the backups timed here may run. */
-    private static void pauseSchedule(BenchPlatform bench, String admin, String org) throws Exception {
-        BenchPlatform.expect(bench.send(provisioner(org, "/backup-policy"), "PUT", admin,
-                Map.of("intervalSeconds", 0, "retain", 1000)), 200);
-    }
-
     private static Measurement measurement(String variant, int run, long databaseBytes, double seconds,
                                            Map<String, Object> extra) {
         return new Measurement(FIGURE, variant, 1, run, databaseBytes / MIB / seconds, "MiB/s", 0, 0, 0, 0, 0,
                 Map.of(), extra);
     }
 
-    /** Inserts docking results server-side until the tenant's database holds {@code target} bytes; returns its size. */
-    private static long fill(BenchPlatform bench, String org, List<String> jobs, long target) throws SQLException {
-        try (Connection c = tenantDatabase(bench, org); Statement s = c.createStatement()) {
-            s.execute(POSES_FUNCTION);
-            long next = 1;
-            long size;
-            while ((size = databaseSize(c)) < target) {
-                long rows = Math.max(1_000, Math.min(ROWS_PER_INSERT, (target - size) / BYTES_PER_ROW + 1));
-                try (PreparedStatement insert = c.prepareStatement(INSERT_RESULTS)) {
-                    insert.setArray(1, c.createArrayOf("uuid", jobs.toArray()));
-                    insert.setLong(2, next);
-                    insert.setLong(3, next + rows - 1);
-                    insert.executeUpdate();
-                }
-                next += rows;
-                Bench.log(String.format("%,d docking results inserted, %.0f MiB", next - 1, databaseSize(c) / MIB));
-            }
-            // A tenant's data has usually been vacuumed since it was written; the first backup should not set hint bits.
-            s.execute("VACUUM (FREEZE, ANALYZE)");
-            return databaseSize(c);
-        }
-    }
-
     /** After a restore, the loaded rows are vacuumed as the filled ones were, so every run reads the same kind of pages. */
     private static void vacuum(BenchPlatform bench, String org) throws SQLException {
-        try (Connection c = tenantDatabase(bench, org); Statement s = c.createStatement()) {
+        try (Connection c = FilledTenants.connect(bench, org); Statement s = c.createStatement()) {
             s.execute("VACUUM (FREEZE, ANALYZE)");
         }
-    }
-
-    private static Connection tenantDatabase(BenchPlatform bench, String org) throws SQLException {
-        String server = bench.serverOf(org);
-        PostgresEndpoint endpoint = bench.tenantServers().stream().filter(p -> p.name().equals(server)).findFirst()
-                .orElseThrow();
-        return endpoint.connect(OrgId.of(org).databaseName());
-    }
-
-    private static long databaseSize(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_database_size(current_database())")) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    /** Polls an operation's view until {@code field} leaves the given values; returns its last view. */
-    private static JsonNode await(BenchPlatform bench, String admin, URI view, String field, String... unfinished)
-            throws Exception {
-        List<String> running = List.of(unfinished);
-        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
-        JsonNode last;
-        do {
-            Thread.sleep(POLL.toMillis());
-            last = BenchPlatform.expect(bench.send(view, "GET", admin, null), 200);
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("still unfinished after 30 minutes: " + last);
-            }
-        } while (running.contains(last.get(field).asText()));
-        return last;
     }
 
     private static double seconds(JsonNode operation) {
@@ -302,7 +208,7 @@ final class TenantBackups {
     }
 
     private static URI provisioner(String org, String path) {
-        return URI.create(LocalPlatform.url(LocalPlatform.PROVISIONER_PORT) + "/api/v1/tenants/" + org + path);
+        return BenchPlatform.provisioner("/api/v1/tenants/" + org + path);
     }
 
     /** From the first read that sees the tenant under maintenance to the first that sees it open again. */
@@ -327,97 +233,5 @@ final class TenantBackups {
             }
         }
         return on == 0 || off == 0 ? Double.NaN : (off - on) / 1e9;
-    }
-
-    /**
-     * One reader of the tenant's job through results-service, a request every 10 ms or so, recording each answer's
-     * status and when its request was sent. Refused is anything but 200.
-     */
-    static final class Reader implements Runnable {
-        private final BenchPlatform bench;
-        private final Tenants.Seeded tenant;
-        private final List<long[]> answers = new ArrayList<>();
-        private final AtomicBoolean stop = new AtomicBoolean();
-
-        Reader(BenchPlatform bench, Tenants.Seeded tenant) {
-            this.bench = bench;
-            this.tenant = tenant;
-        }
-
-        @Override
-        public void run() {
-            URI job = Api.results("/api/v1/orgs/" + tenant.orgId() + "/jobs/" + tenant.jobId());
-            while (!stop.get()) {
-                long sent = System.nanoTime();
-                int status;
-                try {
-                    status = bench.send(job, "GET", tenant.clientToken(), null).statusCode();
-                } catch (IOException e) {
-                    status = -1;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                synchronized (answers) {
-                    answers.add(new long[] {sent, status});
-                }
-                try {
-                    Thread.sleep(READER_PAUSE.toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-
-        /** Waits until the reader has been answered 200 after its refusals (at most 30 s), then stops it. */
-        void stopOnceAnswered(Future<?> reading) throws Exception {
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline && Double.isNaN(unavailableSeconds())) {
-                Thread.sleep(20);
-            }
-            stop.set(true);
-            reading.get();
-        }
-
-        /**
-         * From the first refused request sent to the first request after the last refusal that was answered 200;
-         * NaN while that has not come yet, 0 when nothing was refused.
-         */
-        double unavailableSeconds() {
-            synchronized (answers) {
-                int first = -1;
-                int last = -1;
-                for (int i = 0; i < answers.size(); i++) {
-                    if (answers.get(i)[1] != 200) {
-                        first = first < 0 ? i : first;
-                        last = i;
-                    }
-                }
-                if (first < 0) {
-                    return answers.isEmpty() ? Double.NaN : 0;
-                }
-                return last + 1 < answers.size() ? (answers.get(last + 1)[0] - answers.get(first)[0]) / 1e9 : Double.NaN;
-            }
-        }
-
-        /** Answers by status; -1 for a request that got no answer. */
-        Map<Integer, Integer> statuses() {
-            Map<Integer, Integer> counts = new TreeMap<>();
-            synchronized (answers) {
-                answers.forEach(a -> counts.merge((int) a[1], 1, Integer::sum));
-            }
-            return counts;
-        }
-
-        /**
-         * Answers that were neither a read nor a refusal to come back later: results-service answers 409
-         * (tenant-not-ready, Retry-After) while the tenant is under maintenance; 503 is what the restore promises.
-         */
-        long unexpected() {
-            synchronized (answers) {
-                return answers.stream().filter(a -> a[1] != 200 && a[1] != 409 && a[1] != 503).count();
-            }
-        }
     }
 }
