@@ -22,7 +22,8 @@ import io.tenantry.devlauncher.LocalPlatform;
  * Figure 2: fleet rollouts. A new results migration and its inverse are staged (the provisioner reads staged
  * migrations from {@link #STAGED}) and rolled out to every tenant through the provisioner's operator API, a canary
  * first, then {@code --rollout-parallelism} tenants at a time; then the same rollout again, with nothing left to
- * apply; then a downgrade of every tenant to the version before it. The clock runs from the request to the
+ * apply (answered from the registry); then a drift check (the same, opening every tenant's database); then a
+ * downgrade of every tenant to the version before it. The clock runs from the request to the
  * rollout's end as the API reports it. With {@code --rollout-backups on} (the provisioner's default) every tenant a
  * rollout changes is backed up first, and the variants say so.
  */
@@ -36,7 +37,7 @@ final class FleetRollouts {
     private FleetRollouts() {
     }
 
-    private record Variant(String name, String targetVersion) {
+    private record Variant(String name, String targetVersion, boolean verify) {
     }
 
     static List<Measurement> run(BenchPlatform bench, Bench.Options options) throws Exception {
@@ -53,11 +54,13 @@ final class FleetRollouts {
                             "ALTER TABLE jobs ADD COLUMN bench_note_" + run + " text;\n"),
                     Files.writeString(staged.resolve("U" + version + "__bench_rollout_" + run + ".sql"),
                             "ALTER TABLE jobs DROP COLUMN bench_note_" + run + ";\n"));
-            for (Variant variant : List.of(new Variant("one-new-migration" + backup, null),
-                    new Variant("nothing-to-apply", null), new Variant("downgrade" + backup, before))) {
+            for (Variant variant : List.of(new Variant("one-new-migration" + backup, null, false),
+                    new Variant("nothing-to-apply", null, false), new Variant("drift-check", null, true),
+                    new Variant("downgrade" + backup, before, false))) {
                 long sessionsBefore = sessionsOpened(bench);
                 CpuCensus cpu = CpuCensus.begin(bench);
-                JsonNode done = rollOut(bench, admin, options.rolloutParallelism(), variant.targetVersion());
+                JsonNode done = rollOut(bench, admin, options.rolloutParallelism(), variant.targetVersion(),
+                        variant.verify());
                 double seconds = Duration.between(OffsetDateTime.parse(done.get("startedAt").asText()),
                         OffsetDateTime.parse(done.get("finishedAt").asText())).toMillis() / 1000.0;
                 int total = done.get("total").asInt();
@@ -68,6 +71,7 @@ final class FleetRollouts {
                         "parallelism", options.rolloutParallelism(), "cpuCores", cpu.coresUsed()));
                 extra.putAll(backupsTaken(bench, done.get("id").asText()));
                 extra.put("sessionsPerTenant", (sessionsOpened(bench) - sessionsBefore) / (double) total);
+                extra.put("answeredFromRegistry", done.get("upToDate").asInt());
                 Measurement m = new Measurement(FIGURE, variant.name(), total, run, total / seconds, "tenants/s", 0,
                         0, 0, done.get("failed").asLong(), 0, Map.of(), extra);
                 Bench.log(String.format("rollout (%s) over %d tenants, run %d: %.1f s, %.0f tenants/s, %s backups, "
@@ -82,11 +86,15 @@ final class FleetRollouts {
         return runs;
     }
 
-    /** Starts a rollout (to {@code targetVersion}; null: the newest) and waits until it has finished. */
-    private static JsonNode rollOut(BenchPlatform bench, String admin, int parallelism, String targetVersion)
-            throws Exception {
+    /**
+     * Starts a rollout (to {@code targetVersion}; null: the newest; with {@code verify} every tenant's database is
+     * opened, as the drift check does) and waits until it has finished.
+     */
+    private static JsonNode rollOut(BenchPlatform bench, String admin, int parallelism, String targetVersion,
+                                    boolean verify) throws Exception {
         URI rollouts = URI.create(LocalPlatform.url(LocalPlatform.PROVISIONER_PORT) + "/api/v1/rollouts");
-        Map<String, Object> plan = new HashMap<>(Map.of("canarySize", 1, "parallelism", parallelism, "maxFailures", 0));
+        Map<String, Object> plan = new HashMap<>(Map.of("canarySize", 1, "parallelism", parallelism, "maxFailures", 0,
+                "verify", verify));
         if (targetVersion != null) {
             plan.put("targetVersion", targetVersion);
         }

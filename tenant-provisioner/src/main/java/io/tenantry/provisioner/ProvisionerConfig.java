@@ -70,6 +70,19 @@ public interface ProvisionerConfig {
         int switchAttempts();
     }
 
+    /** Fleet rollouts. */
+    Rollouts rollouts();
+
+    interface Rollouts {
+        /**
+         * How often the service runs a drift check: a rollout that opens every tenant's database instead of trusting
+         * the registry's record of its schema version and session limits, and brings back any that drifted. 0 turns
+         * it off.
+         */
+        @WithDefault("24H")
+        Duration driftCheckInterval();
+    }
+
     /** Limits every tenant role's sessions carry, so no tenant holds connections of the shared budget indefinitely. */
     TenantSessions tenantSessions();
 

@@ -27,12 +27,14 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.jwt.build.Jwt;
+import io.tenantry.common.OrgId;
 import io.tenantry.provisioner.reconcile.Reconciler;
 import io.tenantry.provisioner.rollout.RolloutPlan;
 import io.tenantry.provisioner.rollout.RolloutRunner;
 import io.tenantry.provisioner.rollout.RolloutStore;
 import io.tenantry.provisioner.rollout.RolloutView;
 import io.tenantry.provisioner.rollout.Rollouts;
+import io.tenantry.provisioner.tenant.TenantDowngrade;
 import io.tenantry.schema.MetadataSchema;
 import io.tenantry.schema.ResultsSchema;
 import io.tenantry.testing.TenantryTestServers;
@@ -58,6 +60,40 @@ class RolloutTest {
 
     @Inject
     Rollouts rollouts;
+
+    @Inject
+    TenantDowngrade downgrade;
+
+    @Test
+    void aRolloutWithNothingToApplyAnswersFromTheRegistryAndADriftCheckFindsWhatItMissed() throws Exception {
+        String orgId = newOrganization("eu-west");
+        reconciler.reconcile(orgId);
+        // Behind the registry's back, the database goes one version down: drift only opening it can see.
+        String server = registry("server", orgId);
+        downgrade.downgrade(server, OrgId.of(orgId), "2", List.of(ResultsSchema.LOCATION));
+
+        RolloutView fromRegistry = rollouts.runToEnd(new RolloutPlan(0, 2, 100_000), "test");
+        assertEquals("succeeded", fromRegistry.status(), fromRegistry.toString());
+        assertTrue(fromRegistry.upToDate() >= 1, fromRegistry.toString());
+        assertEquals("2", tenantVersion(orgId), "answered from the registry: the database was not opened");
+
+        RolloutView driftCheck = rollouts.runToEnd(new RolloutPlan(0, 2, 100_000, null, true), "test");
+        assertEquals(0, driftCheck.upToDate());
+        assertEquals(ResultsSchema.NEWEST_VERSION, tenantVersion(orgId), "the drift check brought it back");
+        RolloutView again = rollouts.runToEnd(new RolloutPlan(0, 2, 100_000), "test");
+        assertEquals("succeeded 0", ProvisionerTestSupport.queryString("SELECT status || ' ' || duration_ms"
+                + " FROM provisioner.operation_tenants WHERE operation_id = '" + again.id() + "' AND org_id = ?", orgId),
+                "after the drift check the registry answers for it again");
+    }
+
+    private static String tenantVersion(String orgId) throws SQLException {
+        try (Connection c = serverOf(orgId).connect("results_" + orgId); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("""
+                     SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank DESC LIMIT 1""")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
 
     @Test
     void aBrokenMigrationFailsOnlyItsTenantAndTheRolloutReportsIt() throws Exception {

@@ -3,6 +3,7 @@ package io.tenantry.provisioner.cli;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Inject;
@@ -30,7 +31,7 @@ import io.tenantry.provisioner.rollout.Rollouts;
 /**
  * Without arguments the provisioner runs as a service. With one it runs that command and exits, for a
  * Kubernetes Job or init step: {@code migrate} (the registry schema, then exit), {@code reconcile},
- * {@code status}, {@code rollout [--canary N] [--parallelism P] [--max-failures F] [--to V]} (exit code 1 unless every
+ * {@code status}, {@code rollout [--canary N] [--parallelism P] [--max-failures F] [--to V] [--verify]} (exit code 1 unless every
  * tenant reached the version; {@code --to} a lower one downgrades the fleet), or {@code downgrade ORG --to V} (one
  * tenant). The service and the rollout command both first finish rollouts a killed process left running.
  */
@@ -85,9 +86,12 @@ public class ProvisionerMain implements QuarkusApplication {
             case "reconcile" -> System.out.println("moved " + reconciler.reconcileAll() + " organizations");
             case "status" -> System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(fleet.summary()));
             case "rollout" -> {
-                Map<String, Integer> options = options(Arrays.copyOfRange(args, 1, args.length));
+                List<String> flags = List.of(args).subList(1, args.length);
+                boolean verify = flags.contains("--verify");
+                Map<String, Integer> options = options(flags.stream().filter(f -> !"--verify".equals(f))
+                        .toArray(String[]::new));
                 RolloutPlan plan = new RolloutPlan(options.get("--canary"), options.get("--parallelism"),
-                        options.get("--max-failures"), version(options.get("--to")));
+                        options.get("--max-failures"), version(options.get("--to")), verify);
                 // A Job killed mid-rollout is started again: what it left running is finished before the new one.
                 rollouts.resumeInterrupted();
                 RolloutView result = rollouts.runToEnd(plan, "cli");
@@ -114,7 +118,7 @@ public class ProvisionerMain implements QuarkusApplication {
                     return data;
                 }
                 System.err.println("usage: [migrate | reconcile | status"
-                        + " | rollout [--canary N] [--parallelism P] [--max-failures F] [--to V] | downgrade ORG --to V | "
+                        + " | rollout [--canary N] [--parallelism P] [--max-failures F] [--to V] [--verify] | downgrade ORG --to V | "
                         + DataCommands.USAGE + " | " + MoveCommands.USAGE + "]");
                 return 2;
             }

@@ -44,6 +44,11 @@ public class AdvisoryLocks {
         return tryLock("tenantry-rollout:" + id);
     }
 
+    /** The fleet's drift check, so one replica runs it when it is due. */
+    public Optional<Lock> tryDriftCheck() throws SQLException {
+        return tryLock("tenantry-drift-check");
+    }
+
     private Optional<Lock> tryLock(String key) throws SQLException {
         Connection c = metadata.getConnection();
         try (PreparedStatement s = c.prepareStatement("SELECT pg_try_advisory_lock(hashtext(?))")) {

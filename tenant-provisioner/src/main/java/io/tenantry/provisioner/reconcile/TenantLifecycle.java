@@ -103,6 +103,7 @@ public class TenantLifecycle {
     private void build(OrgId orgId, Tenant tenant) throws SQLException {
         String server = tenant.server();
         roles.ensure(server, orgId, tenant.credentialGeneration());
+        registry.setSessionLimits(orgId.value(), roles.sessionLimits());
         databases.ensure(server, orgId).ifPresent(version ->
                 registry.recordMigration(orgId.value(), version, "copied from the template database", 0));
         roles.grantConnect(server, orgId);

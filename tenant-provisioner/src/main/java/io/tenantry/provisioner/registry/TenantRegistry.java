@@ -24,10 +24,11 @@ public class TenantRegistry {
     public Optional<Tenant> find(String orgId) {
         return sql.list("""
                 SELECT org_id, server, database_name, role_name, credential_generation, schema_version, status,
-                       last_error, export_location, maintenance
+                       last_error, export_location, maintenance, session_limits
                   FROM provisioner.tenants WHERE org_id = ?""", rs -> new Tenant(rs.getString(1), rs.getString(2),
                 rs.getString(3), rs.getString(4), rs.getInt(5), rs.getString(6),
-                OrganizationStatus.fromWire(rs.getString(7)), rs.getString(8), rs.getString(9), rs.getString(10)),
+                OrganizationStatus.fromWire(rs.getString(7)), rs.getString(8), rs.getString(9), rs.getString(10),
+                rs.getString(11)),
                 orgId).stream().findFirst();
     }
 
@@ -53,6 +54,11 @@ public class TenantRegistry {
     public void setSchemaVersion(String orgId, String version) {
         execute("UPDATE provisioner.tenants SET schema_version = ?, updated_at = now() WHERE org_id = ?",
                 version, orgId);
+    }
+
+    /** The session limits (as {@code TenantRoles.sessionLimits} says them) just set on the tenant's role. */
+    public void setSessionLimits(String orgId, String limits) {
+        execute("UPDATE provisioner.tenants SET session_limits = ?, updated_at = now() WHERE org_id = ?", limits, orgId);
     }
 
     public void setExportLocation(String orgId, String location) {

@@ -136,6 +136,9 @@ public class RolloutRunner {
         }
         try {
             roles.limitSessions(tenant.server(), OrgId.of(orgId));
+            if (!roles.sessionLimits().equals(tenant.sessionLimits())) {
+                registry.setSessionLimits(orgId, roles.sessionLimits());
+            }
             // With nothing to change the registry still takes the database's version: a process killed after
             // migrating it, before recording the version, left the registry behind.
             TenantMigrations.Plan plan = migrations.plan(tenant.server(), OrgId.of(orgId), locations, targetVersion);

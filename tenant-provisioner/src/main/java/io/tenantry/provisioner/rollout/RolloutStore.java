@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -29,29 +30,48 @@ public class RolloutStore {
     @Inject
     AgroalDataSource metadata;
 
-    /**
-     * Records a rollout over every active or suspended tenant; the first {@code canarySize} tenants by id are the
-     * canaries.
-     */
+    /** Records a rollout that visits every active or suspended tenant's database (tests, and what predates V6). */
     public UUID create(RolloutPlan plan, String requestedBy) throws SQLException {
+        return create(plan, requestedBy, null, null);
+    }
+
+    /**
+     * Records a rollout over every active or suspended tenant. Unless the plan verifies, tenants whose registry row
+     * shows {@code upToDateVersion} and {@code sessionLimits} are recorded as succeeded at once (null: none are);
+     * the first {@code canarySize} of the others by id are the canaries.
+     */
+    public UUID create(RolloutPlan plan, String requestedBy, String upToDateVersion, String sessionLimits)
+            throws SQLException {
         UUID id = UUID.randomUUID();
+        String tenants = """
+                SELECT org_id, schema_version,
+                       NOT ? AND ?::text IS NOT NULL AND schema_version = ? AND session_limits = ? AS up_to_date
+                  FROM provisioner.tenants WHERE status IN (?, ?)""";
+        Object[] tenantParameters = {Boolean.TRUE.equals(plan.verify()), upToDateVersion, upToDateVersion,
+                sessionLimits, ACTIVE.wire(), SUSPENDED.wire()};
         try (Connection c = metadata.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement operation = c.prepareStatement("""
-                    INSERT INTO provisioner.operations (id, kind, status, parameters, total, requested_by)
+                    INSERT INTO provisioner.operations (id, kind, status, parameters, total, succeeded, requested_by)
                     SELECT ?, 'rollout', ?,
                            jsonb_build_object('canarySize', ?, 'parallelism', ?, 'maxFailures', ?,
-                                              'targetVersion', ?::text), count(*), ?
-                      FROM provisioner.tenants WHERE status IN (?, ?)""");
-                 PreparedStatement tenants = c.prepareStatement("""
-                    INSERT INTO provisioner.operation_tenants (operation_id, org_id, canary, status, from_version)
-                    SELECT ?, org_id, row_number() OVER (ORDER BY org_id) <= ?, 'pending', schema_version
-                      FROM provisioner.tenants WHERE status IN (?, ?)""")) {
-                bind(operation, id, RolloutStatus.RUNNING.wire(), plan.canarySize(), plan.parallelism(),
-                        plan.maxFailures(), plan.targetVersion(), requestedBy, ACTIVE.wire(), SUSPENDED.wire());
+                                              'targetVersion', ?::text, 'verify', ?,
+                                              'upToDate', count(*) FILTER (WHERE up_to_date)),
+                           count(*), count(*) FILTER (WHERE up_to_date), ?
+                      FROM (""" + tenants + ") t");
+                 PreparedStatement recorded = c.prepareStatement("""
+                    INSERT INTO provisioner.operation_tenants (operation_id, org_id, canary, status, from_version,
+                                                              to_version, duration_ms)
+                    SELECT ?, org_id, NOT up_to_date AND row_number() OVER (PARTITION BY up_to_date ORDER BY org_id) <= ?,
+                           CASE WHEN up_to_date THEN 'succeeded' ELSE 'pending' END, schema_version,
+                           CASE WHEN up_to_date THEN schema_version END, CASE WHEN up_to_date THEN 0 END
+                      FROM (""" + tenants + ") t")) {
+                Object[] head = {id, RolloutStatus.RUNNING.wire(), plan.canarySize(), plan.parallelism(),
+                        plan.maxFailures(), plan.targetVersion(), Boolean.TRUE.equals(plan.verify()), requestedBy};
+                bind(operation, concat(head, tenantParameters));
                 operation.executeUpdate();
-                bind(tenants, id, plan.canarySize(), ACTIVE.wire(), SUSPENDED.wire());
-                tenants.executeUpdate();
+                bind(recorded, concat(new Object[] {id, plan.canarySize()}, tenantParameters));
+                recorded.executeUpdate();
                 c.commit();
             } catch (SQLException e) {
                 c.rollback();
@@ -64,15 +84,16 @@ public class RolloutStore {
     public Optional<RolloutView> find(UUID id) throws SQLException {
         try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement("""
                 SELECT status, total, succeeded, failed, message, requested_by, started_at, finished_at,
-                       parameters->>'targetVersion'
+                       parameters->>'targetVersion', coalesce((parameters->>'upToDate')::int, 0)
                   FROM provisioner.operations WHERE id = ?""")) {
             bind(s, id);
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new RolloutView(id, rs.getString(1), rs.getString(9), rs.getInt(2), rs.getInt(3),
-                        rs.getInt(4), rs.getInt(2) - rs.getInt(3) - rs.getInt(4), rs.getString(5), rs.getString(6),
+                return Optional.of(new RolloutView(id, rs.getString(1), rs.getString(9), rs.getInt(2), rs.getInt(10),
+                        rs.getInt(3), rs.getInt(4), rs.getInt(2) - rs.getInt(3) - rs.getInt(4), rs.getString(5),
+                        rs.getString(6),
                         rs.getObject(7, OffsetDateTime.class), rs.getObject(8, OffsetDateTime.class),
                         failures(c, id)));
             }
@@ -88,13 +109,15 @@ public class RolloutStore {
         List<Running> running = new ArrayList<>();
         try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement("""
                 SELECT id, (parameters->>'canarySize')::int, (parameters->>'parallelism')::int,
-                       (parameters->>'maxFailures')::int, parameters->>'targetVersion'
+                       (parameters->>'maxFailures')::int, parameters->>'targetVersion',
+                       coalesce((parameters->>'verify')::boolean, false)
                   FROM provisioner.operations WHERE kind = 'rollout' AND status = ? ORDER BY started_at""")) {
             bind(s, RolloutStatus.RUNNING.wire());
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     running.add(new Running(rs.getObject(1, UUID.class),
-                            new RolloutPlan(rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getString(5))));
+                            new RolloutPlan(rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getString(5),
+                                    rs.getBoolean(6))));
                 }
             }
         }
@@ -176,5 +199,22 @@ public class RolloutStore {
             }
         }
         return failures;
+    }
+
+    /** When the last drift check (a rollout that verified every tenant) started; empty when none has. */
+    Optional<OffsetDateTime> lastDriftCheck() throws SQLException {
+        try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement("""
+                SELECT max(started_at) FROM provisioner.operations
+                 WHERE kind = 'rollout' AND (parameters->>'verify')::boolean""");
+             ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return Optional.ofNullable(rs.getObject(1, OffsetDateTime.class));
+        }
+    }
+
+    private static Object[] concat(Object[] first, Object[] second) {
+        Object[] all = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, all, first.length, second.length);
+        return all;
     }
 }

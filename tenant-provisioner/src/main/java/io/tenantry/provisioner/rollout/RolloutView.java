@@ -6,9 +6,11 @@ import java.util.UUID;
 
 /**
  * A rollout's progress: counts by outcome and the failed tenants with their errors. {@code targetVersion} is the
- * version it brings tenants to, null for the newest.
+ * version it brings tenants to, null for the newest. {@code upToDate} of the succeeded tenants were answered from the
+ * registry (already at the version, with the current session limits) without their databases being opened.
  */
-public record RolloutView(UUID id, String status, String targetVersion, int total, int succeeded, int failed, int pending, String message,
+public record RolloutView(UUID id, String status, String targetVersion, int total, int upToDate, int succeeded,
+                          int failed, int pending, String message,
                           String requestedBy, OffsetDateTime startedAt, OffsetDateTime finishedAt,
                           List<TenantFailure> failures) {
 

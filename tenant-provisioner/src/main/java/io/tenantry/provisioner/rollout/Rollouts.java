@@ -1,8 +1,11 @@
 package io.tenantry.provisioner.rollout;
 
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,10 +14,14 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.context.ManagedExecutor;
 import org.jboss.logging.Logger;
 
+import io.quarkus.scheduler.Scheduled;
 import io.tenantry.common.problem.ApiProblem;
+import io.tenantry.provisioner.ProvisionerConfig;
 import io.tenantry.provisioner.fleet.FleetStatus;
+import io.tenantry.provisioner.locks.AdvisoryLocks;
 import io.tenantry.provisioner.tenant.ResultsMigrations;
 import io.tenantry.provisioner.tenant.TenantDowngrade;
+import io.tenantry.provisioner.tenant.TenantRoles;
 
 /**
  * Fleet rollouts of new results migrations (or, with a lower target version, of their inverses) to every live
@@ -25,6 +32,8 @@ import io.tenantry.provisioner.tenant.TenantDowngrade;
 public class Rollouts {
 
     private static final Logger LOG = Logger.getLogger(Rollouts.class);
+    /** Every tenant's database looked at, none of them stopping the others. */
+    private static final RolloutPlan DRIFT_CHECK = new RolloutPlan(0, null, 100_000, null, true);
 
     @Inject
     RolloutStore store;
@@ -38,11 +47,20 @@ public class Rollouts {
     @Inject
     ManagedExecutor background;
 
+    @Inject
+    TenantRoles roles;
+
+    @Inject
+    AdvisoryLocks locks;
+
+    @Inject
+    ProvisionerConfig config;
+
     /** Records a rollout and works it off in the background; returns its first view. */
     public RolloutView start(RolloutPlan plan, String requestedBy) {
         RolloutPlan complete = complete(plan);
         try {
-            UUID id = store.create(complete, requestedBy);
+            UUID id = create(complete, requestedBy);
             runInBackground(id, complete);
             return store.find(id).orElseThrow();
         } catch (SQLException e) {
@@ -77,7 +95,41 @@ public class Rollouts {
     /** Records a rollout and works it off in this thread, to its end. */
     public RolloutView runToEnd(RolloutPlan plan, String requestedBy) throws SQLException {
         RolloutPlan complete = complete(plan);
-        return runner.run(store.create(complete, requestedBy), complete, migrations.locations());
+        return runner.run(create(complete, requestedBy), complete, migrations.locations());
+    }
+
+    /**
+     * Runs a drift check when the last one is older than {@code rollouts.drift-check-interval}: a rollout that opens
+     * every tenant's database rather than trusting the registry, one replica at a time.
+     */
+    @Scheduled(every = "10m", delayed = "5m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void driftCheckWhenDue() {
+        Duration interval = config.rollouts().driftCheckInterval();
+        if (interval.isZero()) {
+            return;
+        }
+        try {
+            Optional<AdvisoryLocks.Lock> lock = locks.tryDriftCheck();
+            if (lock.isEmpty()) {
+                return;
+            }
+            try (AdvisoryLocks.Lock held = lock.get()) {
+                Optional<OffsetDateTime> last = store.lastDriftCheck();
+                if (last.isEmpty() || last.get().plus(interval).isBefore(OffsetDateTime.now())) {
+                    RolloutView result = runToEnd(DRIFT_CHECK, "drift-check");
+                    LOG.infof("drift check %s: %d tenants looked at, %d failed", result.id(), result.total(),
+                            result.failed());
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.warnf("drift check: %s", e.getMessage());
+        }
+    }
+
+    /** Records the rollout; tenants the registry shows at its version with the current session limits are done. */
+    private UUID create(RolloutPlan plan, String requestedBy) throws SQLException {
+        String version = plan.targetVersion() != null ? plan.targetVersion() : migrations.newestVersion().orElse(null);
+        return store.create(plan, requestedBy, version, roles.sessionLimits());
     }
 
     /** The plan with defaults filled in; a target version this build does not carry is refused. */

@@ -48,6 +48,14 @@ public class TenantRoles {
         }
     }
 
+    /** The configured session limits as one string, which the registry keeps per tenant once they are set. */
+    public String sessionLimits() {
+        ProvisionerConfig.TenantSessions limits = config.tenantSessions();
+        return "statement_timeout=" + limits.statementTimeout().toMillis()
+                + ",idle_in_transaction_session_timeout=" + limits.idleInTransactionSessionTimeout().toMillis()
+                + ",lock_timeout=" + limits.lockTimeout().map(t -> Long.toString(t.toMillis())).orElse("none");
+    }
+
     private void limitSessions(Statement s, String role) throws SQLException {
         ProvisionerConfig.TenantSessions limits = config.tenantSessions();
         String alter = "ALTER ROLE " + Identifiers.quote(role);
