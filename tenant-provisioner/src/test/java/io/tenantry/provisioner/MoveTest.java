@@ -70,6 +70,7 @@ class MoveTest {
         Set<UUID> acknowledged = ConcurrentHashMap.newKeySet();
         Map<String, Integer> acknowledgedOn = new ConcurrentHashMap<>();
         AtomicBoolean writing = new AtomicBoolean(true);
+        String structures = secondaryStructures(endpoint(from), orgId);
         Thread writer = new Thread(() -> writeUntilStopped(orgId, writing, acknowledged, acknowledgedOn));
         writer.start();
         try {
@@ -104,6 +105,8 @@ class MoveTest {
                     SELECT count(*) FROM jobs j WHERE (SELECT count(*) FROM job_events e WHERE e.job_id = j.id) <> 1"""));
             assertEquals(0, count(s, "SELECT count(*) FROM pg_subscription"), "the subscription is gone");
         }
+        assertEquals(structures, secondaryStructures(target, orgId),
+                "the indexes and foreign keys dropped for the copy are all there again");
         assertLeftNothingOn(endpoint(from), orgId);
         try (Connection own = asTenant(orgId, target, "results_" + orgId)) {
             assertTrue(own.isValid(2));
@@ -249,6 +252,23 @@ class MoveTest {
         assertFalse(exists(server, "SELECT 1 FROM pg_roles WHERE rolname = ?", "tenant_" + orgId));
         assertFalse(exists(server, "SELECT 1 FROM pg_replication_slots WHERE slot_name LIKE ?", "%" + orgId));
         assertThrows(SQLException.class, () -> asTenant(orgId, server, "postgres").close());
+    }
+
+    /** Every index and foreign key of the tenant's database, as PostgreSQL defines them. */
+    private static String secondaryStructures(PostgresEndpoint server, String orgId) throws SQLException {
+        StringBuilder all = new StringBuilder();
+        try (Connection c = server.connect("results_" + orgId); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("""
+                     SELECT indexdef FROM pg_indexes WHERE schemaname = 'public'
+                     UNION ALL
+                     SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint
+                      WHERE contype = 'f' AND connamespace = 'public'::regnamespace
+                     ORDER BY 1""")) {
+            while (rs.next()) {
+                all.append(rs.getString(1)).append('\n');
+            }
+        }
+        return all.toString();
     }
 
     private String liveTenant() throws SQLException {

@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.UUID;
@@ -22,6 +20,7 @@ import org.postgresql.copy.CopyManager;
 import io.tenantry.common.OrgId;
 import io.tenantry.provisioner.servers.TenantServers;
 import io.tenantry.provisioner.tenant.Identifiers;
+import io.tenantry.provisioner.tenant.SecondaryStructures;
 import io.tenantry.provisioner.tenant.TenantTables;
 
 /**
@@ -49,7 +48,7 @@ public class BackupLoader {
             try (Statement s = c.createStatement()) {
                 s.execute("SET LOCAL maintenance_work_mem = '256MB'");
             }
-            List<String> rebuild = dropForeignKeysAndSecondaryIndexes(c);
+            List<String> rebuild = SecondaryStructures.drop(c);
             CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
             long total = 0;
             for (BackupManifest.TableCopy table : manifest.tables()) {
@@ -92,46 +91,6 @@ public class BackupLoader {
             throw new BackupVerifier.DamagedBackup("the backup's tables and columns differ from schema version "
                     + manifest.schemaVersion() + " as this build makes it");
         }
-    }
-
-    /** Drops the foreign keys and the indexes no constraint owns; returns the DDL that makes them again, in order. */
-    private static List<String> dropForeignKeysAndSecondaryIndexes(Connection c) throws SQLException {
-        List<String> drops = new ArrayList<>();
-        List<String> indexes = new ArrayList<>();
-        List<String> foreignKeys = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("""
-                SELECT t.relname, k.conname, pg_get_constraintdef(k.oid)
-                  FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid
-                 WHERE k.contype = 'f' AND k.connamespace = 'public'::regnamespace ORDER BY 1, 2""");
-             ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-                String table = "public." + Identifiers.quote(rs.getString(1));
-                String name = Identifiers.quote(rs.getString(2));
-                drops.add("ALTER TABLE " + table + " DROP CONSTRAINT " + name);
-                foreignKeys.add("ALTER TABLE " + table + " ADD CONSTRAINT " + name + " " + rs.getString(3));
-            }
-        }
-        try (PreparedStatement s = c.prepareStatement("""
-                SELECT x.relname, pg_get_indexdef(i.indexrelid)
-                  FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
-                 WHERE x.relnamespace = 'public'::regnamespace AND t.relname <> 'flyway_schema_history'
-                   AND NOT EXISTS (SELECT 1 FROM pg_constraint k
-                                    WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))
-                 ORDER BY 1""");
-             ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-                drops.add("DROP INDEX public." + Identifiers.quote(rs.getString(1)));
-                indexes.add(rs.getString(2));
-            }
-        }
-        try (Statement s = c.createStatement()) {
-            for (String ddl : drops) {
-                s.execute(ddl);
-            }
-        }
-        List<String> rebuild = new ArrayList<>(indexes);
-        rebuild.addAll(foreignKeys);
-        return rebuild;
     }
 
     private static void setSequences(Connection c, List<BackupManifest.SequenceValue> sequences) throws SQLException {

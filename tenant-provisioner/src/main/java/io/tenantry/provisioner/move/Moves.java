@@ -248,6 +248,7 @@ public class Moves {
         store.step(id, MoveStore.COPYING);
         long bytesTotal = replication.sourceBytes(source, orgId);
         int attempts = 0;
+        boolean structuresComplete = false;
         while (true) {
             checkAbort(id);
             Replication.Progress progress = replication.progress(target, orgId);
@@ -256,6 +257,12 @@ public class Moves {
             if (progress.errors() > REPLICATION_ERRORS_TOLERATED) {
                 throw new IllegalStateException("logical replication failed " + progress.errors()
                         + " times; the target server's log says why");
+            }
+            if (progress.synced() && !structuresComplete) {
+                // Indexes and foreign keys are built while changes queue up; the copy catches up before a switch.
+                replication.completeStructures(source, target, orgId);
+                structuresComplete = true;
+                continue;
             }
             if (progress.synced() && lag != null && lag <= config.moves().switchLagBytes()) {
                 requireSameSchema(source, target, orgId);
@@ -280,6 +287,7 @@ public class Moves {
         replication.unpublish(source, orgId);
         databases.createEmpty(target, orgId.databaseName());
         migrations.buildSchemaAt(target, orgId.databaseName(), migrations.schemaVersion(source, orgId));
+        replication.dropSecondaryStructures(target, orgId);
         roles.ensure(target, orgId, tenant.credentialGeneration());
         migrations.grantTables(target, orgId);
         replication.publish(source, orgId);

@@ -17,6 +17,7 @@ import io.tenantry.common.OrgId;
 import io.tenantry.common.TenantCredentials;
 import io.tenantry.provisioner.servers.TenantServers;
 import io.tenantry.provisioner.tenant.Identifiers;
+import io.tenantry.provisioner.tenant.SecondaryStructures;
 import io.tenantry.provisioner.tenant.TenantDatabases;
 import io.tenantry.provisioner.tenant.TenantTables;
 
@@ -109,6 +110,31 @@ public class Replication {
                       WHERE schemaname = 'public' AND relname <> 'flyway_schema_history'""")) {
             rs.next();
             return rs.getLong(1);
+        }
+    }
+
+    /**
+     * Drops the target's foreign keys and secondary indexes before the copy: the initial copy then writes rows
+     * alone, and each index is built once over its whole table by {@link #completeStructures}.
+     */
+    void dropSecondaryStructures(String target, OrgId orgId) throws SQLException {
+        try (Connection c = servers.admin(target, orgId.databaseName())) {
+            SecondaryStructures.drop(c);
+        }
+    }
+
+    /**
+     * Builds on the target whatever secondary index or foreign key the source has and it lacks (all of them after
+     * the copy; none when a resumed move already built them).
+     */
+    void completeStructures(String source, String target, OrgId orgId) throws SQLException {
+        try (Connection model = servers.admin(source, orgId.databaseName());
+             Connection c = servers.admin(target, orgId.databaseName()); Statement s = c.createStatement()) {
+            List<String> missing = SecondaryStructures.missing(model, c);
+            s.execute("SET maintenance_work_mem = '256MB'");
+            for (String ddl : missing) {
+                s.execute(ddl);
+            }
         }
     }
 
