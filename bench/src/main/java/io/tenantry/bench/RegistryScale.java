@@ -59,17 +59,19 @@ final class RegistryScale {
         String admin = bench.adminToken();
         String real = Tenants.onboard(bench, "scale", 1).get(0);
         int rows = options.registryRows();
-        int tenants = rows + 1;
         List<Measurement> measurements = new ArrayList<>();
+        // The same onboarding without the rows first: the services are fresh, so this is the baseline to compare.
+        measurements.add(onboarding(bench, admin, options, 1, "scale_before_"));
         try {
             long inserting = System.nanoTime();
             insertSynthetic(bench, real, rows);
+            int tenants = registryRows(bench);
             Bench.log(String.format("%,d synthetic organizations and registry rows inserted in %.1f s", rows,
                     (System.nanoTime() - inserting) / 1e9));
             measurements.add(noOpRollouts(bench, admin, options, tenants));
             measurements.add(timed("fleet-summary", tenants, QUERY_REPETITIONS, Map.of(), () -> BenchPlatform.expect(
                     bench.send(BenchPlatform.provisioner("/api/v1/tenants"), "GET", admin, null), 200)));
-            measurements.add(onboarding(bench, admin, options, tenants));
+            measurements.add(onboarding(bench, admin, options, tenants, "scale_new_"));
             measurements.add(coldRouteLookups(bench, tenants));
             String route = textBlockAfter(root.resolve(ROUTE_SOURCE), "Uni<Optional<TenantRoute>> route(")
                     .replace("$1", "?");
@@ -125,6 +127,14 @@ final class RegistryScale {
         }
     }
 
+    private static int registryRows(BenchPlatform bench) throws SQLException {
+        try (Connection c = bench.metadataDatabase(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM provisioner.tenants WHERE status IN ('active', 'suspended')")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
     /** Everything the synthetic rows left: the rollouts' records of them, their registry rows, their organizations. */
     private static void removeSynthetic(BenchPlatform bench) throws SQLException {
         try (Connection c = bench.metadataDatabase(); Statement s = c.createStatement()) {
@@ -136,37 +146,42 @@ final class RegistryScale {
         }
     }
 
-    /** Rollouts with nothing to apply over every row; each must leave every tenant's database unopened. */
+    /**
+     * Rollouts with nothing to apply over every row, timed by the provisioner (started to finished) and by the
+     * client (request until it saw the end, polled every 200 ms); each must leave every tenant's database unopened.
+     */
     private static Measurement noOpRollouts(BenchPlatform bench, String admin, Bench.Options options, int tenants)
             throws Exception {
         List<Double> millis = new ArrayList<>();
-        List<Double> apiSeconds = new ArrayList<>();
+        List<Double> seenEnded = new ArrayList<>();
+        List<Long> sessions = new ArrayList<>();
         for (int run = 1; run <= options.runs(); run++) {
             long sessionsBefore = FleetRollouts.sessionsOpened(bench);
             long started = System.nanoTime();
             JsonNode done = FleetRollouts.rollOut(bench, admin, options.rolloutParallelism(), null, false);
-            millis.add((System.nanoTime() - started) / 1e6);
-            long sessions = FleetRollouts.sessionsOpened(bench) - sessionsBefore;
+            seenEnded.add((System.nanoTime() - started) / 1e6);
+            sessions.add(FleetRollouts.sessionsOpened(bench) - sessionsBefore);
             if (!done.get("status").asText().equals("succeeded") || done.get("upToDate").asInt() != tenants
                     || done.get("total").asInt() != tenants) {
                 throw new IllegalStateException("a rollout with nothing to apply did not answer from the registry: "
                         + done);
             }
-            apiSeconds.add(Duration.between(OffsetDateTime.parse(done.get("startedAt").asText()),
-                    OffsetDateTime.parse(done.get("finishedAt").asText())).toMillis() / 1000.0);
-            Bench.log(String.format("no-op rollout over %,d tenants, run %d: %.0f ms (request to end, polled every "
-                    + "200 ms), %d sessions opened on the servers meanwhile", tenants, run, millis.get(run - 1), sessions));
+            millis.add((double) Duration.between(OffsetDateTime.parse(done.get("startedAt").asText()),
+                    OffsetDateTime.parse(done.get("finishedAt").asText())).toMillis());
+            Bench.log(String.format("no-op rollout over %,d tenants, run %d: %.0f ms started to finished, seen ended "
+                    + "after %.0f ms, %d sessions opened on the servers meanwhile", tenants, run, millis.get(run - 1),
+                    seenEnded.get(run - 1), sessions.get(run - 1)));
         }
-        return measurement("no-op-rollout", tenants, millis, Map.of("apiSeconds", apiSeconds,
-                "pollIntervalMillis", 200));
+        return measurement("no-op-rollout", tenants, millis, Map.of("clientMillis", seenEnded,
+                "pollIntervalMillis", 200, "sessionsOpenedOnTenantServers", sessions));
     }
 
     /** Organizations onboarded one at a time beside the rows, created to first routed read (placement, reconcile). */
-    private static Measurement onboarding(BenchPlatform bench, String admin, Bench.Options options, int tenants)
-            throws Exception {
+    private static Measurement onboarding(BenchPlatform bench, String admin, Bench.Options options, int tenants,
+                                          String prefix) throws Exception {
         List<Double> millis = new ArrayList<>();
         for (int run = 1; run <= options.runs(); run++) {
-            millis.add(Provisioning.createdToFirstRead(bench, admin, "scale_new_" + run) / 1e6);
+            millis.add(Provisioning.createdToFirstRead(bench, admin, prefix + run) / 1e6);
         }
         return measurement("onboard-to-first-read", tenants, millis, Map.of());
     }
@@ -230,14 +245,12 @@ final class RegistryScale {
     /** Table and index bytes of the registry, per row; the rollouts' records; Redis bytes of one cached lookup. */
     private static Measurement sizes(BenchPlatform bench, String real, int tenants) throws Exception {
         Map<String, Object> extra = new LinkedHashMap<>();
-        try (Connection c = bench.metadataDatabase(); PreparedStatement s = c.prepareStatement("""
-                SELECT pg_relation_size(?::regclass), pg_indexes_size(?::regclass), pg_total_relation_size(?::regclass),
-                       (SELECT reltuples FROM pg_class WHERE oid = ?::regclass)""")) {
+        try (Connection c = bench.metadataDatabase()) {
+            // Three tables named here, not input.
             for (String table : List.of("provisioner.tenants", "organizations", "provisioner.operation_tenants")) {
-                for (int i = 1; i <= 4; i++) {
-                    s.setString(i, table);
-                }
-                try (ResultSet rs = s.executeQuery()) {
+                try (PreparedStatement s = c.prepareStatement("SELECT pg_relation_size(?::regclass), "
+                        + "pg_indexes_size(?::regclass), pg_total_relation_size(?::regclass), count(*) FROM " + table);
+                     ResultSet rs = bind(s, table).executeQuery()) {
                     rs.next();
                     double rows = Math.max(1, rs.getDouble(4));
                     extra.put(table, Map.of("tableBytes", rs.getLong(1), "indexBytes", rs.getLong(2),
@@ -252,6 +265,13 @@ final class RegistryScale {
         extra.put("redisBytesPerLookup", redisMemoryUsage(bench.servers.redisUrl(), RedisChannels.tenantLookupKey(real)));
         Bench.log("sizes at " + tenants + " tenants: " + extra);
         return new Measurement(FIGURE, "sizes", tenants, 1, 0, "", 0, 0, 0, 0, 0, Map.of(), extra);
+    }
+
+    private static PreparedStatement bind(PreparedStatement statement, String table) throws SQLException {
+        for (int i = 1; i <= 3; i++) {
+            statement.setString(i, table);
+        }
+        return statement;
     }
 
     /** {@code MEMORY USAGE key} over Redis's own protocol (the bench has no Redis client of its own). */
