@@ -51,6 +51,8 @@ final class RegistryScale {
     private static final Path ROUTE_SOURCE =
             Path.of("results-service/src/main/java/io/tenantry/results/store/RegistryStore.java");
     private static final int QUERY_REPETITIONS = 10;
+    /** How many lagging organizations the reconcile loop asks for at a time (its {@code Reconciler.BATCH}). */
+    private static final int RECONCILE_BATCH = 50;
 
     private RegistryScale() {
     }
@@ -69,7 +71,7 @@ final class RegistryScale {
             Bench.log(String.format("%,d synthetic organizations and registry rows inserted in %.1f s", rows,
                     (System.nanoTime() - inserting) / 1e9));
             measurements.add(noOpRollouts(bench, admin, options, tenants));
-            measurements.add(timed("fleet-summary", tenants, QUERY_REPETITIONS, Map.of(), () -> BenchPlatform.expect(
+            measurements.add(timed("fleet-summary", tenants, QUERY_REPETITIONS, () -> BenchPlatform.expect(
                     bench.send(BenchPlatform.provisioner("/api/v1/tenants"), "GET", admin, null), 200)));
             measurements.add(onboarding(bench, admin, options, tenants, "scale_new_"));
             measurements.add(coldRouteLookups(bench, tenants));
@@ -78,7 +80,8 @@ final class RegistryScale {
             measurements.add(explained(bench, "route-lookup-query", tenants, route, SYNTHETIC + "000001"));
             String lagging = textBlockAfter(root.resolve(RECONCILE_SOURCE), "LAGGING =");
             List<String>[] pairs = laggingPairs(root);
-            measurements.add(explained(bench, "reconcile-lagging-query", tenants, lagging, pairs[0], pairs[1], 50));
+            measurements.add(explained(bench, "reconcile-lagging-query", tenants, lagging, pairs[0], pairs[1],
+                    RECONCILE_BATCH));
             measurements.add(sizes(bench, real, tenants));
         } finally {
             removeSynthetic(bench);
@@ -297,15 +300,15 @@ final class RegistryScale {
         Object run() throws Exception;
     }
 
-    private static Measurement timed(String variant, int tenants, int repetitions, Map<String, Object> extra,
-                                     Operation operation) throws Exception {
+    private static Measurement timed(String variant, int tenants, int repetitions, Operation operation)
+            throws Exception {
         List<Double> millis = new ArrayList<>();
         for (int i = 0; i < repetitions; i++) {
             long started = System.nanoTime();
             operation.run();
             millis.add((System.nanoTime() - started) / 1e6);
         }
-        return measurement(variant, tenants, millis, extra);
+        return measurement(variant, tenants, millis, Map.of());
     }
 
     /** Repetitions of one operation as one measurement: per second at the median, the median and the slowest. */
