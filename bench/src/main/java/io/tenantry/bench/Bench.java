@@ -19,18 +19,20 @@ import java.util.concurrent.Callable;
  */
 public final class Bench {
 
-    static final List<String> ALL = List.of("reads", "rollout", "direct", "writes", "provisioning", "noisy", "backup", "move");
+    static final List<String> ALL = List.of("reads", "rollout", "direct", "writes", "provisioning", "noisy", "backup", "move",
+            "registry-scale");
     /**
      * What runs unless {@code --figures} says otherwise: all but the moves, whose drain moves every tenant of a server
-     * and so wants a fleet of its own rather than the other figures' thousand tenants.
+     * and so wants a fleet of its own rather than the other figures' thousand tenants, and the registry at scale,
+     * whose synthetic rows every rollout of the other figures would have to record.
      */
-    static final List<String> DEFAULT = ALL.subList(0, ALL.size() - 1);
+    static final List<String> DEFAULT = ALL.subList(0, ALL.size() - 2);
 
     /** How a run is set up; {@code --smoke} is a short check that every figure works end to end. */
     record Options(List<String> figures, int tenants, List<Integer> spreads, int clients, Duration warmup,
                    Duration measure, int runs, int budget, int perTenant, int provisioned, int rolloutParallelism,
                    String resultsHeap, int noisyFactor, double backupGib, boolean backupCompress,
-                   boolean rolloutBackups, double moveGib, int drainTenants, int moveConcurrency) {
+                   boolean rolloutBackups, double moveGib, int drainTenants, int moveConcurrency, int registryRows) {
 
         static Options parse(String[] args) {
             Map<String, String> given = new LinkedHashMap<>();
@@ -46,6 +48,7 @@ public final class Bench {
                     given.putIfAbsent("backup-gb", "0.02");
                     given.putIfAbsent("move-gb", "0.02");
                     given.putIfAbsent("drain-tenants", "5");
+                    given.putIfAbsent("registry-rows", "1000");
                 } else if (args[i].startsWith("--") && i + 1 < args.length) {
                     given.put(args[i].substring(2), args[++i]);
                 } else {
@@ -73,7 +76,8 @@ public final class Bench {
                     onOrOff("rollout-backups", given.getOrDefault("rollout-backups", "on")),
                     Double.parseDouble(given.getOrDefault("move-gb", "1")),
                     Integer.parseInt(given.getOrDefault("drain-tenants", "100")),
-                    Integer.parseInt(given.getOrDefault("move-concurrency", "2")));
+                    Integer.parseInt(given.getOrDefault("move-concurrency", "2")),
+                    Integer.parseInt(given.getOrDefault("registry-rows", "100000")));
         }
 
         private static boolean onOrOff(String option, String value) {
@@ -104,6 +108,7 @@ public final class Bench {
             map.put("moveGiB", moveGib);
             map.put("drainTenants", drainTenants);
             map.put("moveConcurrency", moveConcurrency);
+            map.put("registryRows", registryRows);
             return map;
         }
     }
@@ -138,12 +143,18 @@ public final class Bench {
         if (!options.rolloutBackups()) {
             provisionerArgs.add("-Dtenantry.provisioner.backups.before-rollout=false");
         }
+        if (options.figures().contains("registry-scale")) {
+            // The synthetic tenants have no databases: nothing may try to open them all (a drift check, due 5 min
+            // after start, and results-service's full queue sweep every 10 min would).
+            provisionerArgs.add("-Dtenantry.provisioner.rollouts.drift-check-interval=0S");
+            resultsArgs.add("-Dtenantry.results.queue.full-sweep-interval=24H");
+        }
         Map<String, List<String>> jvmArgs = Map.of("results-service", resultsArgs, "tenant-provisioner", provisionerArgs);
         List<Measurement> measurements = new ArrayList<>();
         Map<String, Object> setup = new LinkedHashMap<>();
         try (BenchPlatform bench = BenchPlatform.start(root, state, options.budget() + 100, jvmArgs)) {
             boolean needsTenants = options.figures().stream()
-                    .anyMatch(f -> !f.equals("provisioning") && !f.equals("backup") && !f.equals("move"));
+                    .anyMatch(f -> !List.of("provisioning", "backup", "move", "registry-scale").contains(f));
             List<Tenants.Seeded> seeded = needsTenants ? onboardAndSeed(bench, options, setup) : List.of();
             Map<String, Callable<List<Measurement>>> figures = Map.of(
                     "reads", () -> RoutedReads.run(bench, options, seeded),
@@ -153,7 +164,8 @@ public final class Bench {
                     "provisioning", () -> Provisioning.run(bench, options),
                     "noisy", () -> NoisyNeighbour.run(bench, options, seeded),
                     "backup", () -> TenantBackups.run(bench, options),
-                    "move", () -> TenantMoves.run(bench, options));
+                    "move", () -> TenantMoves.run(bench, options),
+                    "registry-scale", () -> RegistryScale.run(bench, options, root));
             for (String figure : ALL) {
                 if (options.figures().contains(figure)) {
                     measurements.addAll(figures.get(figure).call());
@@ -181,7 +193,9 @@ public final class Bench {
     }
 
     private static int capacity(Options options) {
-        return options.tenants() + options.runs() * options.provisioned() + options.drainTenants() + 100;
+        // Placement counts a server's registry rows against its capacity, the synthetic ones too.
+        int synthetic = options.figures().contains("registry-scale") ? options.registryRows() : 0;
+        return options.tenants() + options.runs() * options.provisioned() + options.drainTenants() + synthetic + 100;
     }
 
     static void log(String message) {

@@ -90,7 +90,7 @@ final class FleetRollouts {
      * Starts a rollout (to {@code targetVersion}; null: the newest; with {@code verify} every tenant's database is
      * opened, as the drift check does) and waits until it has finished.
      */
-    private static JsonNode rollOut(BenchPlatform bench, String admin, int parallelism, String targetVersion,
+    static JsonNode rollOut(BenchPlatform bench, String admin, int parallelism, String targetVersion,
                                     boolean verify) throws Exception {
         URI rollouts = URI.create(LocalPlatform.url(LocalPlatform.PROVISIONER_PORT) + "/api/v1/rollouts");
         Map<String, Object> plan = new HashMap<>(Map.of("canarySize", 1, "parallelism", parallelism, "maxFailures", 0,
@@ -128,7 +128,7 @@ final class FleetRollouts {
      * Connections ever opened to the tenant servers (PostgreSQL's {@code pg_stat_database.sessions}): what a
      * rollout adds, per tenant, is the connections it makes to each. The metadata database's pool is warm.
      */
-    private static long sessionsOpened(BenchPlatform bench) throws SQLException {
+    static long sessionsOpened(BenchPlatform bench) throws SQLException {
         long sessions = 0;
         for (var server : bench.tenantServers()) {
             try (Connection c = server.connect("postgres");

@@ -76,6 +76,7 @@ final class Report {
         md.append(residentMemory(summaries));
         md.append(backupsAndRestores(summaries));
         md.append(moves(measurements));
+        md.append(registryScale(measurements));
         for (Map.Entry<String, Chart> chart : charts(summaries).entrySet()) {
             Files.writeString(out.resolve(chart.getKey()), chart.getValue().svg());
             md.append("\n![").append(chart.getKey()).append("](").append(chart.getKey()).append(")\n");
@@ -150,6 +151,19 @@ final class Report {
                     p50AndMax(underLoad, "clientWritePauseMs", true)));
         }
         return notes.isEmpty() ? "" : "\nMoving tenants:\n\n" + notes;
+    }
+
+    /** The registry figure's sizes, and the plans and answers behind its timings. */
+    private static String registryScale(List<Measurement> measurements) {
+        StringBuilder notes = new StringBuilder();
+        for (Measurement m : measurements) {
+            if (m.figure().equals(RegistryScale.FIGURE)) {
+                Map<String, Object> extra = new LinkedHashMap<>(m.extra());
+                extra.remove("millis");
+                notes.append(String.format(Locale.ROOT, "- %s (%,d tenants): %s%n", m.variant(), m.tenants(), extra));
+            }
+        }
+        return notes.isEmpty() ? "" : "\nThe registry at scale:\n\n" + notes;
     }
 
     private static String p50AndMax(List<Measurement> runs, String key, boolean max) {
