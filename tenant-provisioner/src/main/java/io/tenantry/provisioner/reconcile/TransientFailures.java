@@ -27,9 +27,18 @@ final class TransientFailures {
                 String state = sql.getSQLState();
                 // Pools raise their own SQLExceptions without a state (e.g. Agroal's acquisition timeout).
                 return state == null || DatabaseOutage.serverUnavailable(state) || state.equals("40001")
-                        || state.equals("40P01");
+                        || state.equals("40P01") || lostCatalogRace(sql);
             }
         }
         return false;
+    }
+
+    /**
+     * Two sessions changed the same catalog row at once (two provisionings revoking PUBLIC's access to the same
+     * database, say): PostgreSQL reports it as an internal error, and the second attempt finds the work done.
+     */
+    private static boolean lostCatalogRace(SQLException e) {
+        return "XX000".equals(e.getSQLState()) && e.getMessage() != null
+                && e.getMessage().contains("tuple concurrently updated");
     }
 }
