@@ -70,19 +70,23 @@ public class Moves {
 
     /** Starts moving the tenant to {@code targetServer}, or to the emptiest open server of {@code targetRegion}. */
     public MoveView request(String orgId, String targetServer, String targetRegion, String requestedBy) {
-        MoveView move = enqueue(orgId, target(orgId, targetServer, targetRegion), "on-demand", requestedBy);
+        Tenant tenant = movable(orgId);
+        MoveView move = enqueue(tenant, target(tenant, targetServer, targetRegion), "on-demand", requestedBy);
         driveWaiting();
         return store.find(move.id()).orElseThrow();
     }
 
     /** Records a move for {@link #driveWaiting} to carry out, after checking the tenant may move there. */
     MoveView enqueue(String orgId, String target, String reason, String requestedBy) {
-        Tenant tenant = movable(orgId);
+        return enqueue(movable(orgId), target, reason, requestedBy);
+    }
+
+    private MoveView enqueue(Tenant tenant, String target, String reason, String requestedBy) {
         if (target.equals(tenant.server())) {
-            throw ApiProblem.conflict("tenant '" + orgId + "' is on server '" + target + "' already");
+            throw ApiProblem.conflict("tenant '" + tenant.orgId() + "' is on server '" + target + "' already");
         }
         UUID id = UUID.randomUUID();
-        store.create(id, orgId, tenant.server(), target, reason, requestedBy);
+        store.create(id, tenant.orgId(), tenant.server(), target, reason, requestedBy);
         return store.find(id).orElseThrow();
     }
 
@@ -166,11 +170,10 @@ public class Moves {
     }
 
     /** The named server, checked, or the one placement would choose in the region. */
-    private String target(String orgId, String targetServer, String targetRegion) {
+    private String target(Tenant tenant, String targetServer, String targetRegion) {
         if ((targetServer == null) == (targetRegion == null)) {
             throw ApiProblem.invalid("targetServer", "name either a target server or a target region");
         }
-        Tenant tenant = movable(orgId);
         if (targetRegion != null) {
             return placement.choose(targetRegion, Set.of(tenant.server())).orElseThrow(() -> ApiProblem.conflict(
                     "no open server with room in region '" + targetRegion + "'"));
