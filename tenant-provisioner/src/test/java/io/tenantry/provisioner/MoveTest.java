@@ -169,6 +169,11 @@ class MoveTest {
         String member = Jwt.subject("user:member").groups(Set.of("user")).sign();
         given().auth().oauth2(member).contentType("application/json").body(Map.of("targetServer", other(here)))
                 .post(path).then().statusCode(403);
+        given().auth().oauth2(member).get(path).then().statusCode(403);
+        given().auth().oauth2(member).get("/api/v1/servers").then().statusCode(403);
+        given().auth().oauth2(member).post("/api/v1/servers/" + here + "/drain").then().statusCode(403);
+        given().auth().oauth2(member).get("/api/v1/servers/rebalance?region=eu-west").then().statusCode(403);
+        given().get("/api/v1/servers").then().statusCode(401);
         given().auth().oauth2(ADMIN).contentType("application/json").body(Map.of("targetServer", "pg9"))
                 .post(path).then().statusCode(400).body("errors[0].field", equalTo("targetServer"));
         given().auth().oauth2(ADMIN).contentType("application/json").body(Map.of("targetServer", "pg0; DROP"))
