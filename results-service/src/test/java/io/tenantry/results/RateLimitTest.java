@@ -80,7 +80,7 @@ class RateLimitTest {
     @Test
     void anOrganizationAtItsConcurrentLimitWaitsForItsRequestInProgress() throws Exception {
         String client = Platform.client(narrow);
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 40; i++) {
             as(client).get("/api/v1/orgs/" + narrow + "/jobs").then().statusCode(200);
         }
         try (Connection admin = Platform.tenantDatabase(narrow); Statement lock = admin.createStatement()) {

@@ -61,32 +61,36 @@ public class RateLimitFilter {
                             if (!decision.allowed()) {
                                 return refusal(decision, uri);
                             }
-                            request.setProperty(DECISION, decision);
-                            releaseOnce(decision);
+                            request.setProperty(DECISION, new Place(decision));
                             return null;
                         }));
     }
 
     /**
-     * The place is given back as the answer's headers go out, before the client can send its next request (given
-     * back only once the exchange ended, a client's next request could find its last one still counted), or when
-     * the exchange ends without an answer.
+     * The place is given back before the answer goes out, so the client's next request never finds its last one
+     * still counted; the exchange's end gives it back when no answer was written (a cancelled request).
      */
-    private void releaseOnce(Decision decision) {
-        AtomicBoolean released = new AtomicBoolean();
-        Runnable release = () -> {
-            if (released.compareAndSet(false, true)) {
-                rateLimits.release(decision);
-            }
-        };
-        routing.addHeadersEndHandler(headers -> release.run());
-        routing.addEndHandler(ended -> release.run());
+    @ServerResponseFilter
+    public Uni<Void> answering(ContainerRequestContext request, ContainerResponseContext response) {
+        if (!(request.getProperty(DECISION) instanceof Place place)) {
+            return Uni.createFrom().voidItem();
+        }
+        place.decision.headers().forEach(response.getHeaders()::putSingle);
+        return place.giveBack();
     }
 
-    @ServerResponseFilter
-    public void headers(ContainerRequestContext request, ContainerResponseContext response) {
-        if (request.getProperty(DECISION) instanceof Decision decision) {
-            decision.headers().forEach(response.getHeaders()::putSingle);
+    /** A request's place among its organization's concurrent requests, given back once. */
+    private final class Place {
+        private final Decision decision;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        Place(Decision decision) {
+            this.decision = decision;
+            routing.addEndHandler(ended -> giveBack().subscribe().with(done -> { }));
+        }
+
+        Uni<Void> giveBack() {
+            return released.compareAndSet(false, true) ? rateLimits.release(decision) : Uni.createFrom().voidItem();
         }
     }
 

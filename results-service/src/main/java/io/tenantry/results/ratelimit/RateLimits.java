@@ -77,15 +77,21 @@ public class RateLimits {
                 });
     }
 
-    /** Gives the request's place among the organization's concurrent requests back. */
-    void release(Decision decision) {
+    /**
+     * Gives the request's place among the organization's concurrent requests back; never fails; a place Redis
+     * did not take back in time expires.
+     */
+    Uni<Void> release(Decision decision) {
         if (decision.local()) {
             local.release(decision.orgId());
-            return;
+            return Uni.createFrom().voidItem();
         }
-        redis.execute("ZREM", keys(decision.orgId()).get(1), decision.requestId())
-                .subscribe().with(ok -> { }, failure -> LOG.debugf("in-flight place not returned, it expires: %s",
-                        failure.getMessage()));
+        return redis.execute("ZREM", keys(decision.orgId()).get(1), decision.requestId())
+                .ifNoItem().after(config.rateLimits().redisTimeout()).fail()
+                .onFailure().invoke(failure -> LOG.debugf("in-flight place not returned, it expires: %s",
+                        failure.getMessage()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
     }
 
     private Decision counted(Decision decision) {
