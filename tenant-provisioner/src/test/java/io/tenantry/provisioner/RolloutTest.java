@@ -77,13 +77,35 @@ class RolloutTest {
         assertTrue(fromRegistry.upToDate() >= 1, fromRegistry.toString());
         assertEquals("2", tenantVersion(orgId), "answered from the registry: the database was not opened");
 
+        long sessionsBefore = sessionsOpened(orgId, -1);
         RolloutView driftCheck = rollouts.runToEnd(new RolloutPlan(0, 2, 100_000, null, true), "test");
         assertEquals(0, driftCheck.upToDate());
+        assertEquals(sessionsBefore + 2, sessionsOpened(orgId, sessionsBefore + 2),
+                "migrating the tenant took one connection to its database, and its backup before it one more");
         assertEquals(ResultsSchema.NEWEST_VERSION, tenantVersion(orgId), "the drift check brought it back");
         RolloutView again = rollouts.runToEnd(new RolloutPlan(0, 2, 100_000), "test");
         assertEquals("succeeded 0", ProvisionerTestSupport.queryString("SELECT status || ' ' || duration_ms"
                 + " FROM provisioner.operation_tenants WHERE operation_id = '" + again.id() + "' AND org_id = ?", orgId),
                 "after the drift check the registry answers for it again");
+    }
+
+    /**
+     * Sessions ever opened to the tenant's database, by the server's statistics, which a backend reports as it ends:
+     * read until they reach {@code expected} (a little longer, so that more would show) or for at most 5 s.
+     */
+    private static long sessionsOpened(String orgId, long expected) throws Exception {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        long sessions;
+        do {
+            Thread.sleep(expected < 0 ? 0 : 300);
+            try (Connection c = serverOf(orgId).connect("postgres"); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT sessions FROM pg_stat_database WHERE datname = 'results_"
+                         + orgId + "'")) {
+                rs.next();
+                sessions = rs.getLong(1);
+            }
+        } while (expected >= 0 && sessions < expected && System.nanoTime() < deadline);
+        return sessions;
     }
 
     private static String tenantVersion(String orgId) throws SQLException {

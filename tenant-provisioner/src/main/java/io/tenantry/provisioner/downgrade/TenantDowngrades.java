@@ -35,9 +35,6 @@ public class TenantDowngrades {
     AdvisoryLocks locks;
 
     @Inject
-    TenantDowngrade downgrade;
-
-    @Inject
     ResultsMigrations migrations;
 
     @Inject
@@ -62,12 +59,13 @@ public class TenantDowngrades {
             if (lock.isEmpty()) {
                 throw ApiProblem.conflict(orgId + " is being changed by another operation; try again shortly");
             }
-            try (AdvisoryLocks.Lock held = lock.get()) {
-                if (backups.backsUpBeforeRollouts() && tenantMigrations.plan(tenant.server(), id, migrations.locations(), targetVersion).changes()) {
+            try (AdvisoryLocks.Lock held = lock.get();
+                 TenantMigrations.Session schema = tenantMigrations.open(tenant.server(), id)) {
+                if (backups.backsUpBeforeRollouts()
+                        && schema.plan(migrations.locations(), targetVersion).changes()) {
                     backups.take(tenant, BackupReason.BEFORE_ROLLOUT, requestedBy);
                 }
-                TenantDowngrade.Result result = downgrade.downgrade(tenant.server(), id, targetVersion,
-                        migrations.locations());
+                TenantDowngrade.Result result = schema.downgrade(targetVersion, migrations.locations());
                 if (!result.undone().isEmpty()) {
                     registry.recordMigration(orgId, result.toVersion(), "downgraded from " + result.fromVersion(),
                             result.durationMs());

@@ -122,8 +122,9 @@ public class RolloutRunner {
 
     /**
      * Migrates one tenant to the target version (up, or down by the inverses; null: up to the newest), after a backup
-     * of it when its schema is about to change (unless turned off), sets its role's session limits to the configured ones (so a rollout also carries changed limits to existing tenants),
-     * and records the outcome in the rollout, the registry and the metrics.
+     * of it when its schema is about to change (unless turned off), sets its role's session limits to the configured
+     * ones (so a rollout also carries changed limits to existing tenants), and records the outcome in the rollout, the
+     * registry and the metrics; all of it over one connection to the tenant's database, the backup's aside.
      */
     private boolean migrateOne(UUID id, String orgId, List<String> locations, String targetVersion) {
         long start = System.nanoTime();
@@ -134,24 +135,24 @@ public class RolloutRunner {
             LOG.infof("rollout %s: %s is %s now, left out", id, orgId, tenant.status().wire());
             return true;
         }
-        try {
-            roles.limitSessions(tenant.server(), OrgId.of(orgId));
+        try (TenantMigrations.Session schema = migrations.open(tenant.server(), OrgId.of(orgId))) {
+            roles.limitSessions(schema.connection(), OrgId.of(orgId));
             if (!roles.sessionLimits().equals(tenant.sessionLimits())) {
                 registry.setSessionLimits(orgId, roles.sessionLimits());
             }
             // With nothing to change the registry still takes the database's version: a process killed after
             // migrating it, before recording the version, left the registry behind.
-            TenantMigrations.Plan plan = migrations.plan(tenant.server(), OrgId.of(orgId), locations, targetVersion);
+            TenantMigrations.Plan plan = schema.plan(locations, targetVersion);
             String version = plan.currentVersion();
             if (plan.changes()) {
                 if (backups.backsUpBeforeRollouts()) {
                     backups.take(tenant, BackupReason.BEFORE_ROLLOUT, "rollout " + id);
                     backups.prune(orgId);
                 }
-                List<TenantMigrations.Migration> applied = migrations.migrateTo(tenant.server(), OrgId.of(orgId),
-                        locations, targetVersion);
+                List<TenantMigrations.Migration> applied = schema.migrate(plan, locations, targetVersion);
                 applied.forEach(m -> registry.recordMigration(orgId, m.version(), m.description(), m.durationMs()));
-                version = applied.isEmpty() ? migrations.schemaVersion(tenant.server(), OrgId.of(orgId))
+                // Nothing applied: another process migrated it meanwhile, so the version is read again.
+                version = applied.isEmpty() ? schema.plan(locations, targetVersion).currentVersion()
                         : applied.get(applied.size() - 1).version();
             }
             if (!registry.find(orgId).map(Tenant::server).orElseThrow().equals(tenant.server())) {

@@ -59,18 +59,25 @@ public class TenantDowngrade {
      */
     public Result downgrade(String server, OrgId orgId, String targetVersion, List<String> locations)
             throws SQLException {
+        try (Connection c = servers.admin(server, orgId.databaseName())) {
+            return downgrade(c, orgId, targetVersion, locations);
+        }
+    }
+
+    /** {@link #downgrade(String, OrgId, String, List)} over an admin connection to the tenant's database. */
+    Result downgrade(Connection c, OrgId orgId, String targetVersion, List<String> locations) throws SQLException {
         requireReleased(targetVersion);
         long start = System.nanoTime();
-        try (Connection c = servers.admin(server, orgId.databaseName())) {
-            c.setAutoCommit(false);
-            try {
-                Result result = undoAbove(c, orgId, targetVersion, locations, start);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+        c.setAutoCommit(false);
+        try {
+            Result result = undoAbove(c, orgId, targetVersion, locations, start);
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.tenantry.provisioner.tenant;
 
+import java.sql.Connection;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,10 +31,17 @@ class TenantFlyway {
     /** Migrating stops at {@code targetVersion}; null is the newest at the locations. */
     Flyway on(String server, String database, List<String> locations, String targetVersion) {
         ProvisionerConfig.Server admin = servers.get(server);
-        FluentConfiguration config = Flyway.configure()
-                .dataSource(servers.databaseUrl(server, database), admin.adminUser(),
-                        admin.adminPassword().orElse(""))
-                .locations(locations.toArray(String[]::new));
+        return load(Flyway.configure().dataSource(servers.databaseUrl(server, database), admin.adminUser(),
+                admin.adminPassword().orElse("")), locations, targetVersion);
+    }
+
+    /** Over an admin connection the caller holds and closes: Flyway opens no connection of its own. */
+    Flyway on(Connection connection, List<String> locations, String targetVersion) {
+        return load(Flyway.configure().dataSource(new OneConnection(connection)), locations, targetVersion);
+    }
+
+    private static Flyway load(FluentConfiguration config, List<String> locations, String targetVersion) {
+        config.locations(locations.toArray(String[]::new));
         return (targetVersion == null ? config : config.target(targetVersion)).load();
     }
 }

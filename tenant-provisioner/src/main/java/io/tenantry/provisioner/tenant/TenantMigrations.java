@@ -11,6 +11,7 @@ import java.util.Objects;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationVersion;
 
@@ -65,7 +66,7 @@ public class TenantMigrations {
      */
     public List<Migration> migrateTo(String server, OrgId orgId, List<String> locations, String targetVersion)
             throws SQLException {
-        if (targetVersion != null && isAbove(schemaVersion(server, orgId), targetVersion)) {
+        if (isAbove(schemaVersion(server, orgId), targetVersion)) {
             return List.of(downgrade.downgrade(server, orgId, targetVersion, locations).asMigration());
         }
         List<Migration> applied = apply(server, orgId, locations, targetVersion);
@@ -99,16 +100,65 @@ public class TenantMigrations {
     public record Plan(String currentVersion, boolean changes) {
     }
 
-    /** One look at the tenant's schema history: its version and whether {@code targetVersion} (null: the newest) differs. */
-    public Plan plan(String server, OrgId orgId, List<String> locations, String targetVersion) {
-        var info = flyway.on(server, orgId.databaseName(), locations, targetVersion).info();
-        MigrationInfo current = info.current();
-        String version = current == null ? null : current.getVersion().getVersion();
-        return new Plan(version, (targetVersion != null && isAbove(version, targetVersion)) || info.pending().length > 0);
+    /** One admin connection to a tenant's database, over which a rollout does all it does there. */
+    public Session open(String server, OrgId orgId) throws SQLException {
+        return new Session(servers.admin(server, orgId.databaseName()), orgId);
+    }
+
+    /**
+     * A tenant's schema looked at, migrated up or down and granted over one connection: a rollout opens no other
+     * (each connection costs the tenant server a backend process and a SCRAM exchange).
+     */
+    public final class Session implements AutoCloseable {
+        private final Connection connection;
+        private final OrgId orgId;
+
+        private Session(Connection connection, OrgId orgId) {
+            this.connection = connection;
+            this.orgId = orgId;
+        }
+
+        public Connection connection() {
+            return connection;
+        }
+
+        /** One look at the schema history: the version and whether {@code targetVersion} (null: the newest) differs. */
+        public Plan plan(List<String> locations, String targetVersion) {
+            var info = flyway.on(connection, locations, targetVersion).info();
+            MigrationInfo current = info.current();
+            String version = current == null ? null : current.getVersion().getVersion();
+            return new Plan(version, isAbove(version, targetVersion) || info.pending().length > 0);
+        }
+
+        /**
+         * Brings the schema from where {@code plan} found it to {@code targetVersion} (null: the newest): down by the
+         * inverses, reported as one entry "downgraded from" the version it left, or up, granting the role what the
+         * migrations made.
+         */
+        public List<Migration> migrate(Plan plan, List<String> locations, String targetVersion) throws SQLException {
+            if (isAbove(plan.currentVersion(), targetVersion)) {
+                return List.of(downgrade(targetVersion, locations).asMigration());
+            }
+            List<Migration> applied = applied(flyway.on(connection, locations, targetVersion));
+            if (!applied.isEmpty()) {
+                grantTables(connection, orgId);
+            }
+            return applied;
+        }
+
+        /** {@link TenantDowngrade#downgrade(String, OrgId, String, List)} over this connection. */
+        public TenantDowngrade.Result downgrade(String targetVersion, List<String> locations) throws SQLException {
+            return TenantMigrations.this.downgrade.downgrade(connection, orgId, targetVersion, locations);
+        }
+
+        @Override
+        public void close() throws SQLException {
+            connection.close();
+        }
     }
 
     private static boolean isAbove(String version, String other) {
-        return version != null && MigrationVersion.fromVersion(version).compareTo(MigrationVersion.fromVersion(other)) > 0;
+        return version != null && other != null && MigrationVersion.fromVersion(version).compareTo(MigrationVersion.fromVersion(other)) > 0;
     }
 
     /** The version of the newest migration applied to the tenant's database, or null before the first. */
@@ -119,7 +169,11 @@ public class TenantMigrations {
     }
 
     private List<Migration> apply(String server, OrgId orgId, List<String> locations, String targetVersion) {
-        return flyway.on(server, orgId.databaseName(), locations, targetVersion).migrate().migrations.stream()
+        return applied(flyway.on(server, orgId.databaseName(), locations, targetVersion));
+    }
+
+    private static List<Migration> applied(Flyway flyway) {
+        return flyway.migrate().migrations.stream()
                 .map(m -> new Migration(m.version, m.description, m.executionTime))
                 .toList();
     }
@@ -129,8 +183,14 @@ public class TenantMigrations {
      * lifts a move's write fence.
      */
     public void grantTables(String server, OrgId orgId) throws SQLException {
+        try (Connection c = servers.admin(server, orgId.databaseName())) {
+            grantTables(c, orgId);
+        }
+    }
+
+    private static void grantTables(Connection c, OrgId orgId) throws SQLException {
         String role = Identifiers.quote(TenantCredentials.roleName(orgId));
-        try (Connection c = servers.admin(server, orgId.databaseName()); Statement s = c.createStatement()) {
+        try (Statement s = c.createStatement()) {
             s.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC");
             s.execute("GRANT USAGE ON SCHEMA public TO " + role);
             s.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role);

@@ -43,7 +43,14 @@ public class TenantRoles {
      * apply to sessions opened afterwards; results-service's pools replace idle connections on their own.
      */
     public void limitSessions(String server, OrgId orgId) throws SQLException {
-        try (Connection c = servers.admin(server); Statement s = c.createStatement()) {
+        try (Connection c = servers.admin(server)) {
+            limitSessions(c, orgId);
+        }
+    }
+
+    /** The same over an admin connection to any database of the tenant's server: roles are the server's. */
+    public void limitSessions(Connection c, OrgId orgId) throws SQLException {
+        try (Statement s = c.createStatement()) {
             limitSessions(s, TenantCredentials.roleName(orgId));
         }
     }
