@@ -40,7 +40,8 @@ final class ContainerServers {
                     .withEnv("POSTGRES_PASSWORD", password)
                     .withCommand("postgres", "-c", "max_connections=400", "-c", "fsync=off", "-c", "wal_level=logical",
                             "-c", "max_replication_slots=40", "-c", "max_wal_senders=40",
-                            "-c", "max_logical_replication_workers=16", "-c", "max_worker_processes=24")
+                            "-c", "max_logical_replication_workers=16", "-c", "max_worker_processes=24",
+                            "-c", "shared_preload_libraries=pg_stat_statements")
                     .withExposedPorts(5432)
                     .waitingFor(Wait.forLogMessage(".*database system is ready to accept connections.*\\n", 2));
             pg.start();

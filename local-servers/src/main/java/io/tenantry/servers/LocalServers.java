@@ -218,6 +218,8 @@ public final class LocalServers implements AutoCloseable {
                     .setServerConfig("fsync", keep ? "on" : "off")
                     .setServerConfig("synchronous_commit", keep ? "on" : "off")
                     .setServerConfig("password_encryption", "scram-sha-256")
+                    // Per-statement costs for operators (tenant health) and for the benchmarks' profile.
+                    .setServerConfig("shared_preload_libraries", "pg_stat_statements")
                     // Moving a tenant to another server streams its database by logical replication.
                     .setServerConfig("wal_level", "logical")
                     .setServerConfig("max_replication_slots", "40")
