@@ -39,13 +39,18 @@ final class Writes {
             for (int run = 1; run <= options.runs(); run++) {
                 try (ConnectionCensus census = new ConnectionCensus(bench.tenantServers())) {
                     CompletableFuture<CpuCensus> cpu = CpuCensus.after(options.warmup(), bench);
+                    CompletableFuture<StatementCosts> costs = StatementCosts.after(options.warmup(),
+                            bench.tenantServers());
                     LoadGenerator.Result result = load.run(options.clients(), options.warmup(), options.measure(), () -> {
                         Tenants.Seeded t = spread.get(ThreadLocalRandom.current().nextInt(spread.size()));
                         return new LoadGenerator.Request(HttpMethod.POST, "/api/v1/orgs/" + t.orgId() + "/jobs",
                                 t.clientToken(), job);
                     });
-                    runs.add(log(Measurement.of(FIGURE, "job-submissions", spread.size(), run, result, census,
-                            Map.of("clients", options.clients(), "cpuCores", cpu.join().coresUsed()))));
+                    try (StatementCosts postgres = costs.join()) {
+                        runs.add(log(Measurement.of(FIGURE, "job-submissions", spread.size(), run, result, census,
+                                Map.of("clients", options.clients(), "cpuCores", cpu.join().coresUsed(),
+                                        "postgres", postgres.summary()))));
+                    }
                 }
                 AtomicInteger next = new AtomicInteger();
                 try (ConnectionCensus census = new ConnectionCensus(bench.tenantServers())) {
