@@ -76,12 +76,10 @@ public class JobService {
                 .call(() -> catalogue.requireMolecules(inputs.moleculeIds(), orgId))
                 .chain(route -> template(request, orgId)
                         .chain(template -> pools.inTransaction(route, c -> idempotent.<JobView>once(c, keyed, 201,
-                                job -> path + "/" + job.id(), () -> JobStore.lockAndCount(c)
-                                        .invoke(counts -> enforceQuotas(route, counts))
-                                        .chain(() -> JobStore.insert(c, Uuids.v7(), template, inputJson, priority,
-                                                submittedBy))
-                                        .call(job -> JobEventStore.append(c, job.id(), "submitted",
-                                                "submitted by " + submittedBy, null)))))
+                                job -> path + "/" + job.id(), () -> JobStore.submit(c, Uuids.v7(), template,
+                                                inputJson, priority, submittedBy, route.maxQueuedJobs(),
+                                                route.maxJobsPerDay())
+                                        .map(submission -> storedWithinQuotas(route, submission)))))
                         .call(outcome -> outcome.written() == null ? Uni.createFrom().voidItem()
                                 : dispatcher.dispatch(route, outcome.written())))
                 .map(IdempotentWrites.Outcome::answer);
@@ -139,7 +137,9 @@ public class JobService {
                 : catalogue.templateByName(request.template(), request.templateVersion(), orgId);
     }
 
-    private static void enforceQuotas(TenantRoute route, JobStore.Counts counts) {
+    /** The job stored, or the quota that refused it. */
+    private static JobView storedWithinQuotas(TenantRoute route, JobStore.Submission submission) {
+        JobStore.Counts counts = submission.counts();
         if (counts.queued() >= route.maxQueuedJobs()) {
             throw ApiProblem.tooManyRequests("organization '" + route.orgId() + "' has " + counts.queued()
                     + " queued jobs, its quota; submit again when some have started", 30);
@@ -148,6 +148,7 @@ public class JobService {
             throw ApiProblem.tooManyRequests("organization '" + route.orgId() + "' submitted " + counts.lastDay()
                     + " jobs in the last 24 hours, its daily quota", 3600);
         }
+        return submission.job();
     }
 
     private String write(Object value) {

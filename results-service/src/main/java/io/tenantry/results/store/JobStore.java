@@ -29,35 +29,46 @@ public final class JobStore {
     public record Counts(long queued, long lastDay) {
     }
 
-    /**
-     * Serializes submissions within the tenant, so two at once cannot both slip under a quota, and counts what the
-     * quotas limit: queued jobs, and submissions in the current hour and the 23 before it.
-     */
-    public static Uni<Counts> lockAndCount(SqlConnection c) {
-        return c.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(SUBMISSIONS_LOCK))
-                .chain(() -> c.query("""
-                        SELECT (SELECT count(*) FROM jobs WHERE status = 'queued'),
-                               (SELECT coalesce(sum(submitted), 0) FROM job_submissions_hourly
-                                 WHERE hour > date_trunc('hour', now()) - interval '24 hours')""").execute())
-                .map(rows -> {
-                    Row row = rows.iterator().next();
-                    return new Counts(row.getLong(0), row.getLong(1));
-                });
+    /** A submission's outcome: what the quotas counted, and the job stored, or null when a quota refused it. */
+    public record Submission(Counts counts, JobView job) {
     }
 
-    public static Uni<JobView> insert(SqlConnection c, UUID id, CatalogueStore.Template template, String inputs,
-                                      int priority, String submittedBy) {
-        return c.preparedQuery("""
-                        INSERT INTO jobs (id, template_id, template_name, template_version, steps, inputs, priority,
-                                          status, submitted_by, created_at, updated_at)
-                        VALUES ($1, $2, $3, $4, $5::text::jsonb, $6::text::jsonb, $7, 'queued', $8, now(), now())
-                        RETURNING\s""" + JobView.COLUMNS)
-                .execute(Tuple.tuple(List.of(id, template.id(), template.name(), template.version(), template.steps(),
-                        inputs, (short) priority, submittedBy)))
-                .map(rows -> JobView.of(rows.iterator().next()))
-                .call(() -> c.query("""
-                        INSERT INTO job_submissions_hourly (hour, submitted) VALUES (date_trunc('hour', now()), 1)
-                        ON CONFLICT (hour) DO UPDATE SET submitted = job_submissions_hourly.submitted + 1""").execute());
+    /**
+     * Stores a job if the tenant's quotas allow it: queued jobs under {@code maxQueued} and submissions in the current
+     * hour and the 23 before it under {@code maxPerDay}; with it, the first event of its timeline and the hourly count.
+     * Submissions within the tenant are serialized first, so two at once cannot both slip under a quota; the rest is
+     * one statement, whose snapshot is taken once the lock is held, so the lock is held for two round trips.
+     */
+    public static Uni<Submission> submit(SqlConnection c, UUID id, CatalogueStore.Template template, String inputs,
+                                         int priority, String submittedBy, int maxQueued, int maxPerDay) {
+        return c.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(SUBMISSIONS_LOCK))
+                .chain(() -> c.preparedQuery("""
+                        WITH counts AS (
+                            SELECT (SELECT count(*) FROM jobs WHERE status = 'queued') AS queued,
+                                   (SELECT coalesce(sum(submitted), 0) FROM job_submissions_hourly
+                                     WHERE hour > date_trunc('hour', now()) - interval '24 hours') AS last_day),
+                        job AS (
+                            INSERT INTO jobs (id, template_id, template_name, template_version, steps, inputs, priority,
+                                              status, submitted_by, created_at, updated_at)
+                            SELECT $1, $2, $3, $4, $5::text::jsonb, $6::text::jsonb, $7, 'queued', $8, now(), now()
+                              FROM counts WHERE queued < $9 AND last_day < $10
+                            RETURNING\s""" + JobView.COLUMNS + """
+                        ),
+                        event AS (
+                            INSERT INTO job_events (job_id, occurred_at, kind, message)
+                            SELECT id, now(), 'submitted', 'submitted by ' || $8 FROM job),
+                        hourly AS (
+                            INSERT INTO job_submissions_hourly (hour, submitted)
+                            SELECT date_trunc('hour', now()), 1 FROM job
+                            ON CONFLICT (hour) DO UPDATE SET submitted = job_submissions_hourly.submitted + 1)
+                        SELECT job.*, counts.queued, counts.last_day FROM counts LEFT JOIN job ON true""")
+                        .execute(Tuple.tuple(List.of(id, template.id(), template.name(), template.version(),
+                                template.steps(), inputs, (short) priority, submittedBy, (long) maxQueued, (long) maxPerDay))))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    Counts counts = new Counts(row.getLong("queued"), row.getLong("last_day"));
+                    return new Submission(counts, row.getUUID(0) == null ? null : JobView.of(row));
+                });
     }
 
     public static Uni<JobView> find(SqlConnection c, UUID id) {
