@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -176,41 +175,68 @@ class SparePoolTest {
     }
 
     @Test
+    void aProvisioningStoppedAfterItsClaimOrItsRenameIsFinishedWithTheSameSpare() throws Exception {
+        refillNow("pg1");
+        List<String> ready = readySpares("pg1");
+        String claimedOnly = placedOn("pg1");
+        String renamedToo = placedOn("pg1");
+        for (int i = 0; i < 2; i++) {
+            execute("""
+                    UPDATE provisioner.spares SET state = 'claimed', org_id = ?, claimed_at = now()
+                     WHERE database_name = ?""", i == 0 ? claimedOnly : renamedToo, ready.get(i));
+        }
+        try (Connection c = server(1).connect("postgres"); Statement s = c.createStatement()) {
+            s.execute("ALTER DATABASE " + ready.get(1) + " RENAME TO results_" + renamedToo);
+        }
+
+        for (String orgId : List.of(claimedOnly, renamedToo)) {
+            reconciler.reconcile(orgId);
+            assertEquals("active", status(orgId));
+            assertEquals("taken", queryString("SELECT state FROM provisioner.spares WHERE org_id = ?", orgId));
+            try (Connection c = asTenant(orgId, server(1), "results_" + orgId); Statement s = c.createStatement()) {
+                s.executeQuery("SELECT count(*) FROM jobs").close();
+            }
+            assertOnlyOwnerAndTenantHoldGrants(server(1), orgId);
+        }
+        assertEquals(ready.get(0), queryString("SELECT database_name FROM provisioner.spares WHERE org_id = ?", claimedOnly));
+        assertFalse(sparesOn(server(1)).contains(ready.get(0)));
+        refillNow("pg1");
+        assertEquals(2, readySpares("pg1").size());
+    }
+
+    @Test
     void concurrentProvisioningsNeverTakeTheSameSpare() throws Exception {
         refillNow("pg0");
-        int provisionings = 6;
-        List<OrgId> orgs = new ArrayList<>();
+        int provisionings = 4;
+        List<String> orgs = new ArrayList<>();
         for (int i = 0; i < provisionings; i++) {
-            orgs.add(OrgId.of(placedOn("pg0")));
+            orgs.add(placedOn("pg0"));
         }
         ExecutorService threads = Executors.newFixedThreadPool(provisionings);
-        List<Future<Optional<String>>> results = new ArrayList<>();
-        for (OrgId orgId : orgs) {
-            Callable<Optional<String>> take = () -> pool.takeFor("pg0", orgId);
-            results.add(threads.submit(take));
+        List<Future<Boolean>> results = new ArrayList<>();
+        for (String orgId : orgs) {
+            Callable<Boolean> provision = () -> reconciler.reconcile(orgId);
+            results.add(threads.submit(provision));
         }
-        int took = 0;
+        for (Future<Boolean> result : results) {
+            assertTrue(result.get());
+        }
+        threads.shutdown();
         Set<String> taken = new HashSet<>();
-        for (int i = 0; i < provisionings; i++) {
-            Optional<String> version = results.get(i).get();
-            String spare = queryString("SELECT database_name FROM provisioner.spares WHERE org_id = ?",
-                    orgs.get(i).value());
-            boolean hasDatabase = ProvisionerTestSupport.exists(server(0), "SELECT 1 FROM pg_database WHERE datname = ?",
-                    orgs.get(i).databaseName());
-            assertEquals(version.isPresent(), spare != null, orgs.get(i).value());
-            assertEquals(version.isPresent(), hasDatabase, orgs.get(i).value());
-            if (version.isPresent()) {
-                took++;
+        for (String orgId : orgs) {
+            assertEquals("active", status(orgId));
+            try (Connection c = asTenant(orgId, server(0), "results_" + orgId); Statement s = c.createStatement()) {
+                s.executeQuery("SELECT count(*) FROM jobs").close();
+            }
+            String spare = queryString("SELECT database_name FROM provisioner.spares WHERE org_id = ?", orgId);
+            String origin = queryString("""
+                    SELECT description FROM provisioner.tenant_migrations WHERE org_id = ? ORDER BY id LIMIT 1""", orgId);
+            assertEquals(spare != null, "renamed from a spare database".equals(origin), orgId + ": " + origin);
+            if (spare != null) {
                 assertTrue(taken.add(spare), spare + " taken twice");
             }
         }
-        threads.shutdown();
-        assertTrue(took >= 2 && took < provisionings, took + " of " + provisionings + " took a spare");
-        try (Connection c = server(0).connect("postgres"); Statement s = c.createStatement()) {
-            for (OrgId orgId : orgs) {
-                s.execute("DROP DATABASE IF EXISTS " + orgId.databaseName());
-            }
-        }
+        assertTrue(taken.size() >= 2, "the two ready spares went to " + taken);
     }
 
     private static String placedOn(String server) throws SQLException {

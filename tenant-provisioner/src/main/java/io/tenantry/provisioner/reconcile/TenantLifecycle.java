@@ -114,7 +114,6 @@ public class TenantLifecycle {
         registry.setSessionLimits(orgId.value(), roles.sessionLimits());
         Optional<String> spareVersion = spares.takeFor(server, orgId);
         if (spareVersion.isPresent()) {
-            roles.grantConnect(server, orgId);
             migrations.grantTables(server, orgId);
             registry.recordMigration(orgId.value(), spareVersion.get(), "renamed from a spare database", 0);
             registry.setSchemaVersion(orgId.value(), spareVersion.get());

@@ -97,13 +97,12 @@ public class SparePool {
             }
         }
         SpareStore.Spare spare = claimed.get();
-        if (spare.state() == SpareStore.State.TAKEN) {
-            return Optional.of(spare.schemaVersion());
-        }
         switch (databases.renameTo(spare.server(), spare.database(), orgId)) {
             case RENAMED -> {
-                store.markTaken(spare.database());
-                count("claimed");
+                if (spare.state() == SpareStore.State.CLAIMED) {
+                    store.markTaken(spare.database());
+                    count("claimed");
+                }
                 return Optional.of(spare.schemaVersion());
             }
             case TENANT_HAS_ONE -> store.release(spare.database());

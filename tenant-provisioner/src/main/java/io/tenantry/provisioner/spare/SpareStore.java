@@ -110,7 +110,7 @@ class SpareStore {
     }
 
     private static Spare spare(java.sql.ResultSet rs) throws java.sql.SQLException {
-        return new Spare(rs.getString(1), rs.getString(2), State.valueOf(rs.getString(3).toUpperCase()), rs.getString(4));
+        return new Spare(rs.getString(1), rs.getString(2), State.valueOf(rs.getString(3).toUpperCase(java.util.Locale.ROOT)), rs.getString(4));
     }
 
     private static <T> Optional<T> first(List<T> rows) {

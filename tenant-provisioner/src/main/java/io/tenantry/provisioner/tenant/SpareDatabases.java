@@ -89,9 +89,10 @@ public class SpareDatabases {
     }
 
     /**
-     * Gives the spare the tenant's database name, closed to PUBLIC, and closes every other database on the server to
-     * PUBLIC as a fresh provisioning does ({@link TenantDatabases#ensure}). A spare nobody uses has no sessions, but one
-     * left by a build is ended first, since a database with sessions cannot be renamed.
+     * Gives the spare the tenant's database name, closed to PUBLIC and open to the tenant's role (which must exist),
+     * and closes every other database on the server to PUBLIC as a fresh provisioning does
+     * ({@link TenantDatabases#ensure}). A spare nobody uses has no sessions, but one left by a build is ended first,
+     * since a database with sessions cannot be renamed.
      */
     public Rename renameTo(String server, String spare, OrgId orgId) throws SQLException {
         String database = quoted(spare);
@@ -100,20 +101,43 @@ public class SpareDatabases {
             TenantDatabases.closePublicDoors(c);
             boolean spareExists = Catalog.hasDatabase(c, spare);
             boolean tenantExists = Catalog.hasDatabase(c, orgId.databaseName());
-            if (!spareExists) {
-                return tenantExists ? Rename.RENAMED : Rename.SPARE_MISSING;
+            if (!spareExists && !tenantExists) {
+                return Rename.SPARE_MISSING;
             }
-            if (tenantExists) {
+            if (spareExists && tenantExists) {
                 return Rename.TENANT_HAS_ONE;
             }
+            if (spareExists) {
+                rename(c, s, spare, "ALTER DATABASE " + database + " RENAME TO " + tenantDatabase);
+            }
+            s.execute("REVOKE ALL ON DATABASE " + tenantDatabase + " FROM PUBLIC");
+            TenantRoles.grantConnect(s, orgId);
+            return Rename.RENAMED;
+        }
+    }
+
+    private static void rename(Connection c, Statement s, String spare, String renameStatement) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
             try (PreparedStatement end = c.prepareStatement(
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ?")) {
                 end.setString(1, spare);
                 end.executeQuery().close();
             }
-            s.execute("ALTER DATABASE " + database + " RENAME TO " + tenantDatabase);
-            s.execute("REVOKE ALL ON DATABASE " + tenantDatabase + " FROM PUBLIC");
-            return Rename.RENAMED;
+            try {
+                s.execute(renameStatement);
+                return;
+            } catch (SQLException e) {
+                // 55006: a session just terminated has not ended yet; it is gone a moment later.
+                if (!"55006".equals(e.getSQLState()) || attempt == 10) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(20L * attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while renaming spare " + spare, e);
+            }
         }
     }
 
