@@ -39,6 +39,8 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.tenantry.common.OrgId;
 import io.tenantry.common.TenantCredentials;
+import io.tenantry.provisioner.placement.ServerLoads;
+import io.tenantry.provisioner.placement.ServerStates;
 import io.tenantry.provisioner.reconcile.Reconciler;
 import io.tenantry.provisioner.spare.SparePool;
 import io.tenantry.schema.MetadataSchema;
@@ -68,12 +70,20 @@ class SparePoolTest {
     @Inject
     Reconciler reconciler;
 
+    @Inject
+    ServerStates states;
+
+    @Inject
+    ServerLoads loads;
+
     @Test
     void provisioningRenamesAReadySpareAndOnlyTheNewTenantGetsIn() throws Exception {
         refillNow("pg0");
         List<String> ready = readySpares("pg0");
         assertEquals(2, ready.size());
         assertEquals(ready, sparesOn(server(0)));
+        assertTrue(loads.databaseBytes("pg0").keySet().stream().noneMatch(ready::contains),
+                "placement weighs spares as tenant databases");
 
         String a = placedOn("pg0");
         reconciler.reconcile(a);
@@ -200,6 +210,22 @@ class SparePoolTest {
         }
         assertEquals(ready.get(0), queryString("SELECT database_name FROM provisioner.spares WHERE org_id = ?", claimedOnly));
         assertFalse(sparesOn(server(1)).contains(ready.get(0)));
+        refillNow("pg1");
+        assertEquals(2, readySpares("pg1").size());
+    }
+
+    @Test
+    void aClosedServerKeepsNoSpares() throws Exception {
+        refillNow("pg1");
+        assertEquals(2, sparesOn(server(1)).size());
+        states.close("pg1", "draining", "test");
+        try {
+            refillNow("pg1");
+            assertEquals(List.of(), readySpares("pg1"));
+            assertEquals(List.of(), sparesOn(server(1)));
+        } finally {
+            states.open("pg1", "test");
+        }
         refillNow("pg1");
         assertEquals(2, readySpares("pg1").size());
     }
