@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -58,16 +59,22 @@ public class SpareDatabases {
 
     /**
      * Makes the spare: a copy of the server's template when it is free, otherwise an empty database, then the
-     * results migrations of every location provisioning applies. Returns the schema version it reached.
+     * results migrations of every location provisioning applies, unless it is a copy of a template at the newest
+     * version already. Returns the schema version it reached.
      */
     public String build(String server, String spare) throws SQLException {
         String database = quoted(spare);
-        boolean templateReady = template.version(server).isPresent();
+        Optional<String> templateVersion = template.version(server);
+        boolean copied;
         try (Connection c = servers.admin(server); Statement s = c.createStatement()) {
-            if (!templateReady || !TenantDatabases.copyTemplate(s, database)) {
+            copied = templateVersion.isPresent() && TenantDatabases.copyTemplate(s, database);
+            if (!copied) {
                 s.execute("CREATE DATABASE " + database);
             }
             s.execute("REVOKE ALL ON DATABASE " + database + " FROM PUBLIC");
+        }
+        if (copied && templateVersion.equals(migrations.newestVersion())) {
+            return templateVersion.get();
         }
         var migrate = flyway.on(server, spare, migrations.locations());
         migrate.migrate();
