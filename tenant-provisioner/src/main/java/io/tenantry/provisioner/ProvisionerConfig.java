@@ -43,6 +43,25 @@ public interface ProvisionerConfig {
      */
     Optional<String> stagedResultsMigrations();
 
+    /** Spare databases, made and migrated ahead of onboarding so provisioning only renames one. */
+    Spares spares();
+
+    interface Spares {
+        /**
+         * How many spare databases at the newest results schema version each open server keeps ready; 0 turns the
+         * pool off (and the next refill drops what is left). Closed servers keep none.
+         */
+        @WithDefault("2")
+        int perServer();
+
+        /**
+         * How often each server's pool is checked and refilled besides the refill that follows every claim; the
+         * same pass drops builds a killed process left and spares at an older schema version.
+         */
+        @WithDefault("10S")
+        Duration refillInterval();
+    }
+
     /** Backups of tenant databases: where they go, when they are taken and how many are kept. */
     Backups backups();
 

@@ -49,6 +49,11 @@ public class AdvisoryLocks {
         return tryLock("tenantry-drift-check");
     }
 
+    /** Building and clearing out one server's spare databases, so there is one build per server at a time. */
+    public Optional<Lock> trySpareBuild(String server) throws SQLException {
+        return tryLock("tenantry-spare-build:" + server);
+    }
+
     private Optional<Lock> tryLock(String key) throws SQLException {
         Connection c = metadata.getConnection();
         try (PreparedStatement s = c.prepareStatement("SELECT pg_try_advisory_lock(hashtext(?))")) {

@@ -26,6 +26,7 @@ import io.tenantry.provisioner.backup.Backups;
 import io.tenantry.provisioner.placement.Placement;
 import io.tenantry.provisioner.registry.Tenant;
 import io.tenantry.provisioner.registry.TenantRegistry;
+import io.tenantry.provisioner.spare.SparePool;
 import io.tenantry.provisioner.tenant.TenantDatabases;
 import io.tenantry.provisioner.tenant.TenantMigrations;
 import io.tenantry.provisioner.tenant.TenantRoles;
@@ -53,6 +54,9 @@ public class TenantLifecycle {
 
     @Inject
     TenantMigrations migrations;
+
+    @Inject
+    SparePool spares;
 
     @Inject
     Backups backups;
@@ -99,11 +103,22 @@ public class TenantLifecycle {
         }
     }
 
-    /** Role, database, access, schema: each step is safe to repeat, and the registry records what was applied. */
+    /**
+     * Role, database, access, schema: each step is safe to repeat, and the registry records what was applied. The
+     * database is a spare renamed when one is ready on the server, already at the newest schema, so only the grants
+     * remain; otherwise it is made and migrated here.
+     */
     private void build(OrgId orgId, Tenant tenant) throws SQLException {
         String server = tenant.server();
         roles.ensure(server, orgId, tenant.credentialGeneration());
         registry.setSessionLimits(orgId.value(), roles.sessionLimits());
+        Optional<String> spareVersion = spares.takeFor(server, orgId);
+        if (spareVersion.isPresent()) {
+            migrations.grantTables(server, orgId);
+            registry.recordMigration(orgId.value(), spareVersion.get(), "renamed from a spare database", 0);
+            registry.setSchemaVersion(orgId.value(), spareVersion.get());
+            return;
+        }
         databases.ensure(server, orgId).ifPresent(version ->
                 registry.recordMigration(orgId.value(), version, "copied from the template database", 0));
         roles.grantConnect(server, orgId);

@@ -170,7 +170,7 @@ public class TenantDatabases {
      * database, templates and any other database on a tenant server are closed to PUBLIC. Owners and explicitly
      * granted roles keep their access.
      */
-    private static void closePublicDoors(Connection c) throws SQLException {
+    static void closePublicDoors(Connection c) throws SQLException {
         List<String> open = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
                 "SELECT datname FROM pg_database WHERE datallowconn AND datname NOT LIKE 'results\\_%'"
@@ -187,7 +187,7 @@ public class TenantDatabases {
     }
 
     /** Copies the template, or returns false when it is busy (another session on it) so the caller creates plainly. */
-    private static boolean copyTemplate(Statement s, String database) throws SQLException {
+    static boolean copyTemplate(Statement s, String database) throws SQLException {
         try {
             s.execute("CREATE DATABASE " + database + " TEMPLATE " + Identifiers.quote(TemplateDatabase.NAME));
             return true;

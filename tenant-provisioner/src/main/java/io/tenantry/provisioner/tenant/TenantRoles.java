@@ -78,9 +78,13 @@ public class TenantRoles {
     /** Lets the role connect to its database: once the database is made, and again after a suspension. */
     public void grantConnect(String server, OrgId orgId) throws SQLException {
         try (Connection c = servers.admin(server); Statement s = c.createStatement()) {
-            s.execute("GRANT CONNECT ON DATABASE " + Identifiers.quote(orgId.databaseName()) + " TO "
-                    + Identifiers.quote(TenantCredentials.roleName(orgId)));
+            grantConnect(s, orgId);
         }
+    }
+
+    static void grantConnect(Statement s, OrgId orgId) throws SQLException {
+        s.execute("GRANT CONNECT ON DATABASE " + Identifiers.quote(orgId.databaseName()) + " TO "
+                + Identifiers.quote(TenantCredentials.roleName(orgId)));
     }
 
     /** Takes away the right to connect and ends the sessions the role has open. */
