@@ -43,14 +43,25 @@ public class Placement {
         if (placed.isPresent()) {
             return placed;
         }
-        return choose(region, Set.of()).map(server -> registry.place(orgId.value(), server, orgId.databaseName(),
-                TenantCredentials.roleName(orgId)));
+        List<String> candidates = candidates(region, Set.of(), registry.tenantsPerServer());
+        // One open server with room is the answer; weighing servers is only needed between several.
+        Optional<String> server = candidates.size() == 1 ? Optional.of(candidates.get(0))
+                : lightest(candidates, loads.recentTotalBytes(candidates));
+        return server.map(chosen -> {
+            Tenant tenant = registry.place(orgId.value(), chosen, orgId.databaseName(),
+                    TenantCredentials.roleName(orgId));
+            loads.placed(tenant.server());
+            return tenant;
+        });
     }
 
-    /** The server a tenant of {@code region} would go to now, other than the {@code excluded} ones. */
+    /** The server a tenant of {@code region} would go to now, other than the {@code excluded} ones, freshly measured. */
     public Optional<String> choose(String region, Set<String> excluded) {
         List<String> candidates = candidates(region, excluded, registry.tenantsPerServer());
-        Map<String, Long> bytes = loads.totalBytes(candidates);
+        return lightest(candidates, loads.totalBytes(candidates));
+    }
+
+    private static Optional<String> lightest(List<String> candidates, Map<String, Long> bytes) {
         return candidates.stream().filter(bytes::containsKey)
                 .min(Comparator.<String>comparingLong(bytes::get).thenComparing(Comparator.naturalOrder()));
     }
