@@ -2,11 +2,13 @@ package io.tenantry.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.tenantry.devlauncher.Api;
 
@@ -29,6 +31,7 @@ final class RoutedReads {
                 "top-10-docking-results", t -> "/api/v1/orgs/" + t.orgId() + "/jobs/" + t.jobId()
                         + "/docking-results?limit=10");
         List<Measurement> measurements = new ArrayList<>();
+        List<Integer> openSpreads = List.of(Collections.min(options.spreads()), Collections.max(options.spreads()));
         try (LoadGenerator load = new LoadGenerator(8082)) {
             for (int spread : options.spreads()) {
                 List<Tenants.Seeded> used = tenants.subList(0, Math.min(spread, tenants.size()));
@@ -41,10 +44,7 @@ final class RoutedReads {
                         try (ConnectionCensus census = new ConnectionCensus(bench.tenantServers())) {
                             CompletableFuture<CpuCensus> cpu = CpuCensus.after(options.warmup(), bench);
                             LoadGenerator.Result result = load.run(options.clients(), options.warmup(),
-                                    options.measure(), () -> {
-                                        Tenants.Seeded t = used.get(ThreadLocalRandom.current().nextInt(used.size()));
-                                        return LoadGenerator.Request.get(path.apply(t), t.clientToken());
-                                    });
+                                    options.measure(), randomTenant(used, path));
                             Measurement m = Measurement.of(FIGURE, kind, used.size(), run, result, census,
                                     Map.of("clients", options.clients(), "cpuCores", cpu.join().coresUsed(),
                                             "resultsServiceRssMiB", bench.residentMemoryMiB("results-service")));
@@ -56,9 +56,34 @@ final class RoutedReads {
                         }
                     }
                 }
+                // The closed loop's capacity sets the open model's rates; the other tools read what it read.
+                if (openSpreads.contains(spread)) {
+                    double capacity = Measurement.median(measurements.stream().filter(m -> m.variant().equals("get-job")
+                            && m.tenants() == used.size()).toList()).rate();
+                    measurements.addAll(OpenModel.run(bench, options, load, "get-job", used.size(), capacity,
+                            randomTenant(used, kinds.get("get-job"))));
+                }
+                if (used.size() == 1) {
+                    measurements.add(Wrk.run(bench, options, "get-job (wrk)", kinds.get("get-job").apply(used.get(0)),
+                            used.get(0).clientToken()));
+                }
+            }
+            if (options.profileSeconds() > 0) {
+                List<Tenants.Seeded> widest = tenants.subList(0, Math.min(openSpreads.get(1), tenants.size()));
+                measurements.add(ResultsProfile.run(bench, options, load, "get-job", widest.size(),
+                        randomTenant(widest, kinds.get("get-job"))));
             }
         }
         return measurements;
+    }
+
+    /** A read of a tenant picked at random among these. */
+    private static Supplier<LoadGenerator.Request> randomTenant(List<Tenants.Seeded> tenants,
+                                                                Function<Tenants.Seeded, String> path) {
+        return () -> {
+            Tenants.Seeded t = tenants.get(ThreadLocalRandom.current().nextInt(tenants.size()));
+            return LoadGenerator.Request.get(path.apply(t), t.clientToken());
+        };
     }
 
     static Duration total(Bench.Options options) {

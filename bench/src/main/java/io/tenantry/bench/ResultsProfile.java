@@ -1,0 +1,174 @@
+package io.tenantry.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordingFile;
+
+/**
+ * Where results-service's time goes under the read load: Java Flight Recorder (the JDK's own profiler, started in
+ * the running service with {@code jcmd <pid> JFR.start settings=profile}, a stack sample of each running Java
+ * thread every 10 ms) over {@code --profile-seconds} of closed-loop reads, turned into hot-method tables. The
+ * recording ({@code results-service.jfr}, for JDK Mission Control or {@code jfr print}) and the tables
+ * ({@code profile-results-service.txt}, with {@code jfr summary}'s event counts) go into the run's folder.
+ */
+final class ResultsProfile {
+
+    static final String FIGURE = "profile";
+    private static final String RECORDING = "bench-profile";
+    private static final String OURS = "io.tenantry.";
+    private static final int ROWS = 25;
+
+    private ResultsProfile() {
+    }
+
+    static Measurement run(BenchPlatform bench, Bench.Options options, LoadGenerator load, String kind, int tenants,
+                           Supplier<LoadGenerator.Request> next) throws Exception {
+        Path out = bench.state.getParent();
+        Path recording = out.resolve("results-service.jfr");
+        Path jdk = Path.of(System.getProperty("java.home"), "bin");
+        long pid = bench.platform.pid("results-service");
+        Path log = bench.state.resolve("jfr.log");
+        Duration seconds = Duration.ofSeconds(options.profileSeconds());
+        try {
+            ExternalTool.run(List.of(jdk.resolve("jcmd").toString(), String.valueOf(pid), "JFR.start",
+                    "name=" + RECORDING, "settings=profile"), Map.of(), log, Duration.ofMinutes(1));
+            CpuCensus cpu = CpuCensus.begin(bench);
+            LoadGenerator.Result result = load.run(options.clients(), Duration.ZERO, seconds, next);
+            ExternalTool.run(List.of(jdk.resolve("jcmd").toString(), String.valueOf(pid), "JFR.stop",
+                    "name=" + RECORDING, "filename=" + recording), Map.of(), log, Duration.ofMinutes(1));
+            Tables tables = tables(recording);
+            String summary = ExternalTool.run(List.of(jdk.resolve("jfr").toString(), "summary", recording.toString()),
+                    Map.of(), bench.state.resolve("jfr-summary.log"), Duration.ofMinutes(2));
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("kind", kind);
+            extra.put("clients", options.clients());
+            extra.put("cpuCores", cpu.coresUsed());
+            extra.put("executionSamples", tables.samples);
+            extra.put("requests", result.succeededInWindow());
+            extra.put("recording", recording.getFileName().toString());
+            extra.put("topFrames", tables.top(tables.selfFrames, 10));
+            extra.put("nearestOfOurs", tables.top(tables.nearestOurs, 10));
+            extra.put("byLibrary", tables.top(tables.byLibrary, 10));
+            extra.put("gc", tables.gc());
+            try (ConnectionCensus none = new ConnectionCensus(List.of())) {
+                Measurement m = Measurement.of(FIGURE, kind, tenants, 1, result, none, extra);
+                Files.writeString(out.resolve("profile-results-service.txt"), tables.text(m) + "\n`jfr summary`:\n" + summary);
+                Bench.log(String.format("profiled %s over %d tenants: %.0f/s with JFR on, %d samples; top frames %s", kind,
+                        tenants, m.rate(), tables.samples, tables.top(tables.selfFrames, 5)));
+                return m;
+            }
+        } catch (IllegalStateException | IOException e) {
+            return ExternalTool.missing(FIGURE, kind, tenants, "JFR profile failed: " + e.getMessage());
+        }
+    }
+
+    /** Sample counts by frame, three ways, and the recording's garbage collections. */
+    private static final class Tables {
+        final Map<String, Long> selfFrames = new HashMap<>();
+        final Map<String, Long> nearestOurs = new HashMap<>();
+        final Map<String, Long> byLibrary = new HashMap<>();
+        final Map<String, Long> byThread = new HashMap<>();
+        long samples;
+        long collections;
+        Duration gcPauses = Duration.ZERO;
+        final Map<String, Long> allocatedBytes = new HashMap<>();
+
+        void sample(RecordedEvent event) {
+            RecordedStackTrace stack = event.getStackTrace();
+            if (stack == null || stack.getFrames().isEmpty()) {
+                return;
+            }
+            samples++;
+            List<RecordedFrame> frames = stack.getFrames();
+            selfFrames.merge(name(frames.get(0)), 1L, Long::sum);
+            nearestOurs.merge(frames.stream().filter(f -> owner(f).startsWith(OURS)).findFirst().map(Tables::name)
+                    .orElse("(no io.tenantry frame: " + library(frames) + ")"), 1L, Long::sum);
+            byLibrary.merge(library(frames), 1L, Long::sum);
+            String thread = event.getThread("sampledThread") == null ? "?" : event.getThread("sampledThread").getJavaName();
+            byThread.merge(thread == null ? "?" : thread.replaceAll("[-#]?\\d+$", ""), 1L, Long::sum);
+        }
+
+        /** The package (three parts deep) of the nearest frame outside the JDK: whose work the sample was. */
+        private static String library(List<RecordedFrame> frames) {
+            String owner = frames.stream().map(Tables::owner).filter(o -> !o.matches("^(java|javax|jdk|sun|com\\.sun)\\..*"))
+                    .findFirst().orElse(owner(frames.get(0)));
+            String[] parts = owner.split("\\.");
+            return String.join(".", List.of(parts).subList(0, Math.min(3, parts.length - 1)));
+        }
+
+        private static String owner(RecordedFrame frame) {
+            return frame.getMethod() == null ? "?" : frame.getMethod().getType().getName();
+        }
+
+        private static String name(RecordedFrame frame) {
+            return frame.getMethod() == null ? "?" : owner(frame) + "." + frame.getMethod().getName();
+        }
+
+        List<Map<String, Object>> top(Map<String, Long> counts, int rows) {
+            List<Map<String, Object>> top = new ArrayList<>();
+            counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(rows)
+                    .forEach(e -> top.add(Map.of("frame", e.getKey(), "samples", e.getValue(),
+                            "percent", Math.round(e.getValue() * 1000.0 / Math.max(1, samples)) / 10.0)));
+            return top;
+        }
+
+        Map<String, Object> gc() {
+            return Map.of("collections", collections, "pauseMillis", gcPauses.toMillis());
+        }
+
+        String text(Measurement m) {
+            StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "results-service under %s reads over %d "
+                            + "tenants, %s closed-loop clients, JFR settings=profile: %.0f requests/s while recorded, "
+                            + "%d execution samples, %d garbage collections pausing %d ms in all.%n", m.extra().get("kind"),
+                    m.tenants(), m.extra().get("clients"), m.rate(), samples, collections, gcPauses.toMillis()));
+            table(text, "Top frames (self: the method running when sampled)", selfFrames);
+            table(text, "Nearest io.tenantry frame on the stack (our method, with what it called)", nearestOurs);
+            table(text, "By library (package of the nearest frame outside the JDK)", byLibrary);
+            table(text, "By thread (numbers stripped)", byThread);
+            table(text, "Allocation (jdk.ObjectAllocationSample weight, bytes, by class)", allocatedBytes);
+            return text.toString();
+        }
+
+        private void table(StringBuilder text, String title, Map<String, Long> counts) {
+            text.append("\n").append(title).append(":\n");
+            long total = counts.values().stream().mapToLong(Long::longValue).sum();
+            counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(ROWS)
+                    .forEach(e -> text.append(String.format(Locale.ROOT, "%14d %5.1f %%  %s%n", e.getValue(),
+                            e.getValue() * 100.0 / Math.max(1, total), e.getKey())));
+        }
+    }
+
+    private static Tables tables(Path recording) throws IOException {
+        Tables tables = new Tables();
+        try (RecordingFile file = new RecordingFile(recording)) {
+            while (file.hasMoreEvents()) {
+                RecordedEvent event = file.readEvent();
+                switch (event.getEventType().getName()) {
+                    case "jdk.ExecutionSample" -> tables.sample(event);
+                    case "jdk.GarbageCollection" -> {
+                        tables.collections++;
+                        tables.gcPauses = tables.gcPauses.plus(event.getDuration("sumOfPauses"));
+                    }
+                    case "jdk.ObjectAllocationSample" -> tables.allocatedBytes.merge(
+                            event.getClass("objectClass").getName(), event.getLong("weight"), Long::sum);
+                    default -> {
+                    }
+                }
+            }
+        }
+        return tables;
+    }
+}
