@@ -37,18 +37,19 @@ final class Pgbench {
                     ExternalTool.notInstalled("pgbench", "postgresql-client"));
         }
         Path dir = Files.createDirectories(bench.state.resolve("pgbench"));
-        Path script = dir.resolve(variant + ".sql");
+        String stem = variant.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("-$", "");
+        Path script = dir.resolve(stem + ".sql");
         Files.writeString(script, sql.replace("?", ":jobid") + ";\n");
         Map<String, String> environment = Map.of("PGPASSWORD", server.superuserPassword());
         try {
             if (!options.warmup().isZero()) {
                 ExternalTool.run(command(pgbench.get(), options, options.warmup(), server, database, script, jobId, null),
-                        environment, dir.resolve(variant + "-warmup.log"), options.warmup().plusMinutes(1));
+                        environment, dir.resolve(stem + "-warmup.log"), options.warmup().plusMinutes(1));
             }
-            Path transactions = dir.resolve(variant + "-transactions");
+            Path transactions = dir.resolve(stem + "-transactions");
             CpuCensus cpu = CpuCensus.begin(bench);
             String out = ExternalTool.run(command(pgbench.get(), options, options.measure(), server, database, script,
-                    jobId, transactions), environment, dir.resolve(variant + ".log"), options.measure().plusMinutes(1));
+                    jobId, transactions), environment, dir.resolve(stem + ".log"), options.measure().plusMinutes(1));
             Map<String, Object> cores = Map.of("cpuCores", cpu.coresUsed());
             double tps = Double.parseDouble(ExternalTool.field(out, "^tps = ([0-9.]+)"));
             long failed = Long.parseLong(ExternalTool.field(out, "^number of failed transactions: (\\d+)"));

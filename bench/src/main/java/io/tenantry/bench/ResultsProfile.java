@@ -109,8 +109,10 @@ final class ResultsProfile {
             return String.join(".", List.of(parts).subList(0, Math.min(3, parts.length - 1)));
         }
 
+        /** The frame's class; a lambda's without the numbers that differ from JVM to JVM. */
         private static String owner(RecordedFrame frame) {
-            return frame.getMethod() == null ? "?" : frame.getMethod().getType().getName();
+            return frame.getMethod() == null ? "?"
+                    : frame.getMethod().getType().getName().replaceAll("\\$\\$Lambda\\$\\d+[+/]0x\\p{XDigit}+(\\.\\d+)?", "\\$\\$Lambda");
         }
 
         private static String name(RecordedFrame frame) {
