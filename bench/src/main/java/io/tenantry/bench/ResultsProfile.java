@@ -85,6 +85,7 @@ final class ResultsProfile {
         long collections;
         Duration gcPauses = Duration.ZERO;
         final Map<String, Long> allocatedBytes = new HashMap<>();
+        final Map<String, Long> nativeFrames = new HashMap<>();
 
         void sample(RecordedEvent event) {
             RecordedStackTrace stack = event.getStackTrace();
@@ -141,6 +142,8 @@ final class ResultsProfile {
             table(text, "By library (package of the nearest frame outside the JDK)", byLibrary);
             table(text, "By thread (numbers stripped)", byThread);
             table(text, "Allocation (jdk.ObjectAllocationSample weight, bytes, by class)", allocatedBytes);
+            table(text, "Threads in native code (jdk.NativeMethodSample, every 20 ms; mostly waiting, not CPU)",
+                    nativeFrames);
             return text.toString();
         }
 
@@ -160,6 +163,11 @@ final class ResultsProfile {
                 RecordedEvent event = file.readEvent();
                 switch (event.getEventType().getName()) {
                     case "jdk.ExecutionSample" -> tables.sample(event);
+                    case "jdk.NativeMethodSample" -> {
+                        if (event.getStackTrace() != null && !event.getStackTrace().getFrames().isEmpty()) {
+                            tables.nativeFrames.merge(Tables.name(event.getStackTrace().getFrames().get(0)), 1L, Long::sum);
+                        }
+                    }
                     case "jdk.GarbageCollection" -> {
                         tables.collections++;
                         tables.gcPauses = tables.gcPauses.plus(event.getDuration("sumOfPauses"));
