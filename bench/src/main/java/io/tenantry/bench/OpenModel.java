@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -24,6 +25,7 @@ final class OpenModel {
         for (int percent : options.openRates()) {
             double offered = capacity * percent / 100;
             try (ConnectionCensus census = new ConnectionCensus(bench.tenantServers())) {
+                CompletableFuture<CpuCensus> cpu = CpuCensus.after(options.warmup(), bench);
                 LoadGenerator.Result result = load.runOpen(offered, options.openMaxOutstanding(), options.warmup(),
                         options.measure(), next);
                 Map<String, Object> extra = new LinkedHashMap<>();
@@ -37,6 +39,7 @@ final class OpenModel {
                 extra.put("notSent", result.notSent());
                 extra.put("maxOutstanding", options.openMaxOutstanding());
                 extra.put("statuses", result.statuses());
+                extra.put("cpuCores", cpu.join().coresUsed());
                 Measurement m = Measurement.of(FIGURE, variant(kind, percent), tenants, 1, result, census, extra);
                 Bench.log(String.format("open model, %s over %d tenants at %d %% (%.0f/s offered): %.0f/s achieved, "
                                 + "p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.0f ms, %d not sent, "

@@ -20,7 +20,7 @@ import io.tenantry.servers.PostgresEndpoint;
 /**
  * PostgreSQL's own load tool beside the JDBC figure, as the physical limit: {@code pgbench -S}-style reads, but with
  * a custom script ({@code -f}) holding the same SELECT as the direct read, its job id a parameter ({@code -M
- * prepared}), {@code --clients} connections over as many threads as the machine has cores, no vacuum ({@code -n}).
+ * prepared}), {@code --clients} connections, each on a thread of its own as the JDBC clients are, no vacuum ({@code -n}).
  * A warm-up run of {@code --warmup} seconds is discarded; the measured run logs every transaction ({@code -l}), so
  * its percentiles come from the same kind of histogram as the suite's.
  */
@@ -56,7 +56,7 @@ final class Pgbench {
             Histogram latency = transactionLatencies(dir, transactions.getFileName().toString());
             Map<String, Object> extra = new LinkedHashMap<>(cores);
             extra.put("tool", "pgbench -n -M prepared -f " + script.getFileName() + " -c " + options.clients() + " -j "
-                    + threads(options));
+                    + options.clients());
             extra.put("clients", options.clients());
             extra.put("version", ExternalTool.run(List.of(pgbench.get().toString(), "--version"), Map.of(),
                     dir.resolve("version.log"), Duration.ofSeconds(10)).trim());
@@ -75,7 +75,7 @@ final class Pgbench {
     private static List<String> command(Path pgbench, Bench.Options options, Duration duration, PostgresEndpoint server,
                                         String database, Path script, UUID jobId, Path transactionLog) {
         List<String> command = new ArrayList<>(List.of(pgbench.toString(), "-n", "-M", "prepared", "-f", script.toString(),
-                "-D", "jobid=" + jobId, "-c", String.valueOf(options.clients()), "-j", String.valueOf(threads(options)),
+                "-D", "jobid=" + jobId, "-c", String.valueOf(options.clients()), "-j", String.valueOf(options.clients()),
                 "-T", String.valueOf(duration.toSeconds()), "-h", server.host(), "-p", String.valueOf(server.port()),
                 "-U", server.superuser()));
         if (transactionLog != null) {
@@ -83,10 +83,6 @@ final class Pgbench {
         }
         command.add(database);
         return command;
-    }
-
-    private static int threads(Bench.Options options) {
-        return Math.min(options.clients(), Runtime.getRuntime().availableProcessors());
     }
 
     /**

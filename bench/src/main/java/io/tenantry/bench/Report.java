@@ -164,10 +164,10 @@ final class Report {
                 continue;
             }
             md.append(String.format(Locale.ROOT, "\nWhere results-service's time goes (JFR, %s over %d tenants, %,.0f "
-                            + "requests/s while recorded, %s execution samples, GC %s; full tables in "
+                            + "requests/s while recorded, %s execution samples, GC %s, CPU %s; full tables in "
                             + "[profile-results-service.txt](profile-results-service.txt), recording `%s`):\n",
                     extra.get("kind"), s.tenants(), s.median().rate(), extra.get("executionSamples"), extra.get("gc"),
-                    extra.get("recording")));
+                    extra.get("cpuLoad"), extra.get("recording")));
             for (String[] table : new String[][] {{"topFrames", "top frames (self)"},
                     {"nearestOfOurs", "nearest io.tenantry frame"}, {"byLibrary", "by library"}}) {
                 md.append("\n| ").append(table[1]).append(" | samples | % |\n|---|---|---|\n");

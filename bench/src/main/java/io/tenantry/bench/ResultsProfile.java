@@ -63,6 +63,7 @@ final class ResultsProfile {
             extra.put("nearestOfOurs", tables.top(tables.nearestOurs, 10));
             extra.put("byLibrary", tables.top(tables.byLibrary, 10));
             extra.put("gc", tables.gc());
+            extra.put("cpuLoad", tables.cpuLoad());
             try (ConnectionCensus none = new ConnectionCensus(List.of())) {
                 Measurement m = Measurement.of(FIGURE, kind, tenants, 1, result, none, extra);
                 Files.writeString(out.resolve("profile-results-service.txt"), tables.text(m) + "\n`jfr summary`:\n" + summary);
@@ -84,8 +85,11 @@ final class ResultsProfile {
         long samples;
         long collections;
         Duration gcPauses = Duration.ZERO;
-        final Map<String, Long> allocatedBytes = new HashMap<>();
         final Map<String, Long> nativeFrames = new HashMap<>();
+        /** jdk.CPULoad every second: results-service's share of the machine, and the machine's, summed over readings. */
+        double jvmShare;
+        double machineShare;
+        int cpuReadings;
 
         void sample(RecordedEvent event) {
             RecordedStackTrace stack = event.getStackTrace();
@@ -132,16 +136,23 @@ final class ResultsProfile {
             return Map.of("collections", collections, "pauseMillis", gcPauses.toMillis());
         }
 
+        /** Average share of all cores, in per cent: results-service's and the whole machine's (others' builds too). */
+        Map<String, Object> cpuLoad() {
+            int n = Math.max(1, cpuReadings);
+            return Map.of("resultsServicePercent", Math.round(jvmShare * 100 / n),
+                    "machinePercent", Math.round(machineShare * 100 / n));
+        }
+
         String text(Measurement m) {
             StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "results-service under %s reads over %d "
                             + "tenants, %s closed-loop clients, JFR settings=profile: %.0f requests/s while recorded, "
-                            + "%d execution samples, %d garbage collections pausing %d ms in all.%n", m.extra().get("kind"),
-                    m.tenants(), m.extra().get("clients"), m.rate(), samples, collections, gcPauses.toMillis()));
+                            + "%d execution samples, %d garbage collections pausing %d ms in all; CPU (jdk.CPULoad, share of "
+                            + "all cores) %s.%n", m.extra().get("kind"), m.tenants(), m.extra().get("clients"), m.rate(),
+                    samples, collections, gcPauses.toMillis(), cpuLoad()));
             table(text, "Top frames (self: the method running when sampled)", selfFrames);
             table(text, "Nearest io.tenantry frame on the stack (our method, with what it called)", nearestOurs);
             table(text, "By library (package of the nearest frame outside the JDK)", byLibrary);
             table(text, "By thread (numbers stripped)", byThread);
-            table(text, "Allocation (jdk.ObjectAllocationSample weight, bytes, by class)", allocatedBytes);
             table(text, "Threads in native code (jdk.NativeMethodSample, every 20 ms; mostly waiting, not CPU)",
                     nativeFrames);
             return text.toString();
@@ -163,6 +174,11 @@ final class ResultsProfile {
                 RecordedEvent event = file.readEvent();
                 switch (event.getEventType().getName()) {
                     case "jdk.ExecutionSample" -> tables.sample(event);
+                    case "jdk.CPULoad" -> {
+                        tables.jvmShare += event.getFloat("jvmUser") + event.getFloat("jvmSystem");
+                        tables.machineShare += event.getFloat("machineTotal");
+                        tables.cpuReadings++;
+                    }
                     case "jdk.NativeMethodSample" -> {
                         if (event.getStackTrace() != null && !event.getStackTrace().getFrames().isEmpty()) {
                             tables.nativeFrames.merge(Tables.name(event.getStackTrace().getFrames().get(0)), 1L, Long::sum);
@@ -172,8 +188,6 @@ final class ResultsProfile {
                         tables.collections++;
                         tables.gcPauses = tables.gcPauses.plus(event.getDuration("sumOfPauses"));
                     }
-                    case "jdk.ObjectAllocationSample" -> tables.allocatedBytes.merge(
-                            event.getClass("objectClass").getName(), event.getLong("weight"), Long::sum);
                     default -> {
                     }
                 }
