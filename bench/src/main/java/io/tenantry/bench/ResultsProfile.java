@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,9 +21,10 @@ import jdk.jfr.consumer.RecordingFile;
 /**
  * Where results-service's time goes under the read load: Java Flight Recorder (the JDK's own profiler, started in
  * the running service with {@code jcmd <pid> JFR.start settings=profile}, a stack sample of each running Java
- * thread every 10 ms) over {@code --profile-seconds} of closed-loop reads, turned into hot-method tables. The
- * recording ({@code results-service.jfr}, for JDK Mission Control or {@code jfr print}) and the tables
- * ({@code profile-results-service.txt}, with {@code jfr summary}'s event counts) go into the run's folder.
+ * thread every 10 ms) over {@code --profile-seconds} of closed-loop reads after a {@code --warmup} left out of it,
+ * turned into hot-method tables. The recording ({@code results-service.jfr}, for JDK Mission Control or {@code jfr
+ * print}) and the tables ({@code profile-results-service.txt}, with {@code jfr summary}'s event counts) go into the
+ * run's folder.
  */
 final class ResultsProfile {
 
@@ -45,11 +47,15 @@ final class ResultsProfile {
         try {
             ExternalTool.run(List.of(jdk.resolve("jcmd").toString(), String.valueOf(pid), "JFR.start",
                     "name=" + RECORDING, "settings=profile"), Map.of(), log, Duration.ofMinutes(1));
+            // Starting JFR instruments JDK classes, and the JIT recompiles what it deoptimized: a --warmup of load
+            // first, recorded but left out of the tables.
+            load.run(options.clients(), Duration.ZERO, options.warmup(), next);
+            Instant measured = Instant.now();
             CpuCensus cpu = CpuCensus.begin(bench);
             LoadGenerator.Result result = load.run(options.clients(), Duration.ZERO, seconds, next);
             ExternalTool.run(List.of(jdk.resolve("jcmd").toString(), String.valueOf(pid), "JFR.stop",
                     "name=" + RECORDING, "filename=" + recording), Map.of(), log, Duration.ofMinutes(1));
-            Tables tables = tables(recording);
+            Tables tables = tables(recording, measured);
             String summary = ExternalTool.run(List.of(jdk.resolve("jfr").toString(), "summary", recording.toString()),
                     Map.of(), bench.state.resolve("jfr-summary.log"), Duration.ofMinutes(2));
             Map<String, Object> extra = new LinkedHashMap<>();
@@ -167,11 +173,14 @@ final class ResultsProfile {
         }
     }
 
-    private static Tables tables(Path recording) throws IOException {
+    private static Tables tables(Path recording, Instant from) throws IOException {
         Tables tables = new Tables();
         try (RecordingFile file = new RecordingFile(recording)) {
             while (file.hasMoreEvents()) {
                 RecordedEvent event = file.readEvent();
+                if (event.getStartTime().isBefore(from)) {
+                    continue;
+                }
                 switch (event.getEventType().getName()) {
                     case "jdk.ExecutionSample" -> tables.sample(event);
                     case "jdk.CPULoad" -> {
