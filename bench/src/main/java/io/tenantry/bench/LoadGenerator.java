@@ -58,7 +58,7 @@ final class LoadGenerator implements AutoCloseable {
         }
     }
 
-    /** How long a request waits for its answer before it counts as failed. */
+    /** How long an open-model request waits for its answer before it counts as failed. */
     static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
 
     private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
@@ -90,7 +90,7 @@ final class LoadGenerator implements AutoCloseable {
             done.countDown();
             return;
         }
-        send(http, next.get()).onComplete(answer -> {
+        send(http, next.get(), new RequestOptions()).onComplete(answer -> {
             long answered = System.nanoTime();
             if (sent >= window.start && answered <= window.end) {
                 window.record(answer, sent, answered);
@@ -131,16 +131,17 @@ final class LoadGenerator implements AutoCloseable {
                 }
                 window.outstanding++;
                 long intended = due;
-                send(http, next.get()).onComplete(answer -> {
-                    long answered = System.nanoTime();
-                    window.outstanding--;
-                    if (intended >= window.start) {
-                        window.record(answer, intended, answered);
-                    }
-                    if (window.allSent && window.outstanding == 0) {
-                        done.countDown();
-                    }
-                });
+                send(http, next.get(), new RequestOptions().setIdleTimeout(ANSWER_TIMEOUT.toMillis()))
+                        .onComplete(answer -> {
+                            long answered = System.nanoTime();
+                            window.outstanding--;
+                            if (intended >= window.start) {
+                                window.record(answer, intended, answered);
+                            }
+                            if (window.allSent && window.outstanding == 0) {
+                                done.countDown();
+                            }
+                        });
             }
         }));
         if (!done.await(warmup.plus(measure).plus(ANSWER_TIMEOUT).plusMinutes(1).toMillis(), TimeUnit.MILLISECONDS)) {
@@ -155,9 +156,8 @@ final class LoadGenerator implements AutoCloseable {
                 .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(connections));
     }
 
-    private static Future<Integer> send(HttpClient http, Request request) {
-        return http.request(new RequestOptions().setMethod(request.method()).setURI(request.path())
-                        .setIdleTimeout(ANSWER_TIMEOUT.toMillis()))
+    private static Future<Integer> send(HttpClient http, Request request, RequestOptions options) {
+        return http.request(options.setMethod(request.method()).setURI(request.path()))
                 .compose(r -> {
                     r.putHeader("Authorization", "Bearer " + request.token());
                     if (request.body() == null) {
