@@ -36,27 +36,39 @@ final class ResultsProfile {
     private ResultsProfile() {
     }
 
+    /**
+     * JFR's first start in a JVM instruments JDK classes (sockets, files), and the JIT must recompile what it had
+     * compiled of them: done before the reads' warm-up, by a recording started and stopped at once, so the profiled
+     * window meets compiled code. Without it results-service ran at a third of its rate while recorded.
+     */
+    static void prepare(BenchPlatform bench) throws IOException, InterruptedException {
+        jcmd(bench, "JFR.start", "name=" + RECORDING, "settings=default");
+        jcmd(bench, "JFR.stop", "name=" + RECORDING);
+    }
+
+    private static void jcmd(BenchPlatform bench, String... command) throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(bench.platform.pid("results-service"))));
+        line.addAll(List.of(command));
+        ExternalTool.run(line, Map.of(), bench.state.resolve("jfr-" + command[0] + ".log"), Duration.ofMinutes(1));
+    }
+
     static Measurement run(BenchPlatform bench, Bench.Options options, LoadGenerator load, String kind, int tenants,
                            Supplier<LoadGenerator.Request> next) throws Exception {
         Path out = bench.state.getParent();
         Path recording = out.resolve("results-service.jfr");
-        Path jdk = Path.of(System.getProperty("java.home"), "bin");
-        long pid = bench.platform.pid("results-service");
-        Path log = bench.state.resolve("jfr.log");
         Duration seconds = Duration.ofSeconds(options.profileSeconds());
         try {
-            ExternalTool.run(List.of(jdk.resolve("jcmd").toString(), String.valueOf(pid), "JFR.start",
-                    "name=" + RECORDING, "settings=profile"), Map.of(), log, Duration.ofMinutes(1));
-            // Starting JFR instruments JDK classes, and the JIT recompiles what it deoptimized: a --warmup of load
-            // first, recorded but left out of the tables.
+            jcmd(bench, "JFR.start", "name=" + RECORDING, "settings=profile");
+            // A --warmup of load first, recorded but left out of the tables.
             load.run(options.clients(), Duration.ZERO, options.warmup(), next);
             Instant measured = Instant.now();
             CpuCensus cpu = CpuCensus.begin(bench);
             LoadGenerator.Result result = load.run(options.clients(), Duration.ZERO, seconds, next);
-            ExternalTool.run(List.of(jdk.resolve("jcmd").toString(), String.valueOf(pid), "JFR.stop",
-                    "name=" + RECORDING, "filename=" + recording), Map.of(), log, Duration.ofMinutes(1));
+            jcmd(bench, "JFR.stop", "name=" + RECORDING, "filename=" + recording);
             Tables tables = tables(recording, measured);
-            String summary = ExternalTool.run(List.of(jdk.resolve("jfr").toString(), "summary", recording.toString()),
+            String summary = ExternalTool.run(List.of(Path.of(System.getProperty("java.home"), "bin", "jfr").toString(),
+                            "summary", recording.toString()),
                     Map.of(), bench.state.resolve("jfr-summary.log"), Duration.ofMinutes(2));
             Map<String, Object> extra = new LinkedHashMap<>();
             extra.put("kind", kind);

@@ -33,11 +33,15 @@ final class RoutedReads {
         List<Measurement> measurements = new ArrayList<>();
         List<Integer> openSpreads = List.of(Collections.min(options.spreads()), Collections.max(options.spreads()));
         try (LoadGenerator load = new LoadGenerator(8082)) {
-            // results-service compiles its read paths under the first load it sees: untimed, twice --warmup of each
-            // read over the first spread, so the first measured runs do not time the JIT (on 2 shared cores they did).
+            // results-service compiles its read paths under the first load it sees: untimed, three times --warmup of
+            // each read over the first spread, so the first measured runs do not time the JIT (on 2 shared cores they
+            // did: 1,277/s against wrk's 4,402/s after 20 s of this, 5,042/s against 4,282/s after 80 s).
+            if (options.profileSeconds() > 0) {
+                ResultsProfile.prepare(bench);
+            }
             List<Tenants.Seeded> first = tenants.subList(0, Math.min(options.spreads().get(0), tenants.size()));
             for (Function<Tenants.Seeded, String> path : kinds.values()) {
-                load.run(options.clients(), Duration.ZERO, options.warmup().multipliedBy(2), randomTenant(first, path));
+                load.run(options.clients(), Duration.ZERO, options.warmup().multipliedBy(3), randomTenant(first, path));
             }
             for (int spread : options.spreads()) {
                 List<Tenants.Seeded> used = tenants.subList(0, Math.min(spread, tenants.size()));
