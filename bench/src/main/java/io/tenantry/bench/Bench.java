@@ -32,7 +32,8 @@ public final class Bench {
     record Options(List<String> figures, int tenants, List<Integer> spreads, int clients, Duration warmup,
                    Duration measure, int runs, int budget, int perTenant, int provisioned, int rolloutParallelism,
                    String resultsHeap, int noisyFactor, double backupGib, boolean backupCompress,
-                   boolean rolloutBackups, double moveGib, int drainTenants, int moveConcurrency, int registryRows) {
+                   boolean rolloutBackups, double moveGib, int drainTenants, int moveConcurrency, int registryRows,
+                   List<Integer> openRates, int openMaxOutstanding, int profileSeconds) {
 
         static Options parse(String[] args) {
             Map<String, String> given = new LinkedHashMap<>();
@@ -49,6 +50,7 @@ public final class Bench {
                     given.putIfAbsent("move-gb", "0.02");
                     given.putIfAbsent("drain-tenants", "5");
                     given.putIfAbsent("registry-rows", "1000");
+                    given.putIfAbsent("profile-seconds", "3");
                 } else if (args[i].startsWith("--") && i + 1 < args.length) {
                     given.put(args[i].substring(2), args[++i]);
                 } else {
@@ -77,7 +79,10 @@ public final class Bench {
                     Double.parseDouble(given.getOrDefault("move-gb", "1")),
                     Integer.parseInt(given.getOrDefault("drain-tenants", "100")),
                     Integer.parseInt(given.getOrDefault("move-concurrency", "2")),
-                    Integer.parseInt(given.getOrDefault("registry-rows", "100000")));
+                    Integer.parseInt(given.getOrDefault("registry-rows", "100000")),
+                    Arrays.stream(given.getOrDefault("open-rates", "50,70,90").split(",")).map(Integer::valueOf).toList(),
+                    Integer.parseInt(given.getOrDefault("open-max-outstanding", "1000")),
+                    Integer.parseInt(given.getOrDefault("profile-seconds", "20")));
         }
 
         private static boolean onOrOff(String option, String value) {
@@ -109,6 +114,9 @@ public final class Bench {
             map.put("drainTenants", drainTenants);
             map.put("moveConcurrency", moveConcurrency);
             map.put("registryRows", registryRows);
+            map.put("openRatesPercentOfCapacity", openRates);
+            map.put("openMaxOutstanding", openMaxOutstanding);
+            map.put("profileSeconds", profileSeconds);
             return map;
         }
     }

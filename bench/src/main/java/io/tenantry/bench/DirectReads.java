@@ -22,7 +22,8 @@ import io.tenantry.servers.PostgresEndpoint;
  * Figure 4: the physical limit beside the HTTP figures. The same single-row read as {@code GET job} (the same
  * columns, by primary key) and the same top 10 docking results, run straight against one tenant's database over
  * JDBC by the same number of clients, each with its own connection, in the same run on the same machine. What
- * results-service adds is the rest: HTTP, the token, routing, JSON.
+ * results-service adds is the rest: HTTP, the token, routing, JSON. Beside it, pgbench runs the same job read, so
+ * the JDBC clients can be checked against PostgreSQL's own tool.
  */
 final class DirectReads {
 
@@ -53,6 +54,7 @@ final class DirectReads {
                         Map.of("clients", options.clients(), "cpuCores", cpu.join().coresUsed())));
             }
         }
+        runs.add(Pgbench.run(bench, options, server, database, "get-job (pgbench)", JOB, UUID.fromString(tenant.jobId())));
         return runs;
     }
 

@@ -67,6 +67,11 @@ final class Report {
         md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Summary s : summaries) {
             Measurement m = s.median();
+            if (m.extra().get("missing") instanceof String why) {
+                md.append(String.format(Locale.ROOT, "| %s | %s | %d | missing: %s | | | | | | | |%n", s.figure(),
+                        s.variant(), s.tenants(), why));
+                continue;
+            }
             md.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f %s%s | %,.0f – %,.0f | %s | %d | %s | %s |%n",
                     s.figure(), s.variant(), s.tenants(), m.rate(), m.unit(), duration(m), s.slowest(), s.fastest(),
                     latencies(m), m.failures(),
@@ -74,6 +79,9 @@ final class Report {
                     cpu(m)));
         }
         md.append(residentMemory(summaries));
+        md.append(openModel(summaries));
+        md.append(independentTools(summaries));
+        md.append(profile(summaries));
         md.append(backupsAndRestores(summaries));
         md.append(moves(measurements));
         md.append(registryScale(measurements));
@@ -96,6 +104,80 @@ final class Report {
                         e.getKey() == 1 ? "" : "s"))
                 .collect(Collectors.joining(", "));
         return bySpread.isEmpty() ? "" : "\nresults-service resident memory: " + bySpread + ".\n";
+    }
+
+    /** Each offered rate of the open model beside what was achieved, and the whole latency distribution. */
+    private static String openModel(List<Summary> summaries) {
+        List<Summary> open = of(summaries, OpenModel.FIGURE);
+        if (open.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("\nOpen model (constant arrival rate, latency from each request's due time; "
+                + "one run per rate):\n\n| tenants | kind | offered | achieved | p50 | p90 | p99 | p99.9 "
+                + "| max | not sent | failures |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Summary s : open) {
+            Measurement m = s.median();
+            Map<String, Object> extra = m.extra();
+            md.append(String.format(Locale.ROOT, "| %d | %s | %,.0f/s (%s %% of %,.0f/s) | %,.0f/s | %.2f ms | %.2f ms "
+                            + "| %.2f ms | %.2f ms | %.1f ms | %s | %d |%n", m.tenants(), extra.get("kind"),
+                    number(extra, "offeredPerSecond"), extra.get("percentOfCapacity"), number(extra, "capacityPerSecond"),
+                    m.rate(), m.p50Millis(), number(extra, "p90Millis"), m.p99Millis(), number(extra, "p999Millis"),
+                    m.maxMillis(), extra.get("notSent"), m.failures()));
+        }
+        return md.toString();
+    }
+
+    /** pgbench and wrk beside the suite's own generators, on the same reads at the same concurrency. */
+    private static String independentTools(List<Summary> summaries) {
+        StringBuilder md = new StringBuilder();
+        for (String[] pair : new String[][] {{RoutedReads.FIGURE, "get-job", "get-job (wrk)"},
+                {DirectReads.FIGURE, "get-job", "get-job (pgbench)"}}) {
+            Summary theirs = summaries.stream().filter(s -> s.figure().equals(pair[0]) && s.variant().equals(pair[2]))
+                    .findFirst().orElse(null);
+            Summary ours = summaries.stream().filter(s -> s.figure().equals(pair[0]) && s.variant().equals(pair[1])
+                    && s.tenants() == 1).findFirst().orElse(null);
+            if (theirs == null) {
+                continue;
+            }
+            Measurement t = theirs.median();
+            if (t.extra().get("missing") instanceof String why) {
+                md.append(String.format(Locale.ROOT, "- %s: not measured, %s%n", pair[2], why));
+            } else {
+                md.append(String.format(Locale.ROOT, "- %s (`%s`): %,.0f %s, p50 %.2f ms, p99 %.2f ms, %d failures",
+                        pair[2], t.extra().get("tool"), t.rate(), t.unit(), t.p50Millis(), t.p99Millis(), t.failures()));
+                md.append(ours == null ? "\n" : String.format(Locale.ROOT, "; the suite's %s: %,.0f %s (%.0f %%), p50 "
+                                + "%.2f ms, p99 %.2f ms%n", pair[0], ours.median().rate(), ours.median().unit(),
+                        100 * ours.median().rate() / t.rate(), ours.median().p50Millis(), ours.median().p99Millis()));
+            }
+        }
+        return md.isEmpty() ? "" : "\nIndependent tools, one tenant, the same read at the same concurrency:\n\n" + md;
+    }
+
+    /** The hot-method tables of results-service's JFR recording (the full tables are in profile-results-service.txt). */
+    @SuppressWarnings("unchecked")
+    private static String profile(List<Summary> summaries) {
+        StringBuilder md = new StringBuilder();
+        for (Summary s : of(summaries, ResultsProfile.FIGURE)) {
+            Map<String, Object> extra = s.median().extra();
+            if (extra.get("missing") instanceof String why) {
+                md.append("\nresults-service profile: not measured, ").append(why).append("\n");
+                continue;
+            }
+            md.append(String.format(Locale.ROOT, "\nWhere results-service's time goes (JFR, %s over %d tenants, %,.0f "
+                            + "requests/s while recorded, %s execution samples, GC %s, CPU %s; full tables in "
+                            + "[profile-results-service.txt](profile-results-service.txt), recording `%s`):\n",
+                    extra.get("kind"), s.tenants(), s.median().rate(), extra.get("executionSamples"), extra.get("gc"),
+                    extra.get("cpuLoad"), extra.get("recording")));
+            for (String[] table : new String[][] {{"topFrames", "top frames (self)"},
+                    {"nearestOfOurs", "nearest io.tenantry frame"}, {"byLibrary", "by library"}}) {
+                md.append("\n| ").append(table[1]).append(" | samples | % |\n|---|---|---|\n");
+                for (Map<String, Object> row : (List<Map<String, Object>>) extra.get(table[0])) {
+                    md.append(String.format(Locale.ROOT, "| `%s` | %s | %s |%n", row.get("frame"), row.get("samples"),
+                            row.get("percent")));
+                }
+            }
+        }
+        return md.toString();
     }
 
     /** What the table leaves out of the median backup and restore runs: stored bytes, rows, the tenant's downtime. */
@@ -229,6 +311,18 @@ final class Report {
             limit.series("HTTP, routed", kinds.stream().mapToDouble(k -> find(reads, k, 1).median().rate()).toArray());
             limit.series("JDBC, direct", kinds.stream().mapToDouble(k -> find(direct, k, 1).median().rate()).toArray());
             charts.put("http-vs-direct.svg", limit);
+        }
+        for (int tenants : of(summaries, OpenModel.FIGURE).stream().map(Summary::tenants).distinct().toList()) {
+            List<Summary> open = of(summaries, OpenModel.FIGURE).stream().filter(s -> s.tenants() == tenants).toList();
+            Chart latency = new Chart("Open model, GET job over " + tenants + (tenants == 1 ? " tenant" : " tenants")
+                    + ": latency by offered rate", "milliseconds", open.stream().map(s -> String.format(Locale.ROOT,
+                    "%s %% (%,.0f/s)", s.median().extra().get("percentOfCapacity"),
+                    number(s.median().extra(), "offeredPerSecond"))).toList());
+            latency.series("p50", open.stream().mapToDouble(s -> s.median().p50Millis()).toArray());
+            latency.series("p90", open.stream().mapToDouble(s -> number(s.median().extra(), "p90Millis")).toArray());
+            latency.series("p99", open.stream().mapToDouble(s -> s.median().p99Millis()).toArray());
+            latency.series("p99.9", open.stream().mapToDouble(s -> number(s.median().extra(), "p999Millis")).toArray());
+            charts.put("open-model-latency-" + tenants + ".svg", latency);
         }
         List<Summary> provisioning = of(summaries, Provisioning.FIGURE);
         if (!provisioning.isEmpty()) {
