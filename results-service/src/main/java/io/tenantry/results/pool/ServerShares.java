@@ -192,7 +192,10 @@ public class ServerShares {
                     share.share = reply.get(1).toInteger();
                     share.claim = reply.get(2).toInteger();
                     liveReplicas = reply.get(3).toInteger();
-                    pools.resize(share.server, share.allowed);
+                    if (!stopped) {
+                        // A renewal answered after the replica began to stop must not open what it is closing.
+                        pools.resize(share.server, share.allowed);
+                    }
                     if (redisSilent.getAndSet(false)) {
                         LOG.infof("connection shares renewed in Redis again: %d on %s, %d replicas", share.allowed,
                                 share.server, liveReplicas);

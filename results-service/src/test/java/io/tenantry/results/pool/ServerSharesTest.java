@@ -67,7 +67,9 @@ class ServerSharesTest {
         }
     }
 
-    private static final String QUERY = "SELECT pg_sleep(0.03)";
+    /** The first replica's statements run long, so it cannot shrink before the second could open connections. */
+    private static final String LONG_QUERY = "SELECT pg_sleep(0.5)";
+    private static final String QUERY = "SELECT pg_sleep(0.05)";
     private static List<String> orgs;
     private static ExecutorService threads;
 
@@ -123,7 +125,7 @@ class ServerSharesTest {
         List<Future<?>> load = new ArrayList<>();
         long firstUntil = System.nanoTime() + Duration.ofSeconds(12).toNanos();
         for (int i = 0; i < 16; i++) {
-            load.add(threads.submit(() -> read(pools, "first", routes, firstUntil, served, refused)));
+            load.add(threads.submit(() -> read(pools, "first", LONG_QUERY, routes, firstUntil, served, refused)));
         }
         awaitTrue(() -> pools.grantedConnections("pg0") == 4 && pools.grantedConnections("pg1") == 6,
                 () -> "the first replica took each server's whole budget: " + pools.grantedConnections("pg0")
@@ -133,7 +135,7 @@ class ServerSharesTest {
             // The second replica's requests wait for its share, and are granted connections the moment it has one.
             long secondUntil = System.nanoTime() + Duration.ofSeconds(7).toNanos();
             for (int i = 0; i < 16; i++) {
-                load.add(threads.submit(() -> read(second.pools, "second", routes, secondUntil, served, refused)));
+                load.add(threads.submit(() -> read(second.pools, "second", QUERY, routes, secondUntil, served, refused)));
             }
             long joined = System.nanoTime();
             second.join();
@@ -163,8 +165,8 @@ class ServerSharesTest {
             assertTrue(peak <= budget, server + ": " + peak + " connections at once, its budget is " + budget);
             assertTrue(peak >= budget - 1, server + ": the load did fill the server's budget, peak " + peak);
         }
-        assertTrue(served.get("first").get() > 100, "the first replica was served: " + served + ", refused " + refused);
-        assertTrue(served.get("second").get() > 100, "the second replica was served: " + served + ", refused " + refused);
+        assertTrue(served.get("first").get() > 50, "the first replica was served: " + served + ", refused " + refused);
+        assertTrue(served.get("second").get() > 50, "the second replica was served: " + served + ", refused " + refused);
         awaitTrue(() -> shares.share("pg0") == 4 && shares.liveReplicas() == 1,
                 () -> "the second left and its share came back: " + shares.share("pg0"));
     }
@@ -199,12 +201,12 @@ class ServerSharesTest {
     }
 
     /** Reads over random tenants through {@code replica} until {@code until}, counting what was served and refused. */
-    private static Void read(TenantPools replica, String name, List<TenantRoute> routes, long until,
+    private static Void read(TenantPools replica, String name, String query, List<TenantRoute> routes, long until,
             Map<String, AtomicInteger> served, Map<String, AtomicInteger> refused) {
         while (System.nanoTime() < until) {
             TenantRoute route = routes.get(ThreadLocalRandom.current().nextInt(routes.size()));
             try {
-                replica.withConnection(route, c -> c.query(QUERY).execute()).await().atMost(Duration.ofSeconds(10));
+                replica.withConnection(route, c -> c.query(query).execute()).await().atMost(Duration.ofSeconds(10));
                 served.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet();
             } catch (ConnectionBudgetExhausted e) {
                 refused.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet();
