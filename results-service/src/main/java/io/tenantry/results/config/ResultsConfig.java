@@ -41,6 +41,12 @@ public interface ResultsConfig {
 
         /** Overrides {@code tenantry.results.tenant-tls.ssl-mode} for this server. */
         Optional<String> sslMode();
+
+        /**
+         * Connections all results-service replicas together may hold to this server; overrides
+         * {@code tenantry.results.pools.server-budget}.
+         */
+        Optional<Integer> budget();
     }
 
     interface TenantTls {
@@ -53,9 +59,25 @@ public interface ResultsConfig {
     }
 
     interface Pools {
-        /** Connections all tenant pools together may hold open, across every server. */
+        /** Connections all tenant pools of one replica together may hold open, across every server. */
         @WithDefault("100")
         int globalBudget();
+
+        /**
+         * Connections all replicas together may hold to one tenant server, shared between the live replicas through
+         * Redis (a server's own {@code budget} overrides it); unset, the global budget.
+         */
+        Optional<Integer> serverBudget();
+
+        /** How often a replica renews its membership and its share of each server's budget in Redis. */
+        @WithDefault("2S")
+        Duration shareRenewal();
+
+        /**
+         * A replica that has not renewed for this long counts as gone: the others share its part of the budget.
+         */
+        @WithDefault("6S")
+        Duration shareExpiry();
 
         /** Connections one tenant's pool may hold. */
         @WithDefault("4")

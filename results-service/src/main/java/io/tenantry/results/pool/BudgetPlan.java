@@ -6,18 +6,21 @@ import java.util.List;
 /**
  * What the caller of a {@link ConnectionBudget} decision does once it has let go of its lock: hand leases to
  * requests, start the clock of requests that now wait, let requests whose tenant's slots closed ask again, and
- * close connections (telling the budget when each is closed).
+ * close connections (telling the budget when each is closed, with its {@link Closing}).
  */
 final class BudgetPlan<C, R> {
 
     record Grant<C, R>(R request, Lease<C, R> lease) {
     }
 
+    /** A connection to {@code server} to close; {@code reclaimed} when it makes room for a tenant that has none. */
+    record Closing<C>(String server, C connection, boolean reclaimed) {
+    }
+
     private final List<Grant<C, R>> grants = new ArrayList<>();
     private final List<R> waits = new ArrayList<>();
     private final List<R> retries = new ArrayList<>();
-    private final List<C> reclaims = new ArrayList<>();
-    private final List<C> closes = new ArrayList<>();
+    private final List<Closing<C>> closes = new ArrayList<>();
 
     void grant(R request, Lease<C, R> lease) {
         grants.add(new Grant<>(request, lease));
@@ -31,14 +34,8 @@ final class BudgetPlan<C, R> {
         retries.add(request);
     }
 
-    /** Closes a connection to make room for a tenant that has none. */
-    void reclaim(C connection) {
-        reclaims.add(connection);
-    }
-
-    /** Closes a connection nobody needs any more. */
-    void close(C connection) {
-        closes.add(connection);
+    void close(Closing<C> closing) {
+        closes.add(closing);
     }
 
     List<Grant<C, R>> grants() {
@@ -53,11 +50,7 @@ final class BudgetPlan<C, R> {
         return retries;
     }
 
-    List<C> reclaims() {
-        return reclaims;
-    }
-
-    List<C> closes() {
+    List<Closing<C>> closes() {
         return closes;
     }
 }

@@ -2,7 +2,9 @@ package io.tenantry.results.pool;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -22,6 +24,11 @@ import io.tenantry.results.store.TenantRoute;
  * first; a closed one returns its place to the budget, for the first request in the budget's line. Connections idle
  * past a cutoff are closed, and a tenant left idle and unused that long is closed altogether.
  * <p>
+ * Each server also has a cap of its own, this replica's share of what the server allows all replicas
+ * ({@link #resize}); a server never resized has none but the global budget. A connection to a server at its cap is
+ * made room for on that server only. When a cap shrinks, idle connections above it close at once and busy ones
+ * when their requests give them back, instead of passing to the next request.
+ * <p>
  * {@code C} is a connection, made by {@code connect} (which must not do I/O) and closed by the caller; {@code R} is
  * a request. Not thread-safe: the caller holds one lock around each call, and carries out the returned
  * {@link BudgetPlan} after letting go of it.
@@ -34,10 +41,26 @@ final class ConnectionBudget<C, R> {
     private final Function<TenantRoute, C> connect;
     private final Map<String, TenantSlots<C, R>> tenants = new HashMap<>();
     private final ArrayDeque<Waiter<C, R>> waitingForBudget = new ArrayDeque<>();
+    private final Map<String, ServerCount> servers = new HashMap<>();
     /** Connections open or closing, over all tenants: never more than the budget. */
     private int granted;
     /** Connections being closed to make room for tenants that have none. */
     private int reclaiming;
+
+    /** One server's connections from this replica, against this replica's cap on it. */
+    private static final class ServerCount {
+        int cap;
+        /** Open or closing. */
+        int granted;
+        /** Closing, for any reason. */
+        int leaving;
+        /** Closing to make room for tenants that have none. */
+        int reclaiming;
+
+        ServerCount(int cap) {
+            this.cap = cap;
+        }
+    }
 
     ConnectionBudget(int globalBudget, int perTenant, LongSupplier clock, Function<TenantRoute, C> connect) {
         this.globalBudget = globalBudget;
@@ -64,7 +87,7 @@ final class ConnectionBudget<C, R> {
         if (idle != null) {
             idle.busy = true;
             plan.grant(request, new Lease<>(tenant, idle));
-        } else if (tenant.slots.size() < perTenant && granted < globalBudget) {
+        } else if (tenant.slots.size() < perTenant && hasRoom(tenant)) {
             plan.grant(request, new Lease<>(tenant, open(tenant)));
         } else {
             Waiter<C, R> waiter = new Waiter<>(request, tenant);
@@ -88,6 +111,14 @@ final class ConnectionBudget<C, R> {
         }
         TenantSlots<C, R> tenant = lease.owner;
         Slot<C> slot = lease.slot;
+        ServerCount server = server(tenant);
+        if (server.granted - server.leaving > server.cap) {
+            // This replica's share of the server shrank: the connection leaves instead of serving the next request.
+            tenant.slots.remove(slot);
+            close(tenant, slot, plan);
+            lostItsLast(tenant, plan);
+            return plan;
+        }
         slot.busy = false;
         slot.lastUsed = clock.getAsLong();
         tenant.lastUsed = slot.lastUsed;
@@ -116,8 +147,20 @@ final class ConnectionBudget<C, R> {
             return plan;
         }
         lease.owner.slots.remove(lease.slot);
-        plan.close(lease.slot.connection);
+        close(lease.owner, lease.slot, plan);
+        lostItsLast(lease.owner, plan);
         return plan;
+    }
+
+    /**
+     * A tenant whose last connection closed while requests wait in its line: the first of them waits in the
+     * budget's line instead, as a tenant without connections, for which room is made.
+     */
+    private void lostItsLast(TenantSlots<C, R> tenant, BudgetPlan<C, R> plan) {
+        if (tenant.slots.isEmpty() && !tenant.waiting.isEmpty()) {
+            waitingForBudget.add(tenant.waiting.poll());
+            makeRoom(plan);
+        }
     }
 
     /**
@@ -172,8 +215,23 @@ final class ConnectionBudget<C, R> {
                 retire(tenant, plan);
                 continue;
             }
-            tenant.takeIdleSlots(cutoff).forEach(slot -> plan.close(slot.connection));
+            tenant.takeIdleSlots(cutoff).forEach(slot -> close(tenant, slot, plan));
         }
+        return plan;
+    }
+
+    /**
+     * Sets this replica's cap on the server: above it, idle connections close now (spares first, unused for
+     * longest first) and busy ones as their requests give them back; below it, waiting requests are served.
+     */
+    BudgetPlan<C, R> resize(String serverName, int cap) {
+        BudgetPlan<C, R> plan = new BudgetPlan<>();
+        ServerCount server = servers.computeIfAbsent(serverName, name -> new ServerCount(globalBudget));
+        server.cap = cap;
+        while (server.granted - server.leaving > cap && closeIdle(tenantsOn(serverName), false, plan)) {
+            // one more idle connection of this server is closing
+        }
+        serveWaiting(plan);
         return plan;
     }
 
@@ -182,14 +240,25 @@ final class ConnectionBudget<C, R> {
      * then to tenants waiting with fewer connections than their share (one of theirs was discarded).
      * {@code reclaimed} when it was closed to make room for them.
      */
-    BudgetPlan<C, R> closed(boolean reclaimed) {
+    BudgetPlan<C, R> closed(BudgetPlan.Closing<C> closing) {
         BudgetPlan<C, R> plan = new BudgetPlan<>();
+        ServerCount server = servers.get(closing.server());
         granted--;
-        if (reclaimed) {
+        server.granted--;
+        server.leaving--;
+        if (closing.reclaimed()) {
             reclaiming--;
+            server.reclaiming--;
         }
-        while (!waitingForBudget.isEmpty() && granted < globalBudget) {
-            Waiter<C, R> waiter = waitingForBudget.poll();
+        serveWaiting(plan);
+        return plan;
+    }
+
+    /** Serves waiting requests from free budget: tenants without connections first, in order, then tenants' lines. */
+    private void serveWaiting(BudgetPlan<C, R> plan) {
+        Iterator<Waiter<C, R>> line = waitingForBudget.iterator();
+        while (line.hasNext() && granted < globalBudget) {
+            Waiter<C, R> waiter = line.next();
             TenantRoute route = waiter.tenant.route;
             TenantSlots<C, R> tenant = waiter.tenant.closed
                     ? tenants.computeIfAbsent(route.orgId(), org -> new TenantSlots<>(route, clock.getAsLong()))
@@ -197,20 +266,22 @@ final class ConnectionBudget<C, R> {
             waiter.tenant = tenant;
             Slot<C> idle = tenant.mostRecentlyUsedIdleSlot();
             if (idle != null) {
+                line.remove();
                 idle.busy = true;
                 plan.grant(waiter.request, new Lease<>(tenant, idle));
-            } else if (tenant.slots.size() < perTenant) {
-                plan.grant(waiter.request, new Lease<>(tenant, open(tenant)));
-            } else {
+            } else if (tenant.slots.size() >= perTenant) {
+                line.remove();
                 tenant.waiting.add(waiter);
+            } else if (hasRoom(tenant)) {
+                line.remove();
+                plan.grant(waiter.request, new Lease<>(tenant, open(tenant)));
             }
         }
         for (TenantSlots<C, R> tenant : tenants.values()) {
-            while (!tenant.waiting.isEmpty() && tenant.slots.size() < perTenant && granted < globalBudget) {
+            while (!tenant.waiting.isEmpty() && tenant.slots.size() < perTenant && hasRoom(tenant)) {
                 plan.grant(tenant.waiting.poll().request, new Lease<>(tenant, open(tenant)));
             }
         }
-        return plan;
     }
 
     int openTenants() {
@@ -219,6 +290,12 @@ final class ConnectionBudget<C, R> {
 
     int grantedConnections() {
         return granted;
+    }
+
+    /** Connections open or closing to the server. */
+    int grantedConnections(String serverName) {
+        ServerCount server = servers.get(serverName);
+        return server == null ? 0 : server.granted;
     }
 
     int busyConnections() {
@@ -235,7 +312,32 @@ final class ConnectionBudget<C, R> {
         slot.busy = true;
         tenant.slots.add(slot);
         granted++;
+        server(tenant).granted++;
         return slot;
+    }
+
+    /** Whether a new connection for the tenant fits the global budget and its server's cap. */
+    private boolean hasRoom(TenantSlots<C, R> tenant) {
+        ServerCount server = server(tenant);
+        return granted < globalBudget && server.granted < server.cap;
+    }
+
+    private ServerCount server(TenantSlots<C, R> tenant) {
+        return servers.computeIfAbsent(tenant.route.server(), name -> new ServerCount(globalBudget));
+    }
+
+    private void close(TenantSlots<C, R> tenant, Slot<C> slot, BudgetPlan<C, R> plan) {
+        close(tenant, slot, false, plan);
+    }
+
+    /** The slot's connection closes; it counts against the budget until {@link #closed} says it is gone. */
+    private void close(TenantSlots<C, R> tenant, Slot<C> slot, boolean reclaimed, BudgetPlan<C, R> plan) {
+        plan.close(new BudgetPlan.Closing<>(tenant.route.server(), slot.connection, reclaimed));
+        server(tenant).leaving++;
+    }
+
+    private List<TenantSlots<C, R>> tenantsOn(String serverName) {
+        return tenants.values().stream().filter(tenant -> serverName.equals(tenant.route.server())).toList();
     }
 
     /**
@@ -250,40 +352,66 @@ final class ConnectionBudget<C, R> {
         tenant.waiting.clear();
         List<Slot<C>> idle = tenant.slots.stream().filter(slot -> !slot.busy).toList();
         tenant.slots.removeAll(idle);
-        idle.forEach(slot -> plan.close(slot.connection));
+        idle.forEach(slot -> close(tenant, slot, plan));
     }
 
     /** A connection of a tenant taken out of service comes back from its request: it closes now. */
-    private static <C, R> void closeIfRetired(Lease<C, R> lease, BudgetPlan<C, R> plan) {
+    private void closeIfRetired(Lease<C, R> lease, BudgetPlan<C, R> plan) {
         if (lease.owner.closed && lease.owner.slots.remove(lease.slot)) {
-            plan.close(lease.slot.connection);
+            close(lease.owner, lease.slot, plan);
         }
     }
 
     /**
-     * Chooses connections to close so that each tenant waiting without any connection gets one: first an idle
-     * spare connection of a tenant that holds several, then the whole idle tenant unused for longest.
+     * Chooses connections to close so that each tenant waiting without any connection gets one: on its own server
+     * when that server is at its cap, on any server when the global budget is spent; first an idle spare connection
+     * of a tenant that holds several, then the whole idle tenant unused for longest.
      */
     private void makeRoom(BudgetPlan<C, R> plan) {
-        while (waitingForBudget.size() > reclaiming && granted >= globalBudget) {
-            TenantSlots<C, R> owner = LeastRecentlyUsed.spareOwner(tenants.values());
-            if (owner != null) {
-                Slot<C> spare = owner.leastRecentlyUsedIdleSlot();
-                owner.slots.remove(spare);
-                plan.reclaim(spare.connection);
-                reclaiming++;
-                continue;
+        Map<String, Integer> waitingPerServer = new HashMap<>();
+        waitingForBudget.forEach(waiter -> waitingPerServer.merge(waiter.tenant.route.server(), 1, Integer::sum));
+        waitingPerServer.forEach((serverName, waiting) -> {
+            ServerCount server = servers.get(serverName);
+            while (server != null && waiting > server.reclaiming && server.granted >= server.cap
+                    && closeIdle(tenantsOn(serverName), true, plan)) {
+                // one more connection of this server is closing for them
             }
-            TenantSlots<C, R> idle = LeastRecentlyUsed.idleTenant(tenants.values());
-            if (idle == null) {
-                break;
-            }
-            idle.closed = true;
-            tenants.remove(idle.route.orgId(), idle);
-            idle.slots.forEach(slot -> plan.reclaim(slot.connection));
-            reclaiming += idle.slots.size();
-            idle.slots.clear();
+        });
+        while (waitingForBudget.size() > reclaiming && granted >= globalBudget && closeIdle(tenants.values(), true, plan)) {
+            // one more connection is closing for them
         }
+    }
+
+    /**
+     * Closes the idle spare connection unused for longest of a candidate holding several, else the whole idle
+     * candidate unused for longest; false when every candidate is busy. {@code reclaimed}: to make room for
+     * tenants waiting without a connection.
+     */
+    private boolean closeIdle(Collection<TenantSlots<C, R>> candidates, boolean reclaimed, BudgetPlan<C, R> plan) {
+        TenantSlots<C, R> owner = LeastRecentlyUsed.spareOwner(candidates);
+        List<Slot<C>> leaving;
+        if (owner != null) {
+            Slot<C> spare = owner.leastRecentlyUsedIdleSlot();
+            owner.slots.remove(spare);
+            leaving = List.of(spare);
+        } else {
+            owner = LeastRecentlyUsed.idleTenant(candidates);
+            if (owner == null) {
+                return false;
+            }
+            owner.closed = true;
+            tenants.remove(owner.route.orgId(), owner);
+            leaving = new ArrayList<>(owner.slots);
+            owner.slots.clear();
+        }
+        for (Slot<C> slot : leaving) {
+            if (reclaimed) {
+                reclaiming++;
+                server(owner).reclaiming++;
+            }
+            close(owner, slot, reclaimed, plan);
+        }
+        return true;
     }
 
     /** Marks the lease given back; false when it was already, or its tenant left service. */

@@ -20,7 +20,8 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
- * The connections to tenant databases, lent to requests under the {@link ConnectionBudget}. A request that finds
+ * The connections to tenant databases, lent to requests under the {@link ConnectionBudget}, within this replica's
+ * share of each server's budget ({@link ServerShares}). A request that finds
  * no connection waits in line and gets a 503 with Retry-After when its wait ends; a tenant's connections all close
  * at once when the tenant changes (suspended, deleted, moved), or when its database refuses the tenant's role as
  * a moved tenant's old database does.
@@ -53,6 +54,8 @@ public class TenantPools {
         settings = config.pools();
         budget = new ConnectionBudget<>(settings.globalBudget(), settings.perTenant(), System::nanoTime,
                 connections::open);
+        // Nothing on a server until the other replicas agree on this one's share of it (ServerShares).
+        config.servers().keySet().forEach(server -> resize(server, 0));
     }
 
     @PreDestroy
@@ -124,6 +127,18 @@ public class TenantPools {
     void closeIdle() {
         long cutoff = System.nanoTime() - settings.idleTimeout().toNanos();
         carryOut(() -> budget.closeIdle(cutoff));
+    }
+
+    /** Sets this replica's cap on the server's connections; see {@link ConnectionBudget#resize}. */
+    void resize(String server, int cap) {
+        carryOut(() -> budget.resize(server, cap));
+    }
+
+    /** Connections to the server, open or closing. */
+    int grantedConnections(String server) {
+        synchronized (budget) {
+            return budget.grantedConnections(server);
+        }
     }
 
     public int openPools() {
@@ -211,8 +226,7 @@ public class TenantPools {
         }
         plan.grants().forEach(grant -> grant.request().emitter.complete(grant.lease()));
         plan.retries().forEach(this::acquire);
-        plan.reclaims().forEach(connection -> close(connection, true));
-        plan.closes().forEach(connection -> close(connection, false));
+        plan.closes().forEach(this::close);
     }
 
     /** Fails the request with a 503 when its deadline passes. */
@@ -239,10 +253,10 @@ public class TenantPools {
     }
 
     /** Closes the connection; its place returns to the budget once it is closed. */
-    private void close(Pool connection, boolean reclaimed) {
-        connection.close().subscribe().with(done -> carryOut(() -> budget.closed(reclaimed)), failure -> {
+    private void close(BudgetPlan.Closing<Pool> closing) {
+        closing.connection().close().subscribe().with(done -> carryOut(() -> budget.closed(closing)), failure -> {
             LOG.warnf("closing a tenant connection: %s", failure.getMessage());
-            carryOut(() -> budget.closed(reclaimed));
+            carryOut(() -> budget.closed(closing));
         });
     }
 

@@ -51,10 +51,10 @@ class ConnectionBudgetDecisionsTest {
         granted(budget.acquire(route("a"), "a2"));
         assertEquals(List.of("a3"), budget.acquire(route("a"), "a3").waits());
         BudgetPlan<String, String> discarded = budget.discard(lost);
-        assertEquals(List.of("a#1"), discarded.closes());
+        assertEquals(List.of("a#1"), connections(discarded.closes()));
         assertTrue(discarded.grants().isEmpty(), "a3 waits for the closed connection's place");
         assertTrue(budget.release(lost).grants().isEmpty(), "a discarded lease is given back once");
-        BudgetPlan<String, String> closed = budget.closed(false);
+        BudgetPlan<String, String> closed = budget.closed(onPg0(false));
         assertEquals("a3", closed.grants().get(0).request());
         assertEquals("a#3", closed.grants().get(0).lease().connection(), "a new connection, not the lost one");
         assertEquals(2, budget.grantedConnections());
@@ -67,7 +67,7 @@ class ConnectionBudgetDecisionsTest {
         budget.release(granted(budget.acquire(route("b"), "b1")));
         BudgetPlan<String, String> plan = budget.acquire(route("a"), "a2");
         assertEquals(List.of("a2"), plan.waits());
-        assertTrue(plan.reclaims().isEmpty(), "b keeps its idle connection: " + plan.reclaims());
+        assertTrue(reclaimed(plan.closes()).isEmpty(), "b keeps its idle connection: " + reclaimed(plan.closes()));
     }
 
     @Test
@@ -83,9 +83,9 @@ class ConnectionBudgetDecisionsTest {
         budget.release(a1);
         BudgetPlan<String, String> plan = budget.acquire(route("c"), "c1");
         assertEquals(List.of("c1"), plan.waits());
-        assertEquals(List.of("a#3"), plan.reclaims(), "a's spare used longest ago, not b's only connection");
+        assertEquals(List.of("a#3"), reclaimed(plan.closes()), "a's spare used longest ago, not b's only connection");
         assertEquals(3, budget.grantedConnections(), "a closing connection still counts");
-        BudgetPlan<String, String> closed = budget.closed(true);
+        BudgetPlan<String, String> closed = budget.closed(onPg0(true));
         assertEquals("c1", closed.grants().get(0).request());
         assertEquals("c#4", closed.grants().get(0).lease().connection());
         assertEquals(3, budget.grantedConnections());
@@ -98,9 +98,9 @@ class ConnectionBudgetDecisionsTest {
         later();
         budget.release(granted(budget.acquire(route("b"), "b1")));
         BudgetPlan<String, String> plan = budget.acquire(route("c"), "c1");
-        assertEquals(List.of("a#1"), plan.reclaims());
+        assertEquals(List.of("a#1"), reclaimed(plan.closes()));
         assertEquals(2, budget.openTenants(), "a is gone, b stays, c is waiting");
-        assertEquals("c1", budget.closed(true).grants().get(0).request());
+        assertEquals("c1", budget.closed(onPg0(true)).grants().get(0).request());
     }
 
     @Test
@@ -110,9 +110,9 @@ class ConnectionBudgetDecisionsTest {
         granted(budget.acquire(route("b"), "b1"));
         BudgetPlan<String, String> plan = budget.acquire(route("c"), "c1");
         assertEquals(List.of("c1"), plan.waits());
-        assertTrue(plan.reclaims().isEmpty(), "nothing idle to close");
-        assertEquals(List.of("a#1"), budget.release(a).reclaims(), "the connection that came free makes room");
-        assertEquals("c1", budget.closed(true).grants().get(0).request());
+        assertTrue(reclaimed(plan.closes()).isEmpty(), "nothing idle to close");
+        assertEquals(List.of("a#1"), reclaimed(budget.release(a).closes()), "the connection that came free makes room");
+        assertEquals("c1", budget.closed(onPg0(true)).grants().get(0).request());
     }
 
     @Test
@@ -147,12 +147,12 @@ class ConnectionBudgetDecisionsTest {
         long between = later();
         budget.release(second);
         BudgetPlan<String, String> sweep = budget.closeIdle(between);
-        assertEquals(List.of("a#1"), sweep.closes());
+        assertEquals(List.of("a#1"), connections(sweep.closes()));
         assertEquals(1, budget.openTenants());
-        assertEquals(List.of("a#2"), budget.closeIdle(later()).closes());
+        assertEquals(List.of("a#2"), connections(budget.closeIdle(later()).closes()));
         assertEquals(0, budget.openTenants());
-        budget.closed(false);
-        budget.closed(false);
+        budget.closed(onPg0(false));
+        budget.closed(onPg0(false));
         assertEquals(0, budget.grantedConnections());
     }
 
@@ -163,13 +163,13 @@ class ConnectionBudgetDecisionsTest {
         budget.acquire(route("a"), "a2");
         BudgetPlan<String, String> plan = budget.closeTenant("a");
         assertEquals(List.of("a2"), plan.retries());
-        assertEquals(List.of(), plan.closes(), "the running request keeps its connection");
+        assertEquals(List.of(), connections(plan.closes()), "the running request keeps its connection");
         BudgetPlan<String, String> released = budget.release(running);
         assertTrue(released.grants().isEmpty());
-        assertEquals(List.of("a#1"), released.closes());
-        assertTrue(budget.release(running).closes().isEmpty(), "given back twice, closed once");
+        assertEquals(List.of("a#1"), connections(released.closes()));
+        assertTrue(connections(budget.release(running).closes()).isEmpty(), "given back twice, closed once");
         assertEquals(1, budget.grantedConnections(), "counted until closed");
-        budget.closed(false);
+        budget.closed(onPg0(false));
         assertEquals(0, budget.grantedConnections());
         assertEquals("a#2", granted(budget.acquire(route("a"), "a2")).connection());
     }
@@ -180,7 +180,7 @@ class ConnectionBudgetDecisionsTest {
         budget.release(granted(budget.acquire(route("a"), "a1")));
         TenantRoute rotated = new TenantRoute("a", "active", "pg0", "results_a", "tenant_a", 2, 10, 10, null, null);
         BudgetPlan<String, String> plan = budget.acquire(rotated, "a2");
-        assertEquals(List.of("a#1"), plan.closes());
+        assertEquals(List.of("a#1"), connections(plan.closes()));
         assertEquals("a#2", plan.grants().get(0).lease().connection());
     }
 
@@ -190,9 +190,9 @@ class ConnectionBudgetDecisionsTest {
         budget.release(granted(budget.acquire(route("a"), "a1")));
         TenantRoute moved = new TenantRoute("a", "active", "pg1", "results_a", "tenant_a", 1, 10, 10, null, null);
         budget.release(granted(budget.acquire(moved, "a2")));
-        budget.closed(false);
-        assertTrue(budget.closeRoute(route("a")).closes().isEmpty(), "the pool to the new server stays");
-        assertEquals(List.of("a#2"), budget.closeRoute(moved).closes());
+        budget.closed(onPg0(false));
+        assertTrue(connections(budget.closeRoute(route("a")).closes()).isEmpty(), "the pool to the new server stays");
+        assertEquals(List.of("a#2"), connections(budget.closeRoute(moved).closes()));
     }
 
     @Test
@@ -207,6 +207,67 @@ class ConnectionBudgetDecisionsTest {
         assertEquals(7, budget.waitingRequests());
     }
 
+    @Test
+    void aServerCapBoundsThatServerOnlyAndARequestWaitsForRoomThere() {
+        ConnectionBudget<String, String> budget = budget(10, 2);
+        budget.resize("pg0", 1);
+        Lease<String, String> a = granted(budget.acquire(route("a"), "a1"));
+        assertEquals(List.of("b1"), budget.acquire(route("b"), "b1").waits(), "pg0 is at its cap");
+        granted(budget.acquire(route("c", "pg1"), "c1"));
+        granted(budget.acquire(route("c", "pg1"), "c2"));
+        assertEquals(1, budget.grantedConnections("pg0"));
+        assertEquals(2, budget.grantedConnections("pg1"));
+        BudgetPlan<String, String> released = budget.release(a);
+        assertEquals(List.of("a#1"), reclaimed(released.closes()), "a's idle connection makes room for b on pg0");
+        assertEquals("b1", budget.closed(onPg0(true)).grants().get(0).request());
+    }
+
+    @Test
+    void aShrunkCapClosesIdleConnectionsAtOnceAndBusyOnesWhenTheirRequestsEnd() {
+        ConnectionBudget<String, String> budget = budget(10, 2);
+        Lease<String, String> a1 = granted(budget.acquire(route("a"), "a1"));
+        budget.release(granted(budget.acquire(route("a"), "a2")));
+        Lease<String, String> b1 = granted(budget.acquire(route("b"), "b1"));
+        assertEquals(List.of("a#2"), connections(budget.resize("pg0", 1).closes()), "the idle spare closes at once");
+        assertEquals(List.of("a3"), budget.acquire(route("a"), "a3").waits(), "nothing new above the cap");
+        assertEquals(List.of("a#1"), connections(budget.release(a1).closes()),
+                "above the cap a connection that comes free closes instead of serving a3");
+        budget.closed(onPg0(false));
+        budget.closed(onPg0(false));
+        assertEquals(1, budget.grantedConnections("pg0"));
+        assertEquals(List.of("b#3"), reclaimed(budget.release(b1).closes()),
+                "at the cap again, b's idle connection makes room for a, which has none left");
+        assertEquals("a3", budget.closed(onPg0(true)).grants().get(0).request());
+        assertEquals(1, budget.grantedConnections("pg0"));
+    }
+
+    @Test
+    void aGrownCapServesTheRequestsWaitingForIt() {
+        ConnectionBudget<String, String> budget = budget(10, 2);
+        budget.resize("pg0", 0);
+        assertEquals(List.of("a1"), budget.acquire(route("a"), "a1").waits());
+        assertEquals(List.of("b1"), budget.acquire(route("b"), "b1").waits());
+        BudgetPlan<String, String> grown = budget.resize("pg0", 1);
+        assertEquals(List.of("a1"), grown.grants().stream().map(BudgetPlan.Grant::request).toList());
+        assertEquals(List.of("b1"), budget.resize("pg0", 2).grants().stream().map(BudgetPlan.Grant::request).toList());
+        assertEquals(2, budget.grantedConnections("pg0"));
+    }
+
+    @Test
+    void aShrunkCapClosesSparesBeforeAnyTenantsLast() {
+        ConnectionBudget<String, String> budget = budget(10, 2);
+        Lease<String, String> a1 = granted(budget.acquire(route("a"), "a1"));
+        Lease<String, String> a2 = granted(budget.acquire(route("a"), "a2"));
+        Lease<String, String> b1 = granted(budget.acquire(route("b"), "b1"));
+        budget.release(a1);
+        budget.release(b1);
+        later();
+        budget.release(a2);
+        assertEquals(List.of("a#1"), connections(budget.resize("pg0", 2).closes()));
+        assertEquals(List.of("b#3"), connections(budget.resize("pg0", 1).closes()),
+                "then the idle tenant used longest ago");
+    }
+
     private ConnectionBudget<String, String> budget(int global, int perTenant) {
         return new ConnectionBudget<>(global, perTenant, () -> now, route -> route.orgId() + "#" + ++opened);
     }
@@ -218,7 +279,24 @@ class ConnectionBudgetDecisionsTest {
     }
 
     private static TenantRoute route(String tenant) {
-        return new TenantRoute(tenant, "active", "pg0", "results_" + tenant, "tenant_" + tenant, 1, 10, 10, null, null);
+        return route(tenant, "pg0");
+    }
+
+    private static TenantRoute route(String tenant, String server) {
+        return new TenantRoute(tenant, "active", server, "results_" + tenant, "tenant_" + tenant, 1, 10, 10, null, null);
+    }
+
+    /** A connection to pg0 the budget let go of, now closed. */
+    private static BudgetPlan.Closing<String> onPg0(boolean reclaimed) {
+        return new BudgetPlan.Closing<>("pg0", "closed", reclaimed);
+    }
+
+    private static List<String> connections(List<BudgetPlan.Closing<String>> closes) {
+        return closes.stream().map(BudgetPlan.Closing::connection).toList();
+    }
+
+    private static List<String> reclaimed(List<BudgetPlan.Closing<String>> closes) {
+        return closes.stream().filter(BudgetPlan.Closing::reclaimed).map(BudgetPlan.Closing::connection).toList();
     }
 
     private static Lease<String, String> granted(BudgetPlan<String, String> plan) {
