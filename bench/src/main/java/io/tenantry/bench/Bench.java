@@ -19,8 +19,8 @@ import java.util.concurrent.Callable;
  */
 public final class Bench {
 
-    static final List<String> ALL = List.of("reads", "rollout", "direct", "writes", "provisioning", "noisy", "backup", "move",
-            "registry-scale");
+    static final List<String> ALL = List.of("reads", "rollout", "direct", "writes", "provisioning", "noisy", "backup",
+            "replicas", "move", "registry-scale");
     /**
      * What runs unless {@code --figures} says otherwise: all but the moves, whose drain moves every tenant of a server
      * and so wants a fleet of its own rather than the other figures' thousand tenants, and the registry at scale,
@@ -133,6 +133,8 @@ public final class Bench {
         log("results go to " + out);
         // Rate limits out of the way of the throughput figures; the noisy neighbour has the defaults as its own quota.
         List<String> resultsArgs = new ArrayList<>(List.of("-Dtenantry.results.pools.global-budget=" + options.budget(),
+                // Each server's share of the budget, which replicas divide between them (the replicas figure).
+                "-Dtenantry.results.pools.server-budget=" + serverBudget(options),
                 "-Dtenantry.results.pools.per-tenant=" + options.perTenant(),
                 "-Dtenantry.results.rate-limits.requests-per-second=1000000",
                 "-Dtenantry.results.rate-limits.concurrent-requests=100000"));
@@ -172,6 +174,7 @@ public final class Bench {
                     "provisioning", () -> Provisioning.run(bench, options),
                     "noisy", () -> NoisyNeighbour.run(bench, options, seeded),
                     "backup", () -> TenantBackups.run(bench, options),
+                    "replicas", () -> TwoReplicas.run(bench, options, seeded),
                     "move", () -> TenantMoves.run(bench, options),
                     "registry-scale", () -> RegistryScale.run(bench, options, root));
             for (String figure : ALL) {
@@ -198,6 +201,11 @@ public final class Bench {
                 orgs.size() / seconds * 60));
         log("seeding a job with 200 docking results in each");
         return Tenants.seed(bench, orgs, 200);
+    }
+
+    /** Each of the two servers' connection budget: half the global one, so one replica may still use it all. */
+    static int serverBudget(Options options) {
+        return options.budget() / 2;
     }
 
     private static int capacity(Options options) {

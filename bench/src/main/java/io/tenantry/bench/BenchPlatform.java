@@ -97,7 +97,8 @@ final class BenchPlatform implements AutoCloseable {
      * the readiness checks on the same ports, and the bench would measure, or drain, a platform not its own.
      */
     private static void requireFreePorts() throws IOException {
-        for (int port : List.of(LocalPlatform.METADATA_PORT, LocalPlatform.RESULTS_PORT, LocalPlatform.PROVISIONER_PORT)) {
+        for (int port : List.of(LocalPlatform.METADATA_PORT, LocalPlatform.RESULTS_PORT, LocalPlatform.PROVISIONER_PORT,
+                TwoReplicas.SECOND_PORT)) {
             try (ServerSocket probe = new ServerSocket(port)) {
                 probe.setReuseAddress(true);
             } catch (BindException e) {
@@ -206,6 +207,15 @@ final class BenchPlatform implements AutoCloseable {
     }
 
     /** Resident memory of a service's process, in MiB, from /proc. */
+    /** One more results-service replica on {@code port}, configured as the first, once it is ready. */
+    void startResultsReplica(String name, int port) throws IOException, InterruptedException {
+        platform.startResultsReplica(name, port, Bench::log);
+    }
+
+    void stopResultsReplica(String name) {
+        platform.stop(name);
+    }
+
     double residentMemoryMiB(String service) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + platform.pid(service) + "/status"))) {
             if (line.startsWith("VmRSS:")) {

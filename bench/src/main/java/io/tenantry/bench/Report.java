@@ -85,6 +85,10 @@ final class Report {
         md.append(backupsAndRestores(summaries));
         md.append(moves(measurements));
         md.append(registryScale(measurements));
+        md.append(notes(measurements, TwoReplicas.FIGURE, "Two replicas sharing each server's budget",
+                List.of("serverBudget", "withinBudget", "sharesAfter", "cpuCores")));
+        md.append(notes(measurements, Writes.FIGURE, "What PostgreSQL spent on the writes", List.of("postgres")));
+        md.append(notes(measurements, RoutedReads.FIGURE, "What PostgreSQL spent on the reads", List.of("postgres")));
         for (Map.Entry<String, Chart> chart : charts(summaries).entrySet()) {
             Files.writeString(out.resolve(chart.getKey()), chart.getValue().svg());
             md.append("\n![").append(chart.getKey()).append("](").append(chart.getKey()).append(")\n");
@@ -246,6 +250,20 @@ final class Report {
             }
         }
         return notes.isEmpty() ? "" : "\nThe registry at scale:\n\n" + notes;
+    }
+
+    /** The named extras of each run of a figure that has them, one line a run. */
+    private static String notes(List<Measurement> measurements, String figure, String title, List<String> keys) {
+        StringBuilder notes = new StringBuilder();
+        for (Measurement m : measurements) {
+            if (m.figure().equals(figure) && keys.stream().anyMatch(m.extra()::containsKey)) {
+                Map<String, Object> shown = new LinkedHashMap<>();
+                keys.stream().filter(m.extra()::containsKey).forEach(key -> shown.put(key, m.extra().get(key)));
+                notes.append(String.format(Locale.ROOT, "- %s (%,d tenants, run %d): %s%n", m.variant(), m.tenants(),
+                        m.run(), shown));
+            }
+        }
+        return notes.isEmpty() ? "" : "\n" + title + ":\n\n" + notes;
     }
 
     private static String p50AndMax(List<Measurement> runs, String key, boolean max) {

@@ -53,11 +53,18 @@ final class RoutedReads {
                     for (int run = 1; run <= options.runs(); run++) {
                         try (ConnectionCensus census = new ConnectionCensus(bench.tenantServers())) {
                             CompletableFuture<CpuCensus> cpu = CpuCensus.after(options.warmup(), bench);
+                            CompletableFuture<StatementCosts> costs = StatementCosts.after(options.warmup(),
+                                    bench.tenantServers());
                             LoadGenerator.Result result = load.run(options.clients(), options.warmup(),
                                     options.measure(), randomTenant(used, path));
+                            Map<String, Object> postgres;
+                            try (StatementCosts spent = costs.join()) {
+                                postgres = spent.summary();
+                            }
                             Measurement m = Measurement.of(FIGURE, kind, used.size(), run, result, census,
                                     Map.of("clients", options.clients(), "cpuCores", cpu.join().coresUsed(),
-                                            "resultsServiceRssMiB", bench.residentMemoryMiB("results-service")));
+                                            "resultsServiceRssMiB", bench.residentMemoryMiB("results-service"),
+                                            "postgres", postgres));
                             Bench.log(String.format("%s over %d tenants, run %d: %.0f/s, p50 %.2f ms, p99 %.2f ms, "
                                             + "%d failures, peak %d connections %s", kind, used.size(), run,
                                     m.rate(), m.p50Millis(), m.p99Millis(), m.failures(), m.peakConnections(),

@@ -60,6 +60,7 @@ public final class LocalPlatform implements AutoCloseable {
     private final List<Process> running = new ArrayList<>();
     private final Map<String, Process> byService = new HashMap<>();
     private boolean closed;
+    private ResultsRecipe results;
 
     /**
      * Starts every service and waits until each is ready; {@code progress} hears each step. {@link #close()} may
@@ -121,10 +122,45 @@ public final class LocalPlatform implements AutoCloseable {
                 resultsServers.add("-Dtenantry.results.servers." + name + ".host=" + server.host());
                 resultsServers.add("-Dtenantry.results.servers." + name + ".port=" + server.port());
             });
+            synchronized (this) {
+                results = new ResultsRecipe(settings, resultsEnv, List.copyOf(resultsServers));
+            }
             launch(settings, "results-service", RESULTS_PORT, resultsEnv, resultsServers, progress);
         } catch (IOException | InterruptedException | RuntimeException e) {
             close();
             throw e;
+        }
+    }
+
+    /** How results-service was started, so more replicas of it can be. */
+    private record ResultsRecipe(Settings settings, Map<String, String> env, List<String> args) {
+    }
+
+    /**
+     * Starts one more results-service replica on {@code port} (its management interface 1,000 above), configured as
+     * the first, and waits until it is ready; {@link #close()} stops it with the rest, {@link #stop(String)} alone.
+     */
+    public void startResultsReplica(String name, int port, Consumer<String> progress)
+            throws IOException, InterruptedException {
+        ResultsRecipe recipe;
+        synchronized (this) {
+            recipe = results;
+        }
+        if (recipe == null) {
+            throw new IllegalStateException("results-service has not been started");
+        }
+        launch(recipe.settings(), "results-service", name, port, recipe.env(), recipe.args(), progress);
+    }
+
+    /** Stops one service started here, by name. */
+    public void stop(String service) {
+        Process process;
+        synchronized (this) {
+            process = byService.remove(service);
+            running.remove(process);
+        }
+        if (process != null) {
+            stop(process);
         }
     }
 
@@ -178,11 +214,17 @@ public final class LocalPlatform implements AutoCloseable {
 
     private void launch(Settings settings, String service, int port, Map<String, String> env, List<String> serviceArgs,
                         Consumer<String> progress) throws IOException, InterruptedException {
+        launch(settings, service, service, port, env, serviceArgs, progress);
+    }
+
+    /** Starts the {@code service}'s jar as the process {@code name} (its log {@code name.log}). */
+    private void launch(Settings settings, String service, String name, int port, Map<String, String> env,
+                        List<String> serviceArgs, Consumer<String> progress) throws IOException, InterruptedException {
         Path jar = settings.root().resolve(service + "/target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing; build first with ./mvnw -DskipTests install");
         }
-        progress.accept("starting " + service + " on port " + port);
+        progress.accept("starting " + name + " on port " + port);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(settings.jvmArgs().getOrDefault(service, List.of()));
@@ -194,7 +236,7 @@ public final class LocalPlatform implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command);
         LOCAL_SERVERS_WITHOUT_TLS.forEach(builder.environment()::putIfAbsent);
         builder.environment().putAll(env);
-        Path log = settings.state().resolve(service + ".log");
+        Path log = settings.state().resolve(name + ".log");
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Process process;
         synchronized (this) {
@@ -203,10 +245,10 @@ public final class LocalPlatform implements AutoCloseable {
             }
             process = builder.start();
             running.add(process);
-            byService.put(service, process);
+            byService.put(name, process);
         }
-        waitUntilReady(service, process, url(managementPort(port)) + "/q/health/ready", log, Duration.ofMinutes(3));
-        progress.accept(service + " is ready");
+        waitUntilReady(name, process, url(managementPort(port)) + "/q/health/ready", log, Duration.ofMinutes(3));
+        progress.accept(name + " is ready");
     }
 
     private static void waitUntilReady(String service, Process process, String url, Path log, Duration timeout)
