@@ -47,7 +47,6 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.jwt.build.Jwt;
-import io.tenantry.common.OrgId;
 import io.tenantry.provisioner.backup.BackupReason;
 import io.tenantry.provisioner.backup.BackupSchedule;
 import io.tenantry.provisioner.backup.BackupView;
@@ -307,8 +306,7 @@ class BackupRestoreTest {
         downgrades.downgrade(orgId, "2", "test");
         BackupView old = backups.take(registry.find(orgId).orElseThrow(), BackupReason.ON_DEMAND, "test");
         assertEquals("2", old.schemaVersion());
-        tenantMigrations.migrate(registry.find(orgId).orElseThrow().server(), OrgId.of(orgId),
-                List.of(ResultsSchema.LOCATION));
+        ProvisionerTestSupport.migrate(tenantMigrations, orgId, List.of(ResultsSchema.LOCATION), null);
 
         RestoreRun run = restore(orgId, old.id());
         assertEquals("done", run.step(), run.error());

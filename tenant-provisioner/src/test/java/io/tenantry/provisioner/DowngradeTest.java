@@ -30,11 +30,9 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.jwt.build.Jwt;
-import io.tenantry.common.OrgId;
 import io.tenantry.provisioner.cli.ProvisionerMain;
 import io.tenantry.provisioner.locks.AdvisoryLocks;
 import io.tenantry.provisioner.reconcile.Reconciler;
-import io.tenantry.provisioner.registry.TenantRegistry;
 import io.tenantry.provisioner.rollout.RolloutPlan;
 import io.tenantry.provisioner.rollout.RolloutRunner;
 import io.tenantry.provisioner.rollout.RolloutStore;
@@ -76,8 +74,6 @@ class DowngradeTest {
     @Inject
     AdvisoryLocks locks;
 
-    @Inject
-    TenantRegistry tenants;
 
     @Inject
     TenantMigrations migrations;
@@ -211,7 +207,7 @@ class DowngradeTest {
                 .post(path).then().statusCode(409).body("detail", containsString("only goes down"));
 
         // A staged migration's inverse is found beside it only while its location is configured, as it is not here.
-        migrations.migrate(tenants.find(orgId).orElseThrow().server(), OrgId.of(orgId), RolloutTest.WITH_TEST_MIGRATION);
+        ProvisionerTestSupport.migrate(migrations, orgId, RolloutTest.WITH_TEST_MIGRATION, null);
         assertEquals(RolloutTest.TEST_MIGRATION, databaseVersion(orgId));
         given().auth().oauth2(ADMIN).contentType("application/json").body("{\"targetVersion\": \"3\"}")
                 .post(path).then().statusCode(422).body("detail", containsString("U999__job_notes.sql"));
@@ -221,9 +217,8 @@ class DowngradeTest {
     @Test
     void aStagedMigrationIsUndoneByTheInverseBesideIt() throws Exception {
         String orgId = provision("t");
-        String server = tenants.find(orgId).orElseThrow().server();
-        migrations.migrate(server, OrgId.of(orgId), RolloutTest.WITH_TEST_MIGRATION);
-        List<TenantMigrations.Migration> down = migrations.migrateTo(server, OrgId.of(orgId),
+        ProvisionerTestSupport.migrate(migrations, orgId, RolloutTest.WITH_TEST_MIGRATION, null);
+        List<TenantMigrations.Migration> down = ProvisionerTestSupport.migrate(migrations, orgId,
                 RolloutTest.WITH_TEST_MIGRATION, ResultsSchema.NEWEST_VERSION);
         assertEquals(List.of(new TenantMigrations.Migration(ResultsSchema.NEWEST_VERSION, "downgraded from 999",
                 down.get(0).durationMs())), down);

@@ -6,10 +6,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.tenantry.common.OrgId;
 import io.tenantry.common.TenantCredentials;
+import io.tenantry.provisioner.tenant.TenantMigrations;
 import io.tenantry.schema.MetadataSchema;
 import io.tenantry.servers.PostgresEndpoint;
 import io.tenantry.testing.TenantryTestServers;
@@ -58,6 +60,17 @@ final class ProvisionerTestSupport {
 
     static String status(String orgId) throws SQLException {
         return queryString("SELECT status FROM organizations WHERE org_id = ?", orgId);
+    }
+
+    /**
+     * Brings the tenant's database to {@code targetVersion} (null: the newest at {@code locations}), up or down, as a
+     * rollout does, behind the registry's back.
+     */
+    static List<TenantMigrations.Migration> migrate(TenantMigrations migrations, String orgId, List<String> locations,
+                                                    String targetVersion) throws SQLException {
+        try (TenantMigrations.Session schema = migrations.open(registry("server", orgId), OrgId.of(orgId))) {
+            return schema.migrate(schema.plan(locations, targetVersion), locations, targetVersion);
+        }
     }
 
     static String registry(String column, String orgId) throws SQLException {

@@ -27,14 +27,13 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.jwt.build.Jwt;
-import io.tenantry.common.OrgId;
 import io.tenantry.provisioner.reconcile.Reconciler;
 import io.tenantry.provisioner.rollout.RolloutPlan;
 import io.tenantry.provisioner.rollout.RolloutRunner;
 import io.tenantry.provisioner.rollout.RolloutStore;
 import io.tenantry.provisioner.rollout.RolloutView;
 import io.tenantry.provisioner.rollout.Rollouts;
-import io.tenantry.provisioner.tenant.TenantDowngrade;
+import io.tenantry.provisioner.tenant.TenantMigrations;
 import io.tenantry.schema.MetadataSchema;
 import io.tenantry.schema.ResultsSchema;
 import io.tenantry.testing.TenantryTestServers;
@@ -62,15 +61,14 @@ class RolloutTest {
     Rollouts rollouts;
 
     @Inject
-    TenantDowngrade downgrade;
+    TenantMigrations migrations;
 
     @Test
     void aRolloutWithNothingToApplyAnswersFromTheRegistryAndADriftCheckFindsWhatItMissed() throws Exception {
         String orgId = newOrganization("eu-west");
         reconciler.reconcile(orgId);
         // Behind the registry's back, the database goes one version down: drift only opening it can see.
-        String server = registry("server", orgId);
-        downgrade.downgrade(server, OrgId.of(orgId), "2", List.of(ResultsSchema.LOCATION));
+        ProvisionerTestSupport.migrate(migrations, orgId, List.of(ResultsSchema.LOCATION), "2");
 
         RolloutView fromRegistry = rollouts.runToEnd(new RolloutPlan(0, 2, 100_000), "test");
         assertEquals("succeeded", fromRegistry.status(), fromRegistry.toString());

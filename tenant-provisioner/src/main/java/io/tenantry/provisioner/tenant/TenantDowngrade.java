@@ -10,13 +10,11 @@ import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import org.flywaydb.core.api.MigrationVersion;
 
 import io.tenantry.common.OrgId;
 import io.tenantry.common.problem.ApiProblem;
-import io.tenantry.provisioner.servers.TenantServers;
 import io.tenantry.schema.Inverses;
 import io.tenantry.schema.ResultsSchema;
 
@@ -28,9 +26,6 @@ import io.tenantry.schema.ResultsSchema;
  */
 @ApplicationScoped
 public class TenantDowngrade {
-
-    @Inject
-    TenantServers servers;
 
     /** A finished downgrade: the version before and after, and the migrations undone, newest first. */
     public record Result(String fromVersion, String toVersion, List<String> undone, int durationMs) {
@@ -53,18 +48,10 @@ public class TenantDowngrade {
     }
 
     /**
-     * Downgrades the tenant's database to {@code targetVersion}, finding each inverse beside the migration's location
-     * among {@code locations}. A tenant already at the target is left alone; one below it, or a migration without an
-     * inverse, is refused before anything changes.
+     * Downgrades the tenant's database, over an admin connection to it, to {@code targetVersion}, finding each inverse
+     * beside the migration's location among {@code locations}. A tenant already at the target is left alone; one below
+     * it, or a migration without an inverse, is refused before anything changes.
      */
-    public Result downgrade(String server, OrgId orgId, String targetVersion, List<String> locations)
-            throws SQLException {
-        try (Connection c = servers.admin(server, orgId.databaseName())) {
-            return downgrade(c, orgId, targetVersion, locations);
-        }
-    }
-
-    /** {@link #downgrade(String, OrgId, String, List)} over an admin connection to the tenant's database. */
     Result downgrade(Connection c, OrgId orgId, String targetVersion, List<String> locations) throws SQLException {
         requireReleased(targetVersion);
         long start = System.nanoTime();

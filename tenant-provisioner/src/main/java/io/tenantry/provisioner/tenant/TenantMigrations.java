@@ -53,30 +53,6 @@ public class TenantMigrations {
     }
 
     /**
-     * Applies pending migrations from the given locations, and grants the tenant role the tables they made. With
-     * nothing pending, it costs one connection and a look at the schema history.
-     */
-    public List<Migration> migrate(String server, OrgId orgId, List<String> locations) throws SQLException {
-        return migrateTo(server, orgId, locations, null);
-    }
-
-    /**
-     * Like {@link #migrate}, but to {@code targetVersion} (null: the newest): a tenant above it is downgraded by the
-     * migrations' inverses, which the result reports as one entry "downgraded from" the version it left.
-     */
-    public List<Migration> migrateTo(String server, OrgId orgId, List<String> locations, String targetVersion)
-            throws SQLException {
-        if (isAbove(schemaVersion(server, orgId), targetVersion)) {
-            return List.of(downgrade.downgrade(server, orgId, targetVersion, locations).asMigration());
-        }
-        List<Migration> applied = apply(server, orgId, locations, targetVersion);
-        if (!applied.isEmpty()) {
-            grantTables(server, orgId);
-        }
-        return applied;
-    }
-
-    /**
      * Whether this build has every one of the migrations (version to checksum) among its own, so that migrating an
      * empty database to the newest of them gives exactly their schema. Asked of a database on the server.
      */
@@ -146,7 +122,7 @@ public class TenantMigrations {
             return applied;
         }
 
-        /** {@link TenantDowngrade#downgrade(String, OrgId, String, List)} over this connection. */
+        /** Takes the schema down to {@code targetVersion} by the inverses ({@link TenantDowngrade}). */
         public TenantDowngrade.Result downgrade(String targetVersion, List<String> locations) throws SQLException {
             return TenantMigrations.this.downgrade.downgrade(connection, orgId, targetVersion, locations);
         }
