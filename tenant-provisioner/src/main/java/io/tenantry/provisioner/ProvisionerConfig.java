@@ -56,10 +56,11 @@ public interface ProvisionerConfig {
 
     interface Spares {
         /**
-         * How many spare databases at the newest results schema version each open server keeps ready; 0 turns the
-         * pool off (and the next refill drops what is left). Closed servers keep none.
+         * How many spare databases at the newest results schema version each open server keeps ready; 0 (the
+         * default, until a provisioning seen failing once beside the pool in one-shot {@code reconcile} runs is
+         * explained) turns the pool off, and the next refill drops what is left. Closed servers keep none.
          */
-        @WithDefault("2")
+        @WithDefault("0")
         int perServer();
 
         /**
