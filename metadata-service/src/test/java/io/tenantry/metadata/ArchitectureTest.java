@@ -15,9 +15,9 @@ import io.tenantry.testing.ArchitectureRules;
 
 class ArchitectureTest {
 
-    /** What every feature builds on: who calls and what they may do, the audit log, request ids, persistence. */
+    /** What every feature builds on: who calls and what they may do, the audit log, persistence. */
     static final String[] FOUNDATIONS = {"io.tenantry.metadata.security..", "io.tenantry.metadata.audit..",
-            "io.tenantry.metadata.web..", "io.tenantry.metadata.persistence.."};
+            "io.tenantry.metadata.persistence.."};
 
     @Test
     void resourcesStayThinAndTheServiceStaysInsideItsOwnPackages() {

@@ -10,7 +10,7 @@ import jakarta.transaction.Transactional;
 
 import io.quarkus.arc.Arc;
 import io.tenantry.metadata.security.Caller;
-import io.tenantry.metadata.web.RequestId;
+import io.tenantry.common.logging.RequestId;
 
 /** Records every change in the same transaction as the change itself, so neither exists without the other. */
 @ApplicationScoped

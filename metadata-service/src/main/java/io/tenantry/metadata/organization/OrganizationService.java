@@ -24,7 +24,7 @@ import io.tenantry.metadata.role.Role;
 import io.tenantry.metadata.security.AccessGuard;
 import io.tenantry.metadata.security.Caller;
 import io.tenantry.metadata.security.TokenRevocation;
-import io.tenantry.metadata.web.RequestId;
+import io.tenantry.common.logging.RequestId;
 
 /**
  * Organizations' desired state and quotas. Onboarding, suspension, resumption and deletion only record what is

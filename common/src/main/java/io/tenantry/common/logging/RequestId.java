@@ -1,8 +1,11 @@
-package io.tenantry.metadata.web;
+package io.tenantry.common.logging;
 
 import jakarta.enterprise.context.RequestScoped;
 
-/** The id of the request being served; the audit log records it next to each change. */
+/**
+ * The id of the request being served: the caller's {@code X-Request-Id} when well-formed, or a new one. It is
+ * echoed in the response, written on every log line of the request and recorded in audit entries.
+ */
 @RequestScoped
 public class RequestId {
 
