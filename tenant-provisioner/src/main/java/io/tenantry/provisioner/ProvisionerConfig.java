@@ -106,7 +106,7 @@ public interface ProvisionerConfig {
         @WithDefault("5M")
         String interval();
 
-        /** How many tenant databases of one server are measured at once, across the whole fleet pass. */
+        /** How many tenant databases of one server one replica measures at once, scheduled and on-demand together. */
         @WithDefault("2")
         int perServerConcurrency();
 
