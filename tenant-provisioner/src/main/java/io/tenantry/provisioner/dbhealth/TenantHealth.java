@@ -15,8 +15,7 @@ import io.tenantry.common.problem.ApiProblem;
 @ApplicationScoped
 public class TenantHealth {
 
-    public static final int MAX_LIMIT = 100;
-    public static final int DEFAULT_LIMIT = 10;
+    private static final int MAX_LIMIT = 100;
 
     @Inject
     HealthStore store;
