@@ -315,6 +315,25 @@ class ManifestTest {
     }
 
     @Test
+    void tenantServersRecordStatementCostsForTenantHealth() {
+        for (GenericKubernetesResource cluster : Manifests.custom(BASE, "Cluster")) {
+            if (cluster.getMetadata().getName().equals("tenantry-metadata")) {
+                continue;
+            }
+            JsonNode spec = Manifests.YAML.valueToTree(cluster.getAdditionalProperties().get("spec"));
+            String name = cluster.getMetadata().getName();
+            JsonNode parameters = spec.path("postgresql").path("parameters");
+            List<String> keys = new ArrayList<>();
+            parameters.fieldNames().forEachRemaining(keys::add);
+            // CloudNativePG preloads pg_stat_statements and creates the extension when a pg_stat_statements.* key
+            // is set.
+            assertTrue(keys.stream().anyMatch(k -> k.startsWith("pg_stat_statements.")), name + ": " + keys);
+            assertTrue(spec.path("bootstrap").path("initdb").path("postInitSQL").toString()
+                    .contains("GRANT pg_read_all_stats TO tenantry_provisioner"), name);
+        }
+    }
+
+    @Test
     void onlyTheServicesReachTheDatabasesAndRedis() {
         Set<String> clients = Manifests.ofKind(BASE, Deployment.class).stream()
                 .filter(d -> "true".equals(d.getSpec().getTemplate().getMetadata().getLabels().get("tenantry.io/database-client")))

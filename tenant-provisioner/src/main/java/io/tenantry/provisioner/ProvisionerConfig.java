@@ -98,6 +98,63 @@ public interface ProvisionerConfig {
         int switchAttempts();
     }
 
+    /** Per-tenant database health: what is measured, how often, and what marks a tenant degraded. */
+    Health health();
+
+    interface Health {
+        /** How often every active tenant's database is measured; {@code off} leaves it to on-demand collections. */
+        @WithDefault("5M")
+        String interval();
+
+        /** How many tenant databases of one server one replica measures at once, scheduled and on-demand together. */
+        @WithDefault("2")
+        int perServerConcurrency();
+
+        /** How many snapshots per tenant the history keeps besides the current one. */
+        @WithDefault("48")
+        int historySnapshots();
+
+        /** How long a snapshot stays in the history at most. */
+        @WithDefault("24H")
+        Duration historyRetention();
+
+        /** What marks a tenant degraded. */
+        Thresholds thresholds();
+
+        interface Thresholds {
+            /**
+             * The most bytes a tenant database may hold (50 GiB by default): organizations carry no storage quota in the metadata database
+             * (their quotas are jobs and request rates), so one size applies to every tenant.
+             */
+            @WithDefault("53687091200")
+            long maxDatabaseBytes();
+
+            /** The lowest cache hit ratio (blocks found in shared buffers over blocks asked for) that is healthy. */
+            @WithDefault("0.95")
+            double minCacheHitRatio();
+
+            /** How many blocks a database must have read before its cache hit ratio counts. */
+            @WithDefault("10000")
+            long cacheHitMinBlocks();
+
+            /** The longest a transaction may stay open in a tenant database. */
+            @WithDefault("5M")
+            Duration longTransaction();
+
+            /** How far past its backup policy's interval a tenant's newest completed backup may be. */
+            @WithDefault("1H")
+            Duration backupGrace();
+
+            /** Dead tuples over this share of a table's live ones, in a table with at least {@code dead-tuples-min}. */
+            @WithDefault("0.2")
+            double deadTuplesRatio();
+
+            /** Below this many dead tuples a table never counts as bloated. */
+            @WithDefault("10000")
+            long deadTuplesMin();
+        }
+    }
+
     /** Fleet rollouts. */
     Rollouts rollouts();
 

@@ -124,6 +124,12 @@ public class BackupCatalog {
                  WHERE t.status IN ('active', 'suspended')""", rs -> rs.getDouble(1)).get(0);
     }
 
+    /** When the organization's newest completed backup finished; empty before its first. */
+    public Optional<OffsetDateTime> lastCompleted(String orgId) {
+        return sql.list("SELECT max(finished_at) FROM provisioner.backups WHERE org_id = ? AND status = 'completed'",
+                rs -> Optional.ofNullable(rs.getObject(1, OffsetDateTime.class)), orgId).get(0);
+    }
+
     /** The organization's own policy: interval in seconds and how many are kept. */
     Optional<BackupPolicy> policy(String orgId) {
         return sql.list("SELECT interval_seconds, retain FROM provisioner.backup_policies WHERE org_id = ?",

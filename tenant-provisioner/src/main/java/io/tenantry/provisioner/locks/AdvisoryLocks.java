@@ -49,6 +49,11 @@ public class AdvisoryLocks {
         return tryLock("tenantry-drift-check");
     }
 
+    /** The fleet's scheduled health collection, so one replica measures the fleet per interval. */
+    public Optional<Lock> tryHealthCollection() throws SQLException {
+        return tryLock("tenantry-health-collection");
+    }
+
     /** Building and clearing out one server's spare databases, so there is one build per server at a time. */
     public Optional<Lock> trySpareBuild(String server) throws SQLException {
         return tryLock("tenantry-spare-build:" + server);
