@@ -118,8 +118,9 @@ public interface ProvisionerConfig {
         /**
          * metadata-service's base URL (such as {@code http://metadata-service}): the console signs operators in
          * there, and onboards, suspends and resumes organizations through its API with the operator's own token.
+         * Unset, the console's sign-in says so and nothing else changes (the command-line modes need none).
          */
-        URI metadataUrl();
+        Optional<URI> metadataUrl();
 
         /** Whether the console's cookies are sent over HTTPS only; off only where the console is plain HTTP. */
         @WithDefault("true")

@@ -107,7 +107,8 @@ public class MetadataClient {
     }
 
     private URI uri(String path) {
-        String base = config.console().metadataUrl().toString();
+        String base = config.console().metadataUrl().orElseThrow(() -> new ActionRefused(503,
+                "the console does not know where metadata-service is: set TENANTRY_METADATA_URL")).toString();
         return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path);
     }
 
