@@ -97,6 +97,7 @@ public final class DevPlatform {
                   metadata-service    %1$s   OpenAPI %17$s/q/openapi
                   results-service     %2$s   OpenAPI %18$s/q/openapi
                   tenant-provisioner  %3$s
+                  operator console    %3$s/console   (sign in as the platform admin)
                   health, metrics     %18$s/q/health/ready   %18$s/q/metrics   (management ports)
 
                   platform admin      admin@tenantry.local / %4$s

@@ -92,7 +92,11 @@ public final class LocalPlatform implements AutoCloseable {
                     "TENANTRY_REDIS_URL", servers.redisUrl(),
                     "TENANTRY_TENANT_MASTER_SECRET", settings.masterSecret(),
                     "TENANTRY_BACKUP_DIRECTORY", settings.state().resolve("backups").toString(),
-                    "TENANTRY_JWT_PUBLIC_KEY_LOCATION", publicKey);
+                    "TENANTRY_JWT_PUBLIC_KEY_LOCATION", publicKey,
+                    // The operator console signs in and changes desired state through metadata-service; its
+                    // cookies go over plain HTTP on this machine.
+                    "TENANTRY_METADATA_URL", url(METADATA_PORT),
+                    "TENANTRY_CONSOLE_SECURE_COOKIES", "false");
             List<String> provisionerServers = new ArrayList<>();
             settings.tenantServers().forEach((name, server) -> {
                 String prefix = "-Dtenantry.provisioner.servers." + name;

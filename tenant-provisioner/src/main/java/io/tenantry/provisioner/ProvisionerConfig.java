@@ -168,6 +168,22 @@ public interface ProvisionerConfig {
         Duration driftCheckInterval();
     }
 
+    /** The operator console at {@code /console}. */
+    Console console();
+
+    interface Console {
+        /**
+         * metadata-service's base URL (such as {@code http://metadata-service}): the console signs operators in
+         * there, and onboards, suspends and resumes organizations through its API with the operator's own token.
+         * Unset, the console's sign-in says so and nothing else changes (the command-line modes need none).
+         */
+        Optional<URI> metadataUrl();
+
+        /** Whether the console's cookies are sent over HTTPS only; off only where the console is plain HTTP. */
+        @WithDefault("true")
+        boolean secureCookies();
+    }
+
     /** Limits every tenant role's sessions carry, so no tenant holds connections of the shared budget indefinitely. */
     TenantSessions tenantSessions();
 

@@ -25,6 +25,15 @@ class ProdProfileTest {
     }
 
     @Test
+    void theConsoleSendsItsCookiesOverHttpsOnlyAndNeedsNoMetadataUrlToStart() {
+        SmallRyeConfig config = ProdProfile.of(ProdProfileTest.class);
+        assertEquals(Optional.of(true),
+                config.getOptionalValue("tenantry.provisioner.console.secure-cookies", Boolean.class));
+        // Processes started without TENANTRY_METADATA_URL (Jobs, other modules' tests) still start.
+        assertEquals(Optional.empty(), config.getOptionalValue("tenantry.provisioner.console.metadata-url", String.class));
+    }
+
+    @Test
     void devAndTestProfilesAreUnchanged() {
         ProdProfile.assertDevAndTestProfilesUnchanged(ProdProfileTest.class,
                 "quarkus.datasource.jdbc.additional-jdbc-properties.sslmode", "tenantry.provisioner.tenant-tls.ssl-mode");

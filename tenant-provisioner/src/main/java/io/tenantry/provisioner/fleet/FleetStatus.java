@@ -38,6 +38,10 @@ public class FleetStatus {
     public record Failing(String orgId, String server, String status, String lastError) {
     }
 
+    /** One tenant in the fleet's list. */
+    public record Listed(String orgId, String server, String status, String schemaVersion, String lastError) {
+    }
+
     /**
      * One tenant: {@code maintenance} names an operation that has it closed (a restore), {@code lastBackupAt} is
      * when its newest completed backup finished, {@code exportLocation} where its final backup is once deleted.
@@ -81,6 +85,25 @@ public class FleetStatus {
         } catch (SQLException e) {
             throw unavailable(e);
         }
+    }
+
+    /** Up to {@code limit} tenants that are not deleted, by id, after the id {@code after} (null: from the first). */
+    public List<Listed> tenants(String after, int limit) {
+        List<Listed> tenants = new ArrayList<>();
+        try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement("""
+                SELECT org_id, server, status, schema_version, last_error FROM provisioner.tenants
+                 WHERE status <> ? AND org_id > ? ORDER BY org_id LIMIT ?""")) {
+            bind(s, DELETED.wire(), after == null ? "" : after, limit);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    tenants.add(new Listed(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5)));
+                }
+            }
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+        return tenants;
     }
 
     public static ApiProblem unavailable(SQLException e) {

@@ -100,6 +100,21 @@ public class RolloutStore {
         }
     }
 
+    /** The ids of the {@code limit} rollouts started last, newest first. */
+    List<UUID> recent(int limit) throws SQLException {
+        List<UUID> ids = new ArrayList<>();
+        try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT id FROM provisioner.operations WHERE kind = 'rollout' ORDER BY started_at DESC LIMIT ?")) {
+            bind(s, limit);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getObject(1, UUID.class));
+                }
+            }
+        }
+        return ids;
+    }
+
     /** A rollout recorded as running and the plan it was started with. */
     record Running(UUID id, RolloutPlan plan) {
     }

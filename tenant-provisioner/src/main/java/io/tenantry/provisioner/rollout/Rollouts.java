@@ -4,7 +4,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -17,6 +19,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.scheduler.Scheduled;
 import io.tenantry.common.problem.ApiProblem;
 import io.tenantry.provisioner.ProvisionerConfig;
+import io.tenantry.provisioner.audit.AuditTrail;
 import io.tenantry.provisioner.fleet.FleetStatus;
 import io.tenantry.provisioner.locks.AdvisoryLocks;
 import io.tenantry.provisioner.tenant.ResultsMigrations;
@@ -56,11 +59,15 @@ public class Rollouts {
     @Inject
     ProvisionerConfig config;
 
+    @Inject
+    AuditTrail audit;
+
     /** Records a rollout and works it off in the background; returns its first view. */
     public RolloutView start(RolloutPlan plan, String requestedBy) {
         RolloutPlan complete = complete(plan);
         try {
             UUID id = create(complete, requestedBy);
+            audit.recordFleet(requestedBy, "fleet.rollout", id.toString(), planDetails(complete));
             runInBackground(id, complete);
             return store.find(id).orElseThrow();
         } catch (SQLException e) {
@@ -72,6 +79,19 @@ public class Rollouts {
     public RolloutView view(UUID id) {
         try {
             return store.find(id).orElseThrow(() -> ApiProblem.notFound("rollout " + id + " not found"));
+        } catch (SQLException e) {
+            throw FleetStatus.unavailable(e);
+        }
+    }
+
+    /** The {@code limit} rollouts started last, newest first. */
+    public List<RolloutView> recent(int limit) {
+        try {
+            List<RolloutView> views = new ArrayList<>();
+            for (UUID id : store.recent(limit)) {
+                store.find(id).ifPresent(views::add);
+            }
+            return views;
         } catch (SQLException e) {
             throw FleetStatus.unavailable(e);
         }
@@ -138,6 +158,15 @@ public class Rollouts {
             TenantDowngrade.requireReleased(plan.targetVersion());
         }
         return plan.withDefaults();
+    }
+
+    private static Map<String, Object> planDetails(RolloutPlan plan) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("canarySize", plan.canarySize());
+        details.put("parallelism", plan.parallelism());
+        details.put("maxFailures", plan.maxFailures());
+        details.put("targetVersion", plan.targetVersion());
+        return details;
     }
 
     private void runInBackground(UUID id, RolloutPlan plan) {

@@ -1,0 +1,241 @@
+package io.tenantry.provisioner;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.smallrye.jwt.build.Jwt;
+import io.tenantry.provisioner.console.ConsoleActionResource;
+import io.tenantry.provisioner.console.ConsoleCookies;
+import io.tenantry.provisioner.console.ConsoleSignInResource;
+import io.tenantry.provisioner.reconcile.Reconciler;
+import io.tenantry.schema.MetadataSchema;
+import io.tenantry.schema.ResultsSchema;
+import io.tenantry.testing.Eventually;
+import io.tenantry.testing.TenantryTestServers;
+
+/**
+ * The operator console without a browser: sessions, CSRF, headers and what the pages and actions do. Sign-in and
+ * onboarding need metadata-service and are driven in a real browser by dev-launcher's ConsoleBrowserTest.
+ */
+@QuarkusTest
+@WithTestResource(value = TenantryTestServers.class, initArgs = {
+        @ResourceArg(name = "postgres-servers", value = "2"),
+        @ResourceArg(name = "metadata-migrations", value = ProvisionerTestSupport.METADATA_MIGRATIONS),
+        @ResourceArg(name = "metadata-role", value = MetadataSchema.PROVISIONER_ROLE)})
+class ConsoleTest {
+
+    private static final String ADMIN = Jwt.subject("user:console-admin").upn("ops@tenantry.local")
+            .groups(Set.of("user", "platform-admin")).sign();
+    private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+    private static String orgId;
+
+    @Inject
+    Reconciler reconciler;
+
+    @BeforeAll
+    static void aTenant() throws Exception {
+        orgId = ProvisionerTestSupport.newOrganization("eu-west");
+    }
+
+    private void active() throws Exception {
+        if (!"active".equals(ProvisionerTestSupport.registry("status", orgId))) {
+            reconciler.reconcile(orgId);
+        }
+    }
+
+    @Test
+    void withoutASessionPagesSendTheBrowserToSignIn() {
+        given().redirects().follow(false).get("/console").then().statusCode(303)
+                .header("Location", endsWith("/console/sign-in"));
+        given().redirects().follow(false).cookie(ConsoleCookies.SESSION, "not-a-token").get("/console/rollouts")
+                .then().statusCode(303).header("Location", endsWith("/console/sign-in?reason=expired"));
+        String member = Jwt.subject("user:someone").groups(Set.of("user")).claim("org", "acme").sign();
+        given().redirects().follow(false).cookie(ConsoleCookies.SESSION, member).get("/console").then()
+                .statusCode(303).header("Location", endsWith("/console/sign-in?reason=not-admin"));
+    }
+
+    @Test
+    void theSignInPageBindsItsFormToAStrictHttpOnlyCookieAndForbidsFraming() {
+        Response page = given().get("/console/sign-in");
+        page.then().statusCode(200).contentType(containsString("text/html"))
+                .header("Content-Security-Policy", containsString("default-src 'self'"))
+                .header("Content-Security-Policy", containsString("frame-ancestors 'none'"))
+                .header("X-Frame-Options", "DENY");
+        String cookie = page.getHeader("Set-Cookie");
+        assertTrue(cookie.startsWith(ConsoleCookies.SIGN_IN + "="), cookie);
+        assertTrue(cookie.contains("Path=/console") && cookie.contains("HttpOnly")
+                && cookie.toLowerCase().contains("samesite=strict"), cookie);
+        String signInValue = page.getCookie(ConsoleCookies.SIGN_IN);
+
+        // A sign-in form posted from elsewhere carries no token of this browser's cookie.
+        given().contentType("application/x-www-form-urlencoded").cookie(ConsoleCookies.SIGN_IN, signInValue)
+                .formParam("email", "ops@tenantry.local").formParam("password", "x").post("/console/sign-in")
+                .then().statusCode(403).contentType(containsString("application/problem+json"));
+        // With it, the provisioner asks metadata-service, which does not run beside these tests: a page, not a 500.
+        given().contentType("application/x-www-form-urlencoded").cookie(ConsoleCookies.SIGN_IN, signInValue)
+                .formParam("email", "ops@tenantry.local").formParam("password", "x")
+                .formParam("csrf", csrf(page.asString())).post("/console/sign-in")
+                .then().statusCode(503).body(containsString("metadata-service did not answer"));
+    }
+
+    @Test
+    void theFleetAndTenantPagesShowMetadataAndHealthPlaceholders() throws Exception {
+        active();
+        given().cookie(ConsoleCookies.SESSION, ADMIN).get("/console").then().statusCode(200)
+                .header("Content-Security-Policy", containsString("default-src 'self'"))
+                .body(containsString("id=\"tenant-" + orgId + "\""))
+                .body(containsString("ops@tenantry.local"))
+                .body(containsString("id=\"fleet-health\""));
+        given().cookie(ConsoleCookies.SESSION, ADMIN).get("/console/tenants/" + orgId).then().statusCode(200)
+                .body(containsString("id=\"tenant-status\">active<"))
+                .body(containsString(ResultsSchema.NEWEST_VERSION))
+                .body(containsString("eu-west"))
+                .body(containsString("id=\"tenant-health\""))
+                .body(containsString("id=\"slow-statements\""));
+        given().cookie(ConsoleCookies.SESSION, ADMIN).get("/console/tenants/no_such_tenant").then().statusCode(404);
+        // The API reads the Authorization header as before, and its document has no console in it.
+        given().auth().oauth2(ADMIN).get("/api/v1/tenants/" + orgId).then().statusCode(200)
+                .body("status", equalTo("active"));
+        given().get("/q/openapi").then().statusCode(200).body(not(containsString("/console")));
+    }
+
+    @Test
+    void everyConsolePostWithoutTheSessionsCsrfTokenIsRefused() throws Exception {
+        List<String> paths = new ArrayList<>();
+        for (Class<?> resource : List.of(ConsoleActionResource.class, ConsoleSignInResource.class)) {
+            for (Method method : resource.getDeclaredMethods()) {
+                if (method.isAnnotationPresent(POST.class)) {
+                    String path = "/console/" + method.getAnnotation(Path.class).value().replace("{orgId}", orgId);
+                    Matcher choices = Pattern.compile("\\{\\w+: ([\\w|]+)}").matcher(path);
+                    if (choices.find()) {
+                        for (String choice : choices.group(1).split("\\|")) {
+                            paths.add(path.substring(0, choices.start()) + choice);
+                        }
+                    } else {
+                        paths.add(path);
+                    }
+                }
+            }
+        }
+        assertEquals(9, paths.size(), paths.toString());
+        String csrf = csrf(given().cookie(ConsoleCookies.SESSION, ADMIN).get("/console").asString());
+        String otherSession = Jwt.subject("user:other-admin").groups(Set.of("user", "platform-admin")).sign();
+        for (String path : paths) {
+            for (String token : new String[] {null, "", "forged", csrfOf(otherSession)}) {
+                var request = given().redirects().follow(false).cookie(ConsoleCookies.SESSION, ADMIN)
+                        .contentType("application/x-www-form-urlencoded").formParam("orgId", orgId)
+                        .formParam("displayName", "X").formParam("region", "eu-west")
+                        .formParam("leadEmail", "lead@example.org");
+                if (token != null) {
+                    request.formParam("csrf", token);
+                }
+                request.post(path).then().statusCode(403).contentType(containsString("application/problem+json"));
+            }
+        }
+        assertFalse(csrf.equals(csrfOf(otherSession)), "each session has its own token");
+        assertEquals("active", ProvisionerTestSupport.registry("status", orgId));
+    }
+
+    @Test
+    void aRolloutStartedFromTheConsoleIsConfirmedAuditedAndFollowedToItsEnd() throws Exception {
+        active();
+        String csrf = csrf(given().cookie(ConsoleCookies.SESSION, ADMIN).get("/console/rollouts/new").asString());
+        given().cookie(ConsoleCookies.SESSION, ADMIN).contentType("application/x-www-form-urlencoded")
+                .formParam("csrf", csrf).formParam("canarySize", "1").formParam("parallelism", "2")
+                .formParam("maxFailures", "0").formParam("targetVersion", "").post("/console/rollouts/confirm")
+                .then().statusCode(200).body(containsString("id=\"confirm\""))
+                .body(containsString("the newest schema version"));
+        given().cookie(ConsoleCookies.SESSION, ADMIN).contentType("application/x-www-form-urlencoded")
+                .formParam("csrf", csrf).formParam("parallelism", "99").post("/console/rollouts/confirm")
+                .then().statusCode(400);
+        String location = given().redirects().follow(false).cookie(ConsoleCookies.SESSION, ADMIN)
+                .contentType("application/x-www-form-urlencoded").formParam("csrf", csrf)
+                .formParam("canarySize", "1").formParam("parallelism", "2").formParam("maxFailures", "0")
+                .post("/console/rollouts").then().statusCode(303).extract().header("Location");
+        Matcher id = Pattern.compile("/console/rollouts/([0-9a-f-]{36})$").matcher(location);
+        assertTrue(id.find(), location);
+        given().cookie(ConsoleCookies.SESSION, ADMIN).get("/console/rollouts/" + id.group(1)).then().statusCode(200)
+                .body(containsString("id=\"progress\""));
+        Eventually.within(Duration.ofSeconds(60), "the rollout to finish", () -> given()
+                .cookie(ConsoleCookies.SESSION, ADMIN).get("/console/rollouts/" + id.group(1) + "/progress").asString()
+                .contains("data-status=\"succeeded\""));
+        String fragment = given().cookie(ConsoleCookies.SESSION, ADMIN)
+                .get("/console/rollouts/" + id.group(1) + "/progress").asString();
+        assertFalse(fragment.contains("data-poll"), "a finished rollout is no longer polled: " + fragment);
+        given().cookie(ConsoleCookies.SESSION, ADMIN).get("/console/rollouts").then().statusCode(200)
+                .body(containsString(id.group(1)));
+        assertEquals("1", ProvisionerTestSupport.queryString("""
+                SELECT count(*)::text FROM audit_log WHERE action = 'fleet.rollout' AND target_id = ?
+                   AND actor = 'user:console-admin'""", id.group(1)));
+    }
+
+    @Test
+    void aBackupTakenFromTheConsoleIsListedOnTheTenantsPage() throws Exception {
+        active();
+        given().cookie(ConsoleCookies.SESSION, ADMIN).get("/console/tenants/" + orgId + "/backups").then()
+                .statusCode(200).body(containsString("Take a backup of the tenant " + orgId));
+        String csrf = csrf(given().cookie(ConsoleCookies.SESSION, ADMIN).get("/console").asString());
+        given().redirects().follow(false).cookie(ConsoleCookies.SESSION, ADMIN)
+                .contentType("application/x-www-form-urlencoded").formParam("csrf", csrf)
+                .post("/console/tenants/" + orgId + "/backups").then().statusCode(303)
+                .header("Location", endsWith("/console/tenants/" + orgId));
+        Eventually.within(Duration.ofSeconds(60), "the backup to complete", () -> given()
+                .cookie(ConsoleCookies.SESSION, ADMIN).get("/console/tenants/" + orgId).asString()
+                .contains("<span class=\"status completed\">completed</span>"));
+        Eventually.within(Duration.ofSeconds(10), "the backup's audit entry", () -> {
+            try {
+                return !"0".equals(ProvisionerTestSupport.queryString("""
+                        SELECT count(*)::text FROM audit_log WHERE action = 'tenant.backup' AND org_id = ?
+                           AND actor = 'user:console-admin'""", orgId));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @Test
+    void signingOutClearsTheSessionCookie() {
+        String csrf = csrf(given().cookie(ConsoleCookies.SESSION, ADMIN).get("/console").asString());
+        Response out = given().redirects().follow(false).cookie(ConsoleCookies.SESSION, ADMIN)
+                .contentType("application/x-www-form-urlencoded").formParam("csrf", csrf).post("/console/sign-out");
+        out.then().statusCode(303).header("Location", endsWith("/console/sign-in?reason=signed-out"));
+        assertTrue(out.getHeaders().getValues("Set-Cookie").stream()
+                .anyMatch(c -> c.startsWith(ConsoleCookies.SESSION + "=;") && c.contains("Max-Age=0")),
+                out.getHeaders().getValues("Set-Cookie").toString());
+    }
+
+    private static String csrfOf(String session) {
+        return csrf(given().cookie(ConsoleCookies.SESSION, session).get("/console").asString());
+    }
+
+    private static String csrf(String html) {
+        Matcher m = CSRF.matcher(html);
+        assertTrue(m.find(), "no CSRF field in " + html);
+        return m.group(1);
+    }
+}
