@@ -29,9 +29,12 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.smallrye.jwt.build.Jwt;
+import io.tenantry.common.OrgId;
 import io.tenantry.provisioner.console.ConsoleActionResource;
 import io.tenantry.provisioner.console.ConsoleCookies;
 import io.tenantry.provisioner.console.ConsoleSignInResource;
+import io.tenantry.provisioner.dbhealth.HealthSnapshot;
+import io.tenantry.provisioner.dbhealth.TenantHealth;
 import io.tenantry.provisioner.reconcile.Reconciler;
 import io.tenantry.schema.MetadataSchema;
 import io.tenantry.schema.ResultsSchema;
@@ -56,6 +59,9 @@ class ConsoleTest {
 
     @Inject
     Reconciler reconciler;
+
+    @Inject
+    TenantHealth health;
 
     @BeforeAll
     static void aTenant() throws Exception {
@@ -104,18 +110,23 @@ class ConsoleTest {
     }
 
     @Test
-    void theFleetAndTenantPagesShowMetadataAndHealthPlaceholders() throws Exception {
+    void theFleetAndTenantPagesShowMetadataAndDatabaseHealth() throws Exception {
         active();
+        HealthSnapshot collected = health.collect(OrgId.of(orgId));
+        String state = collected.state().wire();
         given().cookie(ConsoleCookies.SESSION, ADMIN).get("/console").then().statusCode(200)
                 .header("Content-Security-Policy", containsString("default-src 'self'"))
                 .body(containsString("id=\"tenant-" + orgId + "\""))
                 .body(containsString("ops@tenantry.local"))
-                .body(containsString("id=\"fleet-health\""));
+                .body(containsString("id=\"by-health\""))
+                .body(containsString("<td class=\"health\"><span class=\"status " + state + "\">" + state + "</span>"));
         given().cookie(ConsoleCookies.SESSION, ADMIN).get("/console/tenants/" + orgId).then().statusCode(200)
                 .body(containsString("id=\"tenant-status\">active<"))
                 .body(containsString(ResultsSchema.NEWEST_VERSION))
                 .body(containsString("eu-west"))
-                .body(containsString("id=\"tenant-health\""))
+                .body(containsString("id=\"health-state\">" + state + "<"))
+                .body(containsString("id=\"health-bytes\">" + collected.measures().databaseBytes() + "<"))
+                .body(containsString("<td>jobs</td>"))
                 .body(containsString("id=\"slow-statements\""));
         given().cookie(ConsoleCookies.SESSION, ADMIN).get("/console/tenants/no_such_tenant").then().statusCode(404);
         // The API reads the Authorization header as before, and its document has no console in it.
@@ -126,6 +137,7 @@ class ConsoleTest {
 
     @Test
     void everyConsolePostWithoutTheSessionsCsrfTokenIsRefused() throws Exception {
+        active();
         List<String> paths = new ArrayList<>();
         for (Class<?> resource : List.of(ConsoleActionResource.class, ConsoleSignInResource.class)) {
             for (Method method : resource.getDeclaredMethods()) {

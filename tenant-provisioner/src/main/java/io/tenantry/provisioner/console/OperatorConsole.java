@@ -17,6 +17,10 @@ import io.tenantry.common.problem.ApiProblem;
 import io.tenantry.provisioner.ProvisionerConfig;
 import io.tenantry.provisioner.backup.BackupView;
 import io.tenantry.provisioner.backup.Backups;
+import io.tenantry.provisioner.dbhealth.FleetHealth;
+import io.tenantry.provisioner.dbhealth.HealthSnapshot;
+import io.tenantry.provisioner.dbhealth.HealthState;
+import io.tenantry.provisioner.dbhealth.TenantHealth;
 import io.tenantry.provisioner.fleet.FleetStatus;
 import io.tenantry.provisioner.move.MoveView;
 import io.tenantry.provisioner.move.Moves;
@@ -26,7 +30,7 @@ import io.tenantry.provisioner.rollout.Rollouts;
 
 /**
  * What the console's pages show and what its actions do: metadata (status, server, schema version, backups, moves,
- * rollouts) and nothing of a tenant's data. Desired state (onboarding, suspending, resuming) is metadata-service's,
+ * rollouts) and database health, nothing of a tenant's data. Desired state (onboarding, suspending, resuming) is metadata-service's,
  * asked with the operator's token; backups and rollouts are this service's own, audited as theirs.
  */
 @ApplicationScoped
@@ -35,6 +39,7 @@ public class OperatorConsole {
     static final int PAGE = 100;
     static final int RECENT_ROLLOUTS = 20;
     static final int RECENT_BACKUPS = 20;
+    static final int WORST_TENANTS = 5;
 
     @Inject
     FleetStatus fleet;
@@ -49,6 +54,9 @@ public class OperatorConsole {
     Rollouts rollouts;
 
     @Inject
+    TenantHealth health;
+
+    @Inject
     MetadataClient metadata;
 
     @Inject
@@ -58,12 +66,13 @@ public class OperatorConsole {
     Validator validator;
 
     /** The fleet's counts and one page of its tenants from after {@code after}; {@code next} is the next page's start. */
-    public record Overview(FleetStatus.Summary summary, int total, List<FleetStatus.Listed> tenants, String next) {
+    public record Overview(FleetStatus.Summary summary, int total, List<FleetStatus.Listed> tenants, String next,
+                           FleetHealth health, Map<String, HealthState> healthOf) {
     }
 
     /** A tenant's page: its registry row and history, its server's region, its latest backups and its moves. */
     public record TenantPage(FleetStatus.TenantDetail tenant, String region, List<BackupView> backups,
-                             List<MoveView> moves) {
+                             List<MoveView> moves, HealthSnapshot health) {
     }
 
     public Overview overview(String after) {
@@ -75,16 +84,18 @@ public class OperatorConsole {
         String next = tenants.size() > PAGE ? tenants.get(PAGE - 1).orgId() : null;
         int total = summary.byStatus().entrySet().stream().filter(e -> !e.getKey().equals("deleted"))
                 .mapToInt(Map.Entry::getValue).sum();
+        List<FleetStatus.Listed> shown = tenants.subList(0, Math.min(PAGE, tenants.size()));
         return new Overview(new FleetStatus.Summary(new TreeMap<>(summary.bySchemaVersion()),
-                summary.byStatus(), summary.byServer(), summary.failing()), total,
-                tenants.subList(0, Math.min(PAGE, tenants.size())), next);
+                summary.byStatus(), summary.byServer(), summary.failing()), total, shown, next,
+                health.fleetSummary(WORST_TENANTS), health.states(shown.stream().map(FleetStatus.Listed::orgId).toList()));
     }
 
     public TenantPage tenant(String orgId) {
         FleetStatus.TenantDetail tenant = fleet.tenant(orgId);
         ProvisionerConfig.Server server = tenant.server() == null ? null : config.servers().get(tenant.server());
         return new TenantPage(tenant, server == null ? null : server.region(),
-                backups.list(orgId, null, RECENT_BACKUPS), moves.list(orgId));
+                backups.list(orgId, null, RECENT_BACKUPS), moves.list(orgId),
+                tenant.server() == null ? null : health.current(OrgId.of(orgId)));
     }
 
     public List<RolloutView> rollouts() {

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,6 +102,15 @@ class HealthStore {
     Optional<HealthSnapshot> current(String orgId) {
         return snapshots(SNAPSHOT + " JOIN provisioner.tenant_health h ON h.snapshot_id = s.id WHERE h.org_id = ?",
                 orgId).stream().findFirst();
+    }
+
+    /** The state of each of these tenants at its last collection; a tenant never collected is absent. */
+    Map<String, HealthState> states(List<String> orgIds) {
+        Map<String, HealthState> states = new HashMap<>();
+        sql.list("SELECT org_id, state FROM provisioner.tenant_health WHERE org_id = ANY(?)",
+                rs -> Map.entry(rs.getString(1), HealthState.fromWire(rs.getString(2))),
+                (Object) orgIds.toArray(String[]::new)).forEach(e -> states.put(e.getKey(), e.getValue()));
+        return states;
     }
 
     /** Newest first. */
