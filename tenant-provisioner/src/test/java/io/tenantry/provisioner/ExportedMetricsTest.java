@@ -54,9 +54,15 @@ class ExportedMetricsTest {
 
     @Test
     void theListedMetricsAreExported() throws Exception {
-        reconciler.reconcile(ProvisionerTestSupport.newOrganization("eu-west"));
-        fleet.refresh();
+        String waiting = ProvisionerTestSupport.newOrganization("eu-west");
+        ProvisionerTestSupport.execute("UPDATE organizations SET updated_at = now() - interval '2 hours' WHERE org_id = ?",
+                waiting);
         lag.refresh();
+        assertTrue(gauge("tenantry_organizations_lagging") >= 1, "the new organization lags");
+        assertTrue(gauge("tenantry_organizations_lagging_oldest_seconds") >= 7200, "for two hours");
+
+        reconciler.reconcile(waiting);
+        fleet.refresh();
         serversUp.probe();
         given().get("/api/v1/tenants").then().statusCode(401);
 
@@ -65,7 +71,6 @@ class ExportedMetricsTest {
         assertTrue(scrape.contains("tenantry_server_up{server=\"pg0\"} 1.0"), "pg0 answers");
         assertTrue(scrape.contains("tenantry_server_up{server=\"pg1\"} 1.0"), "pg1 answers");
         assertTrue(scrape.contains("tenantry_tenants{status=\"failed\"} 0.0"), "every status has its series");
-        assertTrue(scrape.contains("tenantry_organizations_lagging 0.0"), "the onboarded organization is active");
         ExportedMetrics.assertListed("tenant-provisioner", scrape);
     }
 
@@ -86,5 +91,11 @@ class ExportedMetricsTest {
         serversUp.probe();
         assertTrue(given().get("/q/metrics").asString().contains("tenantry_server_up{server=\"pg1\"} 1.0"),
                 "pg1 answers again");
+    }
+
+    private static double gauge(String name) {
+        String scrape = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return scrape.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.split(" ")[1]))
+                .findFirst().orElseThrow(() -> new AssertionError(name + " is not exported"));
     }
 }

@@ -50,7 +50,7 @@ public class LifecycleLagGauges {
             lagging.set(lag.organizations());
             oldestSeconds.set(Math.round(lag.oldestSeconds()));
         } catch (SQLException e) {
-            LOG.debugf("lifecycle lag not measured: %s", e.getMessage());
+            LOG.warnf("lifecycle lag not measured: %s", e.getMessage());
         }
     }
 }

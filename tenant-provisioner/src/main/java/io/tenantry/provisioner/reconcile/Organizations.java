@@ -29,8 +29,8 @@ public class Organizations {
               FROM organization_lifecycle l
               JOIN unnest(?::text[], ?::text[]) AS lagging (desired_state, status)
                 ON lagging.desired_state = l.desired_state AND lagging.status = l.status""";
-    private static final String LAGGING = "SELECT l.org_id" + LAGGING_ORGANIZATIONS + " ORDER BY l.updated_at LIMIT ?";
-    private static final String LAG = "SELECT count(*), coalesce(extract(epoch FROM now() - min(l.updated_at)), 0)"
+    private static final String LAGGING = "SELECT l.org_id " + LAGGING_ORGANIZATIONS + " ORDER BY l.updated_at LIMIT ?";
+    private static final String LAG = "SELECT count(*), coalesce(extract(epoch FROM now() - min(l.updated_at)), 0) "
             + LAGGING_ORGANIZATIONS;
 
     @Inject
