@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Prometheus's {@code promtool}, from Debian's {@code prometheus} package. Missing, it is installed when the build
- * runs as root where apt-get exists (CI; about 10 s); elsewhere the tests fail saying how to install it, unless
- * {@code -Dtenantry.skip-promtool=true} asks to skip them.
+ * runs as root where apt-get exists (CI; 10 to 50 s, mostly apt-get update); elsewhere the tests fail saying how
+ * to install it, unless {@code -Dtenantry.skip-promtool=true} asks to skip them.
  */
 final class Promtool {
 
