@@ -103,15 +103,19 @@ class MonitoringTest {
     @Test
     void everyDashboardQueryParses() throws IOException {
         ArrayNode rules = JSON.createArrayNode();
-        dashboardQueries().forEach((where, expr) -> rules.addObject()
-                .put("record", "dashboard:query:" + rules.size()).put("expr", PromQl.substituteGrafana(expr)));
+        StringBuilder index = new StringBuilder();
+        dashboardQueries().forEach((where, expr) -> {
+            index.append("\nrule ").append(rules.size() + 1).append(" (dashboard:query:").append(rules.size()).append("): ")
+                    .append(where);
+            rules.addObject().put("record", "dashboard:query:" + rules.size()).put("expr", PromQl.substituteGrafana(expr));
+        });
         assertTrue(rules.size() > 50, "the dashboards' queries were found: " + rules.size());
         ObjectNode file = JSON.createObjectNode();
         file.putArray("groups").addObject().put("name", "dashboards").set("rules", rules);
         Files.createDirectories(WORK);
         JSON.writerWithDefaultPrettyPrinter().writeValue(WORK.resolve("dashboard-queries.yaml").toFile(), file);
         Promtool.Result check = Promtool.run(WORK, "check", "rules", "dashboard-queries.yaml");
-        assertEquals(0, check.exitCode(), check.output());
+        assertEquals(0, check.exitCode(), check.output() + "\nwhere the rules come from:" + index);
     }
 
     @Test
