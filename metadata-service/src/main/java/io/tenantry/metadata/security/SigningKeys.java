@@ -14,6 +14,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwk.RsaJsonWebKey;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.smallrye.jwt.util.KeyUtils;
 import io.smallrye.jwt.util.ResourceUtils;
@@ -31,9 +33,14 @@ public class SigningKeys {
 
     private final List<RsaJsonWebKey> keys = new ArrayList<>();
 
-    SigningKeys(@ConfigProperty(name = "mp.jwt.verify.publickey.location") String current, AuthConfig config) {
+    SigningKeys(@ConfigProperty(name = "mp.jwt.verify.publickey.location") String current, AuthConfig config,
+                MeterRegistry registry) {
         keys.add(read(current));
         config.publishedPublicKeyLocations().orElse(List.of()).stream().map(SigningKeys::read).forEach(keys::add);
+        // Above 1 means a rotation is under way; one left so for days has a step left undone (docs/operations.md).
+        Gauge.builder("tenantry_signing_keys_published", keys, List::size)
+                .description("Public keys published at /api/v1/auth/jwks (the current one and, during a rotation, one more)")
+                .register(registry);
     }
 
     /** The {@code kid} every new token carries. */

@@ -3,6 +3,7 @@ package io.tenantry.metadata.auth;
 import static io.restassured.RestAssured.given;
 import static io.tenantry.metadata.Api.as;
 import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasKey;
@@ -65,6 +66,8 @@ class SigningKeysTest {
                 .body("keys.kty", everyItem(equalTo("RSA")))
                 .body("keys.alg", everyItem(equalTo("RS256")))
                 .body("keys", everyItem(not(hasKey("d"))));
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("tenantry_signing_keys_published 2.0"));
     }
 
     @Test

@@ -25,11 +25,13 @@ public class Organizations {
 
     static final String ACTOR = "tenant-provisioner";
 
-    private static final String LAGGING = """
-            SELECT l.org_id FROM organization_lifecycle l
+    private static final String LAGGING_ORGANIZATIONS = """
+              FROM organization_lifecycle l
               JOIN unnest(?::text[], ?::text[]) AS lagging (desired_state, status)
-                ON lagging.desired_state = l.desired_state AND lagging.status = l.status
-             ORDER BY l.updated_at LIMIT ?""";
+                ON lagging.desired_state = l.desired_state AND lagging.status = l.status""";
+    private static final String LAGGING = "SELECT l.org_id " + LAGGING_ORGANIZATIONS + " ORDER BY l.updated_at LIMIT ?";
+    private static final String LAG = "SELECT count(*), coalesce(extract(epoch FROM now() - min(l.updated_at)), 0) "
+            + LAGGING_ORGANIZATIONS;
 
     @Inject
     AgroalDataSource metadata;
@@ -40,6 +42,35 @@ public class Organizations {
 
     /** Organizations whose observed status lags their desired state (a step leads on from it), oldest change first. */
     public List<String> needingWork(int limit) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement(LAGGING)) {
+            bindLaggingStates(c, s);
+            s.setInt(3, limit);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** How many organizations lag their desired state, and how long the one waiting longest has waited. */
+    public record Lag(long organizations, double oldestSeconds) {
+    }
+
+    public Lag lag() throws SQLException {
+        try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement(LAG)) {
+            bindLaggingStates(c, s);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return new Lag(rs.getLong(1), rs.getDouble(2));
+            }
+        }
+    }
+
+    /** The (desired state, observed status) pairs a lifecycle step leads on from, as parameters 1 and 2. */
+    private static void bindLaggingStates(Connection c, PreparedStatement s) throws SQLException {
         List<String> desired = new ArrayList<>();
         List<String> observed = new ArrayList<>();
         for (DesiredState state : DesiredState.values()) {
@@ -50,18 +81,8 @@ public class Organizations {
                 }
             }
         }
-        List<String> ids = new ArrayList<>();
-        try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement(LAGGING)) {
-            s.setArray(1, c.createArrayOf("text", desired.toArray()));
-            s.setArray(2, c.createArrayOf("text", observed.toArray()));
-            s.setInt(3, limit);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getString(1));
-                }
-            }
-        }
-        return ids;
+        s.setArray(1, c.createArrayOf("text", desired.toArray()));
+        s.setArray(2, c.createArrayOf("text", observed.toArray()));
     }
 
     public Optional<Lifecycle> read(String orgId) throws SQLException {
