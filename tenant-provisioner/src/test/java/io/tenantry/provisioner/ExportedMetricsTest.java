@@ -4,6 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 
 import jakarta.inject.Inject;
@@ -15,6 +17,8 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.tenantry.common.OrgId;
+import io.tenantry.provisioner.dbhealth.TenantHealth;
 import io.tenantry.provisioner.fleet.FleetGauges;
 import io.tenantry.provisioner.reconcile.LifecycleLagGauges;
 import io.tenantry.provisioner.reconcile.Reconciler;
@@ -52,6 +56,9 @@ class ExportedMetricsTest {
     @Inject
     ServerUpGauges serversUp;
 
+    @Inject
+    TenantHealth health;
+
     @Test
     void theListedMetricsAreExported() throws Exception {
         String waiting = ProvisionerTestSupport.newOrganization("eu-west");
@@ -62,6 +69,11 @@ class ExportedMetricsTest {
         assertTrue(gauge("tenantry_organizations_lagging_oldest_seconds") >= 7200, "for two hours");
 
         reconciler.reconcile(waiting);
+        try (Connection c = ProvisionerTestSupport.asTenant(waiting, ProvisionerTestSupport.serverOf(waiting),
+                OrgId.of(waiting).databaseName()); Statement s = c.createStatement()) {
+            s.execute("SELECT count(*) FROM jobs");
+        }
+        health.collect(OrgId.of(waiting));
         fleet.refresh();
         serversUp.probe();
         given().get("/api/v1/tenants").then().statusCode(401);
