@@ -33,8 +33,8 @@ import io.tenantry.servers.PostgresEndpoint;
 
 /**
  * The CLI against the real platform: embedded PostgreSQL and Redis, and the three services started from their built
- * jars as {@code ./run.sh} starts them (on its ports, so nothing else may hold them). One platform for the class; the
- * tests build on each other in order, as an operator's session would.
+ * jars as {@code ./run.sh} starts them, but on its ports plus 100 (8181 to 8183), so a {@code ./run.sh} platform may
+ * run beside it. One platform for the class; the tests build on each other in order, as an operator's session would.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -42,6 +42,9 @@ class CliPlatformTest {
 
     private static final String ADMIN = "admin@cli.local";
     private static final String ORG = "cli_org";
+    private static final int PORT_OFFSET = 100;
+    private static final String METADATA = "http://localhost:" + (LocalPlatform.METADATA_PORT + PORT_OFFSET);
+    private static final String PROVISIONER = "http://localhost:" + (LocalPlatform.PROVISIONER_PORT + PORT_OFFSET);
 
     private final String adminPassword = UUID.randomUUID().toString();
     private Path state;
@@ -52,11 +55,14 @@ class CliPlatformTest {
 
     @BeforeAll
     void startPlatform() throws Exception {
-        for (int port : List.of(LocalPlatform.METADATA_PORT, LocalPlatform.RESULTS_PORT, LocalPlatform.PROVISIONER_PORT)) {
-            try (ServerSocket probe = new ServerSocket(port)) {
-                probe.setReuseAddress(true);
-            } catch (BindException e) {
-                throw new IllegalStateException("port " + port + " is taken (a ./run.sh platform?); stop it first", e);
+        for (int usual : List.of(LocalPlatform.METADATA_PORT, LocalPlatform.RESULTS_PORT, LocalPlatform.PROVISIONER_PORT)) {
+            for (int port : List.of(usual + PORT_OFFSET, LocalPlatform.managementPort(usual + PORT_OFFSET))) {
+                try (ServerSocket probe = new ServerSocket(port)) {
+                    probe.setReuseAddress(true);
+                } catch (BindException e) {
+                    throw new IllegalStateException("port " + port + " is taken (another test's platform?); stop it first",
+                            e);
+                }
             }
         }
         Path root = Path.of(System.getProperty("tenantry.root", "..")).toAbsolutePath().normalize();
@@ -66,7 +72,7 @@ class CliPlatformTest {
         servers = LocalServers.start(2, null);
         Map<String, PostgresEndpoint> tenantServers = new LinkedHashMap<>();
         servers.postgres().forEach(server -> tenantServers.put(server.name(), server));
-        platform = new LocalPlatform();
+        platform = new LocalPlatform(PORT_OFFSET);
         platform.start(servers, new LocalPlatform.Settings(root, state, tenantServers, JwtKeys.generate(state.resolve("keys")),
                 "cli-test-master-secret-" + UUID.randomUUID(),
                 Map.of("TENANTRY_AUTH_BOOTSTRAP_ADMIN_EMAIL", ADMIN, "TENANTRY_AUTH_BOOTSTRAP_ADMIN_PASSWORD", adminPassword),
@@ -86,7 +92,7 @@ class CliPlatformTest {
     @Test
     @Order(1)
     void aWrongPasswordIsNotAuthenticated() {
-        Cli.Result result = cli.run("login", "--email", ADMIN, "--password=wrong-password");
+        Cli.Result result = cli.run("login", "--email", ADMIN, "--password=wrong-password", "--metadata-url", METADATA);
         assertEquals(3, result.exitCode(), result.toString());
         assertTrue(result.err().startsWith("tenantry: ") && result.err().strip().lines().count() == 1, result.toString());
         assertFalse(Files.exists(config.resolve(Session.FILE)));
@@ -95,9 +101,10 @@ class CliPlatformTest {
     @Test
     @Order(2)
     void loginKeepsTheTokenReadableByItsOwnerAlone() throws IOException {
-        Cli.Result result = cli.run("login", "--email", ADMIN, "--password=" + adminPassword);
+        Cli.Result result = cli.run("login", "--email", ADMIN, "--password=" + adminPassword, "--metadata-url", METADATA,
+                "--provisioner-url", PROVISIONER);
         assertEquals(0, result.exitCode(), result.toString());
-        assertTrue(result.out().startsWith("Logged in to http://localhost:8081 as " + ADMIN), result.toString());
+        assertTrue(result.out().startsWith("Logged in to " + METADATA + " as " + ADMIN), result.toString());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(config.resolve(Session.FILE))));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(config)));
         assertFalse(Files.readString(config.resolve(Session.FILE)).contains(adminPassword), "no password is kept");
