@@ -28,7 +28,8 @@ final class ServerCommands extends CommandGroup {
     @Command(mixinStandardHelpOptions = true, name = "drain", description = "Closes the server to new tenants and moves its tenants away.")
     void drain(@Mixin OutputOption out, @Parameters(paramLabel = "SERVER") String server) {
         JsonNode answer = api().post(PROVISIONER, "/api/v1/servers/" + PlatformClient.encode(server) + "/drain", null);
-        output(out).done("Draining " + server + ".", answer);
+        output(out).done("Draining " + server + ": closed to new tenants, " + answer.path("moves").size()
+                + " tenants moving away; follow them with: tenantry servers list", answer);
     }
 
     @Command(mixinStandardHelpOptions = true, name = "open", description = "Opens a closed server to new tenants again.")

@@ -6,6 +6,7 @@ import static io.tenantry.cli.PlatformClient.Service.PROVISIONER;
 import java.io.Console;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -110,6 +111,23 @@ final class TenantCommands extends CommandGroup {
             }
         }
         return change(out, orgId, "DELETE", "", "deleted", wait, timeoutSeconds);
+    }
+
+    @Command(mixinStandardHelpOptions = true, name = "downgrade", description = "Takes one tenant down to an earlier "
+            + "results schema version with the inverses of the migrations above it (the fleet: rollouts start --to).")
+    void downgrade(@Mixin OutputOption out, @Parameters(paramLabel = "ORG") String orgId,
+                   @Option(names = "--to", required = true, paramLabel = "VERSION") String version) {
+        JsonNode result = api().post(PROVISIONER, "/api/v1/tenants/" + PlatformClient.encode(orgId) + "/downgrade",
+                Map.of("targetVersion", version));
+        output(out).done(orgId + " went from version " + result.path("fromVersion").asText() + " to "
+                + result.path("toVersion").asText() + ", undoing " + String.join(", ", textsOf(result.path("undone")))
+                + " in " + result.path("durationMs").asInt() + " ms.", result);
+    }
+
+    private static List<String> textsOf(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(item -> texts.add(item.asText()));
+        return texts;
     }
 
     private int change(OutputOption out, String orgId, String method, String suffix, String wanted, boolean wait, int timeoutSeconds) {
