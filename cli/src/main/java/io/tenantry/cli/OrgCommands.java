@@ -40,9 +40,8 @@ final class OrgCommands extends CommandGroup {
                 generated = randomPassword();
                 password = generated;
             }
-            api().post(METADATA, "/api/v1/users", Map.of("email", lead,
-                    "displayName", leadName != null ? leadName : lead.substring(0, lead.indexOf('@') > 0 ? lead.indexOf('@') : lead.length()),
-                    "password", password));
+            String displayName = leadName != null ? leadName : lead.replaceFirst("@.*", "");
+            api().post(METADATA, "/api/v1/users", Map.of("email", lead, "displayName", displayName, "password", password));
             if (!output(out).json()) {
                 spec.commandLine().getOut().println("Created the account " + lead
                         + (generated == null ? "." : " with the password " + generated + " (shown once)."));

@@ -56,11 +56,16 @@ final class PlatformClient {
         return send(request);
     }
 
-    /** The session's fields and a fresh token's; {@code expires_in} is in seconds from now. */
+    /** The session a fresh token starts. */
     static Session sessionOf(String metadataUrl, String provisionerUrl, String grant, String principal, String orgId,
                              JsonNode token) {
         return new Session(metadataUrl, provisionerUrl, grant, principal, orgId, token.get("access_token").asText(),
-                Instant.now().getEpochSecond() + token.path("expires_in").asLong(0));
+                expiry(token));
+    }
+
+    /** When a token just issued expires, in seconds since the epoch ({@code expires_in} counts from now). */
+    private static long expiry(JsonNode token) {
+        return Instant.now().getEpochSecond() + token.path("expires_in").asLong(0);
     }
 
     JsonNode get(Service service, String path) {
@@ -145,8 +150,7 @@ final class PlatformClient {
             }
         }
         JsonNode token = token(expired.metadataUrl(), form);
-        return expired.withToken(token.get("access_token").asText(),
-                Instant.now().getEpochSecond() + token.path("expires_in").asLong(0));
+        return expired.withToken(token.get("access_token").asText(), expiry(token));
     }
 
     private static JsonNode send(HttpRequest request) {

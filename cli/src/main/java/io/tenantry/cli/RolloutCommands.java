@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -54,7 +55,7 @@ final class RolloutCommands extends CommandGroup {
         plan.put("parallelism", parallelism);
         plan.put("maxFailures", maxFailures);
         plan.put("verify", verify);
-        plan.values().removeIf(java.util.Objects::isNull);
+        plan.values().removeIf(Objects::isNull);
         JsonNode started = api().post(PROVISIONER, "/api/v1/rollouts", plan);
         String id = started.path("id").asText();
         if (follow) {

@@ -3,12 +3,18 @@ package io.tenantry.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import picocli.CommandLine;
 
@@ -31,7 +37,7 @@ class CliParsingTest {
     @Test
     void everyCommandHasHelp() {
         List<List<String>> paths = new ArrayList<>();
-        collect(TenantryCli.commandLine(java.util.Map.of()), new ArrayList<>(), paths);
+        collect(TenantryCli.commandLine(Map.of()), new ArrayList<>(), paths);
         assertTrue(paths.size() > 30, paths.toString());
         for (List<String> path : paths) {
             List<String> args = new ArrayList<>(path);
@@ -101,9 +107,9 @@ class CliParsingTest {
 
     @Test
     void theProgressLineCountsRatesAndEstimates() {
-        RolloutProgress progress = new RolloutProgress(new java.io.PrintWriter(new java.io.StringWriter()), false,
-                java.time.Duration.ofSeconds(10));
-        com.fasterxml.jackson.databind.node.ObjectNode rollout = PlatformClient.JSON.createObjectNode()
+        RolloutProgress progress = new RolloutProgress(new PrintWriter(new StringWriter()), false,
+                Duration.ofSeconds(10));
+        ObjectNode rollout = PlatformClient.JSON.createObjectNode()
                 .put("status", "running").put("total", 100).put("succeeded", 10).put("failed", 0).put("pending", 90);
         long start = System.nanoTime();
         progress.line(rollout, start);
