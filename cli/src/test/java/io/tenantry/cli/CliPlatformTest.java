@@ -196,7 +196,7 @@ class CliPlatformTest {
         assertEquals("succeeded", json(show).get("status").asText(), show.toString());
         Cli.Result pause = cli.run("rollouts", "pause", id);
         assertEquals(5, pause.exitCode(), pause.toString());
-        assertTrue(pause.err().contains("is succeeded; only a running rollout can be made paused"), pause.toString());
+        assertTrue(pause.err().contains("is succeeded; only a running rollout can be paused"), pause.toString());
     }
 
     @Test

@@ -92,12 +92,12 @@ public class Rollouts {
 
     /** Pauses a running rollout: the tenants under way finish, no other starts until it is resumed. */
     public RolloutView pause(UUID id, String by) {
-        return transition(id, EnumSet.of(RolloutStatus.RUNNING), RolloutStatus.PAUSED, "paused by " + by);
+        return transition(id, EnumSet.of(RolloutStatus.RUNNING), RolloutStatus.PAUSED, "paused", "paused by " + by);
     }
 
     /** Resumes a paused rollout where it stopped, with the plan it was started with, in the background. */
     public RolloutView resume(UUID id) {
-        RolloutView resumed = transition(id, EnumSet.of(RolloutStatus.PAUSED), RolloutStatus.RUNNING, null);
+        RolloutView resumed = transition(id, EnumSet.of(RolloutStatus.PAUSED), RolloutStatus.RUNNING, "resumed", null);
         try {
             runInBackground(id, store.plan(id).orElseThrow());
         } catch (SQLException e) {
@@ -109,17 +109,17 @@ public class Rollouts {
     /** Cancels a running or paused rollout: the tenants under way finish, the rest stay pending and untouched. */
     public RolloutView cancel(UUID id, String by) {
         return transition(id, EnumSet.of(RolloutStatus.RUNNING, RolloutStatus.PAUSED), RolloutStatus.CANCELLED,
-                "cancelled by " + by);
+                "cancelled", "cancelled by " + by);
     }
 
     /** The rollout after the change, 404 when there is none, 409 when it is not in one of {@code from}. */
-    private RolloutView transition(UUID id, Set<RolloutStatus> from, RolloutStatus to, String message) {
+    private RolloutView transition(UUID id, Set<RolloutStatus> from, RolloutStatus to, String verb, String message) {
         try {
             if (!store.transition(id, from, to, message)) {
                 RolloutView current = view(id);
                 throw ApiProblem.conflict("rollout " + id + " is " + current.status() + "; only a "
                         + from.stream().map(RolloutStatus::wire).collect(Collectors.joining(" or "))
-                        + " rollout can be made " + to.wire());
+                        + " rollout can be " + verb);
             }
             return view(id);
         } catch (SQLException e) {
