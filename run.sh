@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds Tenantry and starts it on this machine: PostgreSQL and Redis (embedded, with their data in .tenantry/,
 # unless TENANTRY_PG_URLS and TENANTRY_REDIS_URL name servers), the three services, and a demo. Ctrl-C stops
-# everything it started.
+# everything it started. It builds the tenantry CLI too (cli/tenantry, cli/README.md) and prints how to use it.
 #   ./run.sh                 the whole platform and the demo
 #   ./run.sh --servers-only  only the servers the services' Quarkus dev mode expects (./mvnw quarkus:dev -pl ...)
 set -euo pipefail

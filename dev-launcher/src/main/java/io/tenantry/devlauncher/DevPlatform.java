@@ -118,6 +118,12 @@ public final class DevPlatform {
                        -d '{"template":"standard-docking","inputs":{"receptor":"1ABC","moleculeIds":["%14$s"]}}' \\
                        %2$s/api/v1/orgs/demo/jobs      # the demo worker completes it within seconds
 
+                Operate it with the tenantry CLI (cli/README.md), as the platform admin:
+                  cli/tenantry login --email admin@tenantry.local --password '%4$s'
+                  cli/tenantry tenants list
+                  cli/tenantry rollouts start --follow
+                  cli/tenantry --help
+
                 Press Ctrl-C to stop.
                 %n""", metadata, results, LocalPlatform.url(LocalPlatform.PROVISIONER_PORT), adminPassword, Demo.LEAD,
                 setup.leadPassword(), setup.workerClientId(), setup.workerClientSecret(), job.get("id").asText(), best,

@@ -57,10 +57,23 @@ public final class LocalPlatform implements AutoCloseable {
             "TENANTRY_DB_SSL_MODE", "disable",
             "TENANTRY_REDIS_TLS", "false");
 
+    private final int portOffset;
     private final List<Process> running = new ArrayList<>();
     private final Map<String, Process> byService = new HashMap<>();
     private boolean closed;
     private ResultsRecipe results;
+
+    public LocalPlatform() {
+        this(0);
+    }
+
+    /**
+     * Services on the usual ports plus {@code portOffset} (their management interfaces too), so a test's platform
+     * can run beside a {@code ./run.sh} one.
+     */
+    public LocalPlatform(int portOffset) {
+        this.portOffset = portOffset;
+    }
 
     /**
      * Starts every service and waits until each is ready; {@code progress} hears each step. {@link #close()} may
@@ -83,7 +96,7 @@ public final class LocalPlatform implements AutoCloseable {
                     "TENANTRY_REDIS_URL", servers.redisUrl(),
                     "TENANTRY_JWT_PRIVATE_KEY_LOCATION", settings.keys().privateKey().toUri().toString(),
                     "TENANTRY_JWT_PUBLIC_KEY_LOCATION", publicKey));
-            launch(settings, "metadata-service", METADATA_PORT, metadataEnv, List.of(), progress);
+            launch(settings, "metadata-service", METADATA_PORT + portOffset, metadataEnv, List.of(), progress);
 
             Map<String, String> provisionerEnv = Map.of(
                     "TENANTRY_METADATA_JDBC_URL", metadata.jdbcUrl(METADATA_DATABASE),
@@ -105,7 +118,7 @@ public final class LocalPlatform implements AutoCloseable {
                 provisionerServers.add(prefix + ".admin-password=" + server.superuserPassword());
                 provisionerServers.add(prefix + ".region=local");
             });
-            launch(settings, "tenant-provisioner", PROVISIONER_PORT, provisionerEnv, provisionerServers,
+            launch(settings, "tenant-provisioner", PROVISIONER_PORT + portOffset, provisionerEnv, provisionerServers,
                     progress);
 
             Map<String, String> resultsEnv = Map.of(
@@ -129,7 +142,7 @@ public final class LocalPlatform implements AutoCloseable {
             synchronized (this) {
                 results = new ResultsRecipe(settings, resultsEnv, List.copyOf(resultsServers));
             }
-            launch(settings, "results-service", RESULTS_PORT, resultsEnv, resultsServers, progress);
+            launch(settings, "results-service", RESULTS_PORT + portOffset, resultsEnv, resultsServers, progress);
         } catch (IOException | InterruptedException | RuntimeException e) {
             close();
             throw e;

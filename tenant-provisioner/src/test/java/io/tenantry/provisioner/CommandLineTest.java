@@ -25,7 +25,7 @@ class CommandLineTest {
     @Launch("migrate")
     void migrateReportsTheRegistryVersionAndExits(LaunchResult result) {
         assertEquals(0, result.exitCode());
-        assertTrue(result.getOutput().contains("tenant registry at version 8"), result.getOutput());
+        assertTrue(result.getOutput().contains("tenant registry at version 9"), result.getOutput());
     }
 
     @Test
@@ -45,5 +45,12 @@ class CommandLineTest {
     @Launch(value = "bogus", exitCode = 2)
     void anUnknownCommandPrintsUsage(LaunchResult result) {
         assertTrue(result.getErrorOutput().contains("usage"), result.getErrorOutput());
+    }
+
+    @Test
+    @Launch(value = {"rollout", "--canary", "0", "--paralelism", "2"}, exitCode = 2)
+    void aMisspelledOptionIsRefusedNotIgnored(LaunchResult result) {
+        assertTrue(result.getErrorOutput().contains("unknown, repeated or valueless option: --paralelism"),
+                result.getErrorOutput());
     }
 }

@@ -244,4 +244,77 @@ class RolloutTest {
                 .body("status", equalTo("active")).body("migrations[0].version", equalTo(ResultsSchema.NEWEST_VERSION))
                 .body("database", equalTo("results_" + orgId));
     }
+
+    @Test
+    void aPausedRolloutStartsNoTenantUntilResumedAndThenFinishesWhereItStopped() throws Exception {
+        String orgId = newOrganization("eu-west");
+        reconciler.reconcile(orgId);
+        String admin = Jwt.subject("user:admin").groups(Set.of("user", "platform-admin")).sign();
+        RolloutPlan plan = new RolloutPlan(0, 2, 100_000);
+        UUID id = store.create(plan, "test");
+
+        given().auth().oauth2(admin).post("/api/v1/rollouts/" + id + "/pause").then().statusCode(200)
+                .body("status", equalTo("paused")).body("message", equalTo("paused by user:admin"));
+        given().auth().oauth2(admin).post("/api/v1/rollouts/" + id + "/pause").then().statusCode(409)
+                .contentType("application/problem+json");
+        RolloutView paused = runner.run(id, plan, WITH_TEST_MIGRATION);
+        assertEquals("paused", paused.status(), paused.toString());
+        assertEquals(0, paused.succeeded() + paused.failed(), "no tenant was started: " + paused);
+        assertEquals(paused.total(), paused.pending());
+        assertEquals(ResultsSchema.NEWEST_VERSION, registry("schema_version", orgId));
+
+        given().auth().oauth2(admin).post("/api/v1/rollouts/" + id + "/resume").then().statusCode(202)
+                .body("status", equalTo("running"));
+        RolloutView finished = awaitEnd(id);
+        assertTrue(Set.of("succeeded", "failed").contains(finished.status()), finished.toString());
+        assertEquals(0, finished.pending(), "resumed where it stopped and ran to the end: " + finished);
+        given().auth().oauth2(admin).post("/api/v1/rollouts/" + id + "/resume").then().statusCode(409);
+        given().auth().oauth2(admin).post("/api/v1/rollouts/" + id + "/cancel").then().statusCode(409);
+    }
+
+    @Test
+    void aCancelledRolloutEndsWithItsPendingTenantsUntouchedAndCannotBeResumed() throws Exception {
+        String orgId = newOrganization("eu-west");
+        reconciler.reconcile(orgId);
+        String admin = Jwt.subject("user:admin").groups(Set.of("user", "platform-admin")).sign();
+        RolloutPlan plan = new RolloutPlan(0, 2, 100_000);
+        UUID id = store.create(plan, "test");
+
+        given().auth().oauth2(admin).post("/api/v1/rollouts/" + id + "/cancel").then().statusCode(200)
+                .body("status", equalTo("cancelled")).body("finishedAt", notNullValue());
+        RolloutView cancelled = runner.run(id, plan, WITH_TEST_MIGRATION);
+        assertEquals("cancelled", cancelled.status(), cancelled.toString());
+        assertEquals(cancelled.total(), cancelled.pending(), cancelled.toString());
+        assertEquals(ResultsSchema.NEWEST_VERSION, registry("schema_version", orgId));
+        given().auth().oauth2(admin).post("/api/v1/rollouts/" + id + "/resume").then().statusCode(409)
+                .contentType("application/problem+json");
+        given().auth().oauth2(admin).post("/api/v1/rollouts/" + id + "/pause").then().statusCode(409);
+        given().auth().oauth2(admin).post("/api/v1/rollouts/" + UUID.randomUUID() + "/cancel").then().statusCode(404);
+        String member = Jwt.subject("user:someone").groups(Set.of("user")).claim("org", "acme").sign();
+        given().auth().oauth2(member).post("/api/v1/rollouts/" + id + "/cancel").then().statusCode(403);
+    }
+
+    @Test
+    void rolloutsAreListedNewestFirstAKeysetPageAtATime() throws Exception {
+        UUID older = store.create(new RolloutPlan(0, 1, 0), "test");
+        UUID newer = store.create(new RolloutPlan(0, 1, 0), "test");
+        String admin = Jwt.subject("user:admin").groups(Set.of("user", "platform-admin")).sign();
+        String next = given().auth().oauth2(admin).get("/api/v1/rollouts?limit=1").then().statusCode(200)
+                .body("items[0].id", equalTo(newer.toString())).body("next", notNullValue()).extract().path("next");
+        given().auth().oauth2(admin).get("/api/v1/rollouts?limit=1&after=" + next).then().statusCode(200)
+                .body("items[0].id", equalTo(older.toString()));
+        given().auth().oauth2(admin).get("/api/v1/rollouts?after=not-a-cursor").then().statusCode(400);
+        rollouts.cancel(older, "test");
+        rollouts.cancel(newer, "test");
+    }
+
+    private RolloutView awaitEnd(UUID id) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        RolloutView view = rollouts.view(id);
+        while (view.status().equals("running") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            view = rollouts.view(id);
+        }
+        return view;
+    }
 }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.inject.Inject;
 
@@ -88,8 +89,13 @@ public class ProvisionerMain implements QuarkusApplication {
             case "rollout" -> {
                 List<String> flags = List.of(args).subList(1, args.length);
                 boolean verify = flags.contains("--verify");
-                Map<String, Integer> options = options(flags.stream().filter(f -> !"--verify".equals(f))
-                        .toArray(String[]::new));
+                Map<String, Integer> options;
+                try {
+                    options = options(flags.stream().filter(f -> !"--verify".equals(f)).toArray(String[]::new),
+                            Set.of("--canary", "--parallelism", "--max-failures", "--to"));
+                } catch (IllegalArgumentException unclear) {
+                    return usage(unclear.getMessage());
+                }
                 RolloutPlan plan = new RolloutPlan(options.get("--canary"), options.get("--parallelism"),
                         options.get("--max-failures"), version(options.get("--to")), verify);
                 // A Job killed mid-rollout is started again: what it left running is finished before the new one.
@@ -100,7 +106,13 @@ public class ProvisionerMain implements QuarkusApplication {
             }
             case "downgrade" -> {
                 String orgId = args.length > 1 ? args[1] : "";
-                String to = version(options(Arrays.copyOfRange(args, Math.min(2, args.length), args.length)).get("--to"));
+                String to;
+                try {
+                    to = version(options(Arrays.copyOfRange(args, Math.min(2, args.length), args.length),
+                            Set.of("--to")).get("--to"));
+                } catch (IllegalArgumentException unclear) {
+                    return usage(unclear.getMessage());
+                }
                 try {
                     System.out.println(json.writerWithDefaultPrettyPrinter()
                             .writeValueAsString(downgrades.downgrade(orgId, to, "cli")));
@@ -117,10 +129,7 @@ public class ProvisionerMain implements QuarkusApplication {
                 if (data != null) {
                     return data;
                 }
-                System.err.println("usage: [migrate | reconcile | status"
-                        + " | rollout [--canary N] [--parallelism P] [--max-failures F] [--to V] [--verify] | downgrade ORG --to V | "
-                        + DataCommands.USAGE + " | " + MoveCommands.USAGE + "]");
-                return 2;
+                return usage("unknown command: " + args[0]);
             }
         }
         return 0;
@@ -143,10 +152,28 @@ public class ProvisionerMain implements QuarkusApplication {
         return option == null ? null : option.toString();
     }
 
-    private static Map<String, Integer> options(String[] args) {
+    private static int usage(String problem) {
+        System.err.println(problem + "\nusage: [migrate | reconcile | status"
+                + " | rollout [--canary N] [--parallelism P] [--max-failures F] [--to V] [--verify] | downgrade ORG --to V | "
+                + DataCommands.USAGE + " | " + MoveCommands.USAGE + "]");
+        return 2;
+    }
+
+    /**
+     * Options among {@code known}, each with a number; a misspelled, repeated or valueless option, or a value that is
+     * not a number, is refused rather than ignored.
+     */
+    private static Map<String, Integer> options(String[] args, Set<String> known) {
         Map<String, Integer> options = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i], Integer.parseInt(args[i + 1]));
+        for (int i = 0; i < args.length; i += 2) {
+            if (!known.contains(args[i]) || i + 1 == args.length || options.containsKey(args[i])) {
+                throw new IllegalArgumentException("unknown, repeated or valueless option: " + args[i]);
+            }
+            try {
+                options.put(args[i], Integer.parseInt(args[i + 1]));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(args[i] + " takes a number, not " + args[i + 1]);
+            }
         }
         return options;
     }

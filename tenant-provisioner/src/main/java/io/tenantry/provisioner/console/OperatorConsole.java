@@ -99,7 +99,7 @@ public class OperatorConsole {
     }
 
     public List<RolloutView> rollouts() {
-        return rollouts.recent(RECENT_ROLLOUTS);
+        return rollouts.list(null, RECENT_ROLLOUTS).items();
     }
 
     public RolloutView rollout(UUID id) {

@@ -6,15 +6,24 @@ import java.util.UUID;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
-/** Start a fleet rollout (202 with the operation to poll) and follow its progress; platform administrators only. */
+import io.tenantry.common.paging.Page;
+
+/**
+ * Start a fleet rollout (202 with the operation to poll), list and follow rollouts, pause, resume (202) and cancel
+ * one (409 when it is not in a state that allows it); platform administrators only.
+ */
 @Path("/api/v1/rollouts")
 @RolesAllowed("platform-admin")
 public class RolloutResource {
@@ -32,8 +41,32 @@ public class RolloutResource {
     }
 
     @GET
+    public Page<RolloutView> list(@QueryParam("after") String after,
+                                  @QueryParam("limit") @DefaultValue(Page.DEFAULT_LIMIT) @Min(1) @Max(Page.MAX_LIMIT) int limit) {
+        return rollouts.list(after, limit);
+    }
+
+    @GET
     @Path("{id}")
     public RolloutView get(@PathParam("id") UUID id) {
         return rollouts.view(id);
+    }
+
+    @POST
+    @Path("{id}/pause")
+    public RolloutView pause(@PathParam("id") UUID id) {
+        return rollouts.pause(id, caller.getSubject());
+    }
+
+    @POST
+    @Path("{id}/resume")
+    public Response resume(@PathParam("id") UUID id) {
+        return Response.accepted(rollouts.resume(id)).location(URI.create("/api/v1/rollouts/" + id)).build();
+    }
+
+    @POST
+    @Path("{id}/cancel")
+    public RolloutView cancel(@PathParam("id") UUID id) {
+        return rollouts.cancel(id, caller.getSubject());
     }
 }

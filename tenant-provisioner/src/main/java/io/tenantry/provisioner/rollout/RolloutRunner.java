@@ -70,28 +70,43 @@ public class RolloutRunner {
                 .orElseThrow(() -> ApiProblem.conflict("rollout " + id + " is being run by another process"));
     }
 
-    /** Like {@link #run}, but empty when another process is running the rollout (it holds its lock). */
+    /**
+     * Like {@link #run}, but empty when another process is running the rollout (it holds its lock). A paused or
+     * cancelled rollout starts no new tenant and is left as it is once the tenants under way have finished; one
+     * resumed while they finished is carried on here, since the resume could not take the lock meanwhile.
+     */
     Optional<RolloutView> runUnlessRunning(UUID id, RolloutPlan plan, List<String> locations) throws SQLException {
-        Optional<AdvisoryLocks.Lock> lock = locks.tryRollout(id);
-        if (lock.isEmpty()) {
-            return Optional.empty();
-        }
-        try (AdvisoryLocks.Lock held = lock.get()) {
-            if (!runGroup(id, true, plan, locations)) {
-                store.finish(id, RolloutStatus.STOPPED, "a canary tenant failed; the rest were not touched");
-            } else if (!runGroup(id, false, plan, locations)) {
-                store.finish(id, RolloutStatus.STOPPED,
-                        "more than " + plan.maxFailures() + " tenants failed; the rest were not touched");
-            } else {
-                int failed = store.find(id).orElseThrow().failed();
-                store.finish(id, failed == 0 ? RolloutStatus.SUCCEEDED : RolloutStatus.FAILED,
-                        failed == 0 ? null : failed + " tenants failed and stay on their previous version");
+        do {
+            Optional<AdvisoryLocks.Lock> lock = locks.tryRollout(id);
+            if (lock.isEmpty()) {
+                return Optional.empty();
             }
-        }
+            try (AdvisoryLocks.Lock held = lock.get()) {
+                runHeld(id, plan, locations);
+            }
+        } while (store.find(id).filter(v -> v.status().equals(RolloutStatus.RUNNING.wire())).isPresent());
         return store.find(id);
     }
 
-    /** Migrates the group's pending tenants, {@code parallelism} at a time; false when the rollout must stop. */
+    private void runHeld(UUID id, RolloutPlan plan, List<String> locations) throws SQLException {
+        if (!runGroup(id, true, plan, locations)) {
+            store.finish(id, RolloutStatus.STOPPED, "a canary tenant failed; the rest were not touched");
+        } else if (!runGroup(id, false, plan, locations)) {
+            store.finish(id, RolloutStatus.STOPPED,
+                    "more than " + plan.maxFailures() + " tenants failed; the rest were not touched");
+        } else {
+            RolloutView now = store.find(id).orElseThrow();
+            if (now.pending() == 0) {
+                store.finish(id, now.failed() == 0 ? RolloutStatus.SUCCEEDED : RolloutStatus.FAILED,
+                        now.failed() == 0 ? null : now.failed() + " tenants failed and stay on their previous version");
+            }
+        }
+    }
+
+    /**
+     * Migrates the group's pending tenants, {@code parallelism} at a time, each only while the rollout is running;
+     * false when the rollout must stop.
+     */
     private boolean runGroup(UUID id, boolean canaries, RolloutPlan plan, List<String> locations) throws SQLException {
         List<String> pending = store.pending(id, canaries);
         AtomicInteger failures = new AtomicInteger(store.find(id).orElseThrow().failed());
@@ -101,9 +116,11 @@ public class RolloutRunner {
             List<Future<?>> running = new ArrayList<>();
             for (String orgId : pending) {
                 running.add(workers.submit(() -> {
-                    if (failures.get() <= allowed && !migrateOne(id, orgId, locations, plan.targetVersion())) {
+                    if (failures.get() <= allowed && store.isRunning(id)
+                            && !migrateOne(id, orgId, locations, plan.targetVersion())) {
                         failures.incrementAndGet();
                     }
+                    return null;
                 }));
             }
             for (Future<?> f : running) {

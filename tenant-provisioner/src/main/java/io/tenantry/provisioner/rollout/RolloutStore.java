@@ -13,12 +13,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.agroal.api.AgroalDataSource;
+import io.tenantry.common.paging.Cursor;
+import io.tenantry.common.paging.Page;
 
 /**
  * Rollouts and each tenant's part in them ({@code provisioner.operations} and {@code operation_tenants}), so a
@@ -91,52 +94,112 @@ public class RolloutStore {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new RolloutView(id, rs.getString(1), rs.getString(9), rs.getInt(2), rs.getInt(10),
-                        rs.getInt(3), rs.getInt(4), rs.getInt(2) - rs.getInt(3) - rs.getInt(4), rs.getString(5),
-                        rs.getString(6),
-                        rs.getObject(7, OffsetDateTime.class), rs.getObject(8, OffsetDateTime.class),
-                        failures(c, id)));
+                return Optional.of(view(id, rs, 1, failures(c, id)));
             }
         }
     }
 
-    /** The ids of the {@code limit} rollouts started last, newest first. */
-    List<UUID> recent(int limit) throws SQLException {
-        List<UUID> ids = new ArrayList<>();
-        try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT id FROM provisioner.operations WHERE kind = 'rollout' ORDER BY started_at DESC LIMIT ?")) {
-            bind(s, limit);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getObject(1, UUID.class));
-                }
-            }
-        }
-        return ids;
+    /** The view from the columns of {@link #find}'s query, starting at {@code first}. */
+    private static RolloutView view(UUID id, ResultSet rs, int first, List<RolloutView.TenantFailure> failures)
+            throws SQLException {
+        int total = rs.getInt(first + 1);
+        int succeeded = rs.getInt(first + 2);
+        int failed = rs.getInt(first + 3);
+        return new RolloutView(id, rs.getString(first), rs.getString(first + 8), total, rs.getInt(first + 9),
+                succeeded, failed, total - succeeded - failed, rs.getString(first + 4), rs.getString(first + 5),
+                rs.getObject(first + 6, OffsetDateTime.class), rs.getObject(first + 7, OffsetDateTime.class),
+                failures);
     }
 
     /** A rollout recorded as running and the plan it was started with. */
     record Running(UUID id, RolloutPlan plan) {
     }
 
+    private static final String PLAN_COLUMNS = """
+            (parameters->>'canarySize')::int, (parameters->>'parallelism')::int, (parameters->>'maxFailures')::int,
+            parameters->>'targetVersion', coalesce((parameters->>'verify')::boolean, false)""";
+
     /** Rollouts recorded as running, oldest first: being run now, or left behind by a process that died. */
     List<Running> running() throws SQLException {
         List<Running> running = new ArrayList<>();
-        try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement("""
-                SELECT id, (parameters->>'canarySize')::int, (parameters->>'parallelism')::int,
-                       (parameters->>'maxFailures')::int, parameters->>'targetVersion',
-                       coalesce((parameters->>'verify')::boolean, false)
-                  FROM provisioner.operations WHERE kind = 'rollout' AND status = ? ORDER BY started_at""")) {
+        try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT id, " + PLAN_COLUMNS + " FROM provisioner.operations WHERE kind = 'rollout' AND status = ?"
+                        + " ORDER BY started_at")) {
             bind(s, RolloutStatus.RUNNING.wire());
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    running.add(new Running(rs.getObject(1, UUID.class),
-                            new RolloutPlan(rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getString(5),
-                                    rs.getBoolean(6))));
+                    running.add(new Running(rs.getObject(1, UUID.class), plan(rs, 2)));
                 }
             }
         }
         return running;
+    }
+
+    /** The plan the rollout was started with. */
+    Optional<RolloutPlan> plan(UUID id) throws SQLException {
+        try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT " + PLAN_COLUMNS + " FROM provisioner.operations WHERE id = ? AND kind = 'rollout'")) {
+            bind(s, id);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(plan(rs, 1)) : Optional.empty();
+            }
+        }
+    }
+
+    private static RolloutPlan plan(ResultSet rs, int first) throws SQLException {
+        return new RolloutPlan(rs.getInt(first), rs.getInt(first + 1), rs.getInt(first + 2), rs.getString(first + 3),
+                rs.getBoolean(first + 4));
+    }
+
+    /** Whether the rollout is running, so the runner starts another tenant (not when paused or cancelled). */
+    boolean isRunning(UUID id) throws SQLException {
+        try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT status = ? FROM provisioner.operations WHERE id = ?")) {
+            bind(s, RolloutStatus.RUNNING.wire(), id);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    /**
+     * Moves the rollout from one of {@code from} to {@code to} in one statement, with the message; a cancelled
+     * rollout is finished at that moment. False when it is in none of {@code from} (or does not exist).
+     */
+    boolean transition(UUID id, Set<RolloutStatus> from, RolloutStatus to, String message) throws SQLException {
+        try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement("""
+                UPDATE provisioner.operations
+                   SET status = ?, message = ?, finished_at = CASE WHEN ? THEN now() END
+                 WHERE id = ? AND kind = 'rollout' AND status = ANY (?)""")) {
+            bind(s, to.wire(), message, to == RolloutStatus.CANCELLED, id,
+                    c.createArrayOf("text", from.stream().map(RolloutStatus::wire).toArray()));
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    /** Rollouts, newest first, a keyset page at a time (without their failures: {@link #find} has those). */
+    public Page<RolloutView> list(String after, int limit) throws SQLException {
+        String[] key = Cursor.decode(after, cursor -> {
+            String[] parts = cursor.split("/", 2);
+            OffsetDateTime.parse(parts[0]);
+            UUID.fromString(parts[1]);
+            return parts;
+        });
+        try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement("""
+                SELECT id, status, total, succeeded, failed, message, requested_by, started_at, finished_at,
+                       parameters->>'targetVersion', coalesce((parameters->>'upToDate')::int, 0)
+                  FROM provisioner.operations
+                 WHERE kind = 'rollout' AND (?::timestamptz IS NULL OR (started_at, id) < (?::timestamptz, ?::uuid))
+                 ORDER BY started_at DESC, id DESC LIMIT ?""")) {
+            bind(s, key == null ? null : key[0], key == null ? null : key[0], key == null ? null : key[1], limit + 1);
+            List<RolloutView> rows = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(view(rs.getObject(1, UUID.class), rs, 2, List.of()));
+                }
+            }
+            return Page.of(rows, limit, r -> r.startedAt() + "/" + r.id(), r -> r);
+        }
     }
 
     /** The tenants of one group (canaries or the rest) the rollout has not touched yet, by id. */
@@ -192,10 +255,12 @@ public class RolloutStore {
         }
     }
 
+    /** Ends a running rollout; one paused or cancelled meanwhile keeps that status. */
     void finish(UUID id, RolloutStatus status, String message) throws SQLException {
-        try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement(
-                "UPDATE provisioner.operations SET status = ?, message = ?, finished_at = now() WHERE id = ?")) {
-            bind(s, status.wire(), message, id);
+        try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement("""
+                UPDATE provisioner.operations SET status = ?, message = ?, finished_at = now()
+                 WHERE id = ? AND status = ?""")) {
+            bind(s, status.wire(), message, id, RolloutStatus.RUNNING.wire());
             s.executeUpdate();
         }
     }

@@ -5,10 +5,13 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -17,6 +20,7 @@ import org.eclipse.microprofile.context.ManagedExecutor;
 import org.jboss.logging.Logger;
 
 import io.quarkus.scheduler.Scheduled;
+import io.tenantry.common.paging.Page;
 import io.tenantry.common.problem.ApiProblem;
 import io.tenantry.provisioner.ProvisionerConfig;
 import io.tenantry.provisioner.audit.AuditTrail;
@@ -84,14 +88,47 @@ public class Rollouts {
         }
     }
 
-    /** The {@code limit} rollouts started last, newest first. */
-    public List<RolloutView> recent(int limit) {
+    /** Rollouts, newest first, a keyset page at a time. */
+    public Page<RolloutView> list(String after, int limit) {
         try {
-            List<RolloutView> views = new ArrayList<>();
-            for (UUID id : store.recent(limit)) {
-                store.find(id).ifPresent(views::add);
+            return store.list(after, limit);
+        } catch (SQLException e) {
+            throw FleetStatus.unavailable(e);
+        }
+    }
+
+    /** Pauses a running rollout: the tenants under way finish, no other starts until it is resumed. */
+    public RolloutView pause(UUID id, String by) {
+        return transition(id, EnumSet.of(RolloutStatus.RUNNING), RolloutStatus.PAUSED, "paused", "paused by " + by);
+    }
+
+    /** Resumes a paused rollout where it stopped, with the plan it was started with, in the background. */
+    public RolloutView resume(UUID id) {
+        RolloutView resumed = transition(id, EnumSet.of(RolloutStatus.PAUSED), RolloutStatus.RUNNING, "resumed", null);
+        try {
+            runInBackground(id, store.plan(id).orElseThrow());
+        } catch (SQLException e) {
+            throw FleetStatus.unavailable(e);
+        }
+        return resumed;
+    }
+
+    /** Cancels a running or paused rollout: the tenants under way finish, the rest stay pending and untouched. */
+    public RolloutView cancel(UUID id, String by) {
+        return transition(id, EnumSet.of(RolloutStatus.RUNNING, RolloutStatus.PAUSED), RolloutStatus.CANCELLED,
+                "cancelled", "cancelled by " + by);
+    }
+
+    /** The rollout after the change, 404 when there is none, 409 when it is not in one of {@code from}. */
+    private RolloutView transition(UUID id, Set<RolloutStatus> from, RolloutStatus to, String verb, String message) {
+        try {
+            if (!store.transition(id, from, to, message)) {
+                RolloutView current = view(id);
+                throw ApiProblem.conflict("rollout " + id + " is " + current.status() + "; only a "
+                        + from.stream().map(RolloutStatus::wire).collect(Collectors.joining(" or "))
+                        + " rollout can be " + verb);
             }
-            return views;
+            return view(id);
         } catch (SQLException e) {
             throw FleetStatus.unavailable(e);
         }

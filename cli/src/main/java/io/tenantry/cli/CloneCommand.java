@@ -1,0 +1,38 @@
+package io.tenantry.cli;
+
+import static io.tenantry.cli.PlatformClient.Service.PROVISIONER;
+
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(mixinStandardHelpOptions = true, name = "clone", description = "Loads another organization's backup into this organization's tenant "
+        + "(e.g. a staging copy). Platform admins only.")
+final class CloneCommand extends CommandGroup {
+
+    @Mixin
+    OutputOption out;
+
+    @Parameters(paramLabel = "ORG", description = "the organization whose tenant receives the data")
+    String orgId;
+
+    @Option(names = "--from", required = true, paramLabel = "SOURCE_ORG")
+    String sourceOrgId;
+
+    @Option(names = "--backup", required = true, paramLabel = "BACKUP_ID", description = "a backup of SOURCE_ORG")
+    UUID backupId;
+
+    @Override
+    public void run() {
+        JsonNode clone = api().post(PROVISIONER, "/api/v1/tenants/" + PlatformClient.encode(orgId) + "/clones",
+                Map.of("sourceOrgId", sourceOrgId, "backupId", backupId.toString()));
+        output(out).done("Clone " + clone.path("id").asText() + " of " + sourceOrgId + " into " + orgId + ": "
+                + clone.path("step").asText() + ".", clone);
+    }
+}

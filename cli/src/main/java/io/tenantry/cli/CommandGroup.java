@@ -1,0 +1,32 @@
+package io.tenantry.cli;
+
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** A command with subcommands, and what every command reaches through the top one: the API, the output. */
+abstract class CommandGroup implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    /** Without a subcommand: a usage error that names them. */
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(),
+                "Missing subcommand: one of " + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    TenantryCli root() {
+        return (TenantryCli) spec.root().userObject();
+    }
+
+    PlatformClient api() {
+        return root().api();
+    }
+
+    /** The format asked for on this command, else on {@code tenantry} itself, else a table. */
+    Output output(OutputOption local) {
+        return root().output(spec.commandLine().getOut(), local.format);
+    }
+}

@@ -1,0 +1,180 @@
+package io.tenantry.cli;
+
+import static io.tenantry.cli.PlatformClient.Service.METADATA;
+import static io.tenantry.cli.PlatformClient.Service.PROVISIONER;
+
+import java.io.Console;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+
+@Command(mixinStandardHelpOptions = true, name = "tenants", description = {
+        "Tenants: each organization (metadata-service, which owns the desired state) with its database as the "
+                + "provisioner's registry records it (server, schema version, last backup).",
+        "Platform admins only."})
+final class TenantCommands extends CommandGroup {
+
+    private static final List<Output.Column> LISTED = List.of(
+            Output.Column.of("ORG", "orgId"),
+            Output.Column.of("STATUS", "status"),
+            Output.Column.of("DESIRED", "desiredState"),
+            Output.Column.of("REGION", "region"),
+            new Output.Column("SERVER", org -> Output.text(org.path("tenant").path("server"))),
+            new Output.Column("SCHEMA", org -> Output.text(org.path("tenant").path("schemaVersion"))),
+            new Output.Column("LAST BACKUP", org -> Output.text(org.path("tenant").path("lastBackupAt"))));
+
+    @Command(mixinStandardHelpOptions = true, name = "list", description = "Every organization and its tenant, a keyset page of the API at a time.")
+    void list(@Mixin OutputOption out, @Option(names = "--status", description = "only these: requested, provisioning, active, suspended, "
+                      + "failed, deleting, deleted") String status,
+              @Option(names = "--region", description = "only this region") String region,
+              @Option(names = "--page-size", defaultValue = "200", description = "organizations per request (1-200)")
+              int pageSize) {
+        ArrayNode rows = PlatformClient.JSON.createArrayNode();
+        String after = "";
+        do {
+            StringBuilder path = new StringBuilder("/api/v1/orgs?limit=").append(pageSize);
+            if (!after.isEmpty()) {
+                path.append("&after=").append(PlatformClient.encode(after));
+            }
+            if (status != null) {
+                path.append("&status=").append(PlatformClient.encode(status));
+            }
+            if (region != null) {
+                path.append("&region=").append(PlatformClient.encode(region));
+            }
+            JsonNode page = api().get(METADATA, path.toString());
+            for (JsonNode org : page.path("items")) {
+                rows.add(withTenant((ObjectNode) org));
+            }
+            after = page.path("next").asText("");
+        } while (!after.isEmpty());
+        output(out).table(rows, rows, LISTED);
+    }
+
+    @Command(mixinStandardHelpOptions = true, name = "show", description = "One organization and its tenant database.")
+    void show(@Mixin OutputOption out, @Parameters(paramLabel = "ORG") String orgId) {
+        ObjectNode org = withTenant((ObjectNode) api().get(METADATA, "/api/v1/orgs/" + PlatformClient.encode(orgId)));
+        List<Output.Column> fields = new ArrayList<>(List.of(
+                Output.Column.of("organization", "orgId"),
+                Output.Column.of("name", "displayName"),
+                Output.Column.of("status", "status"),
+                Output.Column.of("desired", "desiredState"),
+                Output.Column.of("reason", "statusReason"),
+                Output.Column.of("region", "region")));
+        for (String field : List.of("server", "database", "schemaVersion", "lastError", "maintenance", "lastBackupAt",
+                "exportLocation")) {
+            fields.add(new Output.Column(field, o -> Output.text(o.path("tenant").path(field))));
+        }
+        fields.add(new Output.Column("migrations", o -> String.valueOf(o.path("tenant").path("migrations").size())));
+        output(out).object(org, fields);
+    }
+
+    @Command(mixinStandardHelpOptions = true, name = "suspend", description = "Suspends the organization: its tenant refuses requests, its data stays.")
+    int suspend(@Mixin OutputOption out, @Parameters(paramLabel = "ORG") String orgId,
+                @Option(names = "--wait", description = "wait until it is suspended") boolean wait,
+                @Option(names = "--timeout", defaultValue = "300", paramLabel = "SECONDS") int timeoutSeconds) {
+        return change(out, orgId, "POST", "/suspend", "suspended", wait, timeoutSeconds);
+    }
+
+    @Command(mixinStandardHelpOptions = true, name = "resume", description = "Resumes a suspended organization.")
+    int resume(@Mixin OutputOption out, @Parameters(paramLabel = "ORG") String orgId,
+               @Option(names = "--wait", description = "wait until it is active") boolean wait,
+               @Option(names = "--timeout", defaultValue = "300", paramLabel = "SECONDS") int timeoutSeconds) {
+        return change(out, orgId, "POST", "/resume", "active", wait, timeoutSeconds);
+    }
+
+    @Command(mixinStandardHelpOptions = true, name = "delete", description = "Deletes the organization: the provisioner exports its data, then drops "
+            + "its database. Asks for the organization id to confirm unless --yes.")
+    int delete(@Mixin OutputOption out, @Parameters(paramLabel = "ORG") String orgId,
+               @Option(names = "--yes", description = "do not ask for confirmation") boolean yes,
+               @Option(names = "--wait", description = "wait until it is deleted") boolean wait,
+               @Option(names = "--timeout", defaultValue = "300", paramLabel = "SECONDS") int timeoutSeconds) {
+        if (!yes) {
+            Console console = System.console();
+            if (console == null) {
+                throw new ParameterException(spec.commandLine(), "Deleting " + orgId + " needs --yes (no terminal to ask on)");
+            }
+            String typed = console.readLine("Deleting %s drops its database after exporting it. Type its id to confirm: ",
+                    orgId);
+            if (!orgId.equals(typed == null ? null : typed.trim())) {
+                throw new CliFailure(ExitCodes.FAILED, "not confirmed; nothing was deleted");
+            }
+        }
+        return change(out, orgId, "DELETE", "", "deleted", wait, timeoutSeconds);
+    }
+
+    @Command(mixinStandardHelpOptions = true, name = "downgrade", description = "Takes one tenant down to an earlier "
+            + "results schema version with the inverses of the migrations above it (the fleet: rollouts start --to).")
+    void downgrade(@Mixin OutputOption out, @Parameters(paramLabel = "ORG") String orgId,
+                   @Option(names = "--to", required = true, paramLabel = "VERSION") String version) {
+        JsonNode result = api().post(PROVISIONER, "/api/v1/tenants/" + PlatformClient.encode(orgId) + "/downgrade",
+                Map.of("targetVersion", version));
+        output(out).done(orgId + " went from version " + result.path("fromVersion").asText() + " to "
+                + result.path("toVersion").asText() + ", undoing " + String.join(", ", textsOf(result.path("undone")))
+                + " in " + result.path("durationMs").asInt() + " ms.", result);
+    }
+
+    private static List<String> textsOf(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(item -> texts.add(item.asText()));
+        return texts;
+    }
+
+    private int change(OutputOption out, String orgId, String method, String suffix, String wanted, boolean wait, int timeoutSeconds) {
+        String path = "/api/v1/orgs/" + PlatformClient.encode(orgId) + suffix;
+        JsonNode org = method.equals("DELETE") ? api().delete(METADATA, path) : api().post(METADATA, path, null);
+        if (wait) {
+            org = awaitStatus(api(), orgId, wanted, timeoutSeconds);
+        }
+        output(out).done(orgId + ": status " + org.path("status").asText() + ", desired "
+                + org.path("desiredState").asText() + ".", org);
+        return org.path("status").asText().equals("failed") ? ExitCodes.FAILED : ExitCodes.OK;
+    }
+
+    /** The organization with its tenant's registry entry as "tenant" (absent while it has none). */
+    private ObjectNode withTenant(ObjectNode org) {
+        JsonNode tenant = api().find(PROVISIONER, "/api/v1/tenants/" + PlatformClient.encode(org.path("orgId").asText()));
+        if (!tenant.isMissingNode()) {
+            org.set("tenant", tenant);
+        }
+        return org;
+    }
+
+    /**
+     * Polls the organization until its status is {@code wanted} or failed; a timeout is a failure. Returns its last
+     * view.
+     */
+    static JsonNode awaitStatus(PlatformClient api, String orgId, String wanted, int timeoutSeconds) {
+        long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
+        String path = "/api/v1/orgs/" + PlatformClient.encode(orgId);
+        JsonNode org = api.get(METADATA, path);
+        while (!org.path("status").asText().equals(wanted) && !org.path("status").asText().equals("failed")) {
+            if (System.nanoTime() > deadline) {
+                throw new CliFailure(ExitCodes.FAILED, orgId + " is still " + org.path("status").asText()
+                        + " after " + timeoutSeconds + " s");
+            }
+            sleep(300);
+            org = api.get(METADATA, path);
+        }
+        return org;
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliFailure(ExitCodes.FAILED, "interrupted");
+        }
+    }
+}
