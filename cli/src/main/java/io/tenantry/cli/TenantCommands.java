@@ -5,6 +5,7 @@ import static io.tenantry.cli.PlatformClient.Service.PROVISIONER;
 
 import java.io.Console;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,6 +32,8 @@ final class TenantCommands extends CommandGroup {
             Output.Column.of("REGION", "region"),
             new Output.Column("SERVER", org -> Output.text(org.path("tenant").path("server"))),
             new Output.Column("SCHEMA", org -> Output.text(org.path("tenant").path("schemaVersion"))),
+            new Output.Column("BYTES", org -> Output.text(org.path("tenant").path("databaseBytes"))),
+            new Output.Column("HEALTH", org -> Output.text(org.path("tenant").path("health"))),
             new Output.Column("LAST BACKUP", org -> Output.text(org.path("tenant").path("lastBackupAt"))));
 
     @Command(mixinStandardHelpOptions = true, name = "list", description = "Every organization and its tenant, a keyset page of the API at a time.")
@@ -39,6 +42,7 @@ final class TenantCommands extends CommandGroup {
               @Option(names = "--region", description = "only this region") String region,
               @Option(names = "--page-size", defaultValue = "200", description = "organizations per request (1-200)")
               int pageSize) {
+        Map<String, JsonNode> tenants = tenants();
         ArrayNode rows = PlatformClient.JSON.createArrayNode();
         String after = "";
         do {
@@ -54,7 +58,8 @@ final class TenantCommands extends CommandGroup {
             }
             JsonNode page = api().get(METADATA, path.toString());
             for (JsonNode org : page.path("items")) {
-                rows.add(withTenant((ObjectNode) org));
+                JsonNode tenant = tenants.get(org.path("orgId").asText());
+                rows.add(tenant == null ? org : ((ObjectNode) org).set("tenant", tenant));
             }
             after = page.path("next").asText("");
         } while (!after.isEmpty());
@@ -139,6 +144,43 @@ final class TenantCommands extends CommandGroup {
         output(out).done(orgId + ": status " + org.path("status").asText() + ", desired "
                 + org.path("desiredState").asText() + ".", org);
         return org.path("status").asText().equals("failed") ? ExitCodes.FAILED : ExitCodes.OK;
+    }
+
+    /** Every tenant the registry lists (server, schema version, health, size, last backup) by organization id. */
+    private Map<String, JsonNode> tenants() {
+        Map<String, JsonNode> tenants = new HashMap<>();
+        String after = "";
+        do {
+            JsonNode page = api().get(PROVISIONER, "/api/v1/tenants/all?limit=200"
+                    + (after.isEmpty() ? "" : "&after=" + PlatformClient.encode(after)));
+            page.path("items").forEach(tenant -> tenants.put(tenant.path("orgId").asText(), tenant));
+            after = page.path("next").asText("");
+        } while (!after.isEmpty());
+        return tenants;
+    }
+
+    @Command(mixinStandardHelpOptions = true, name = "health", description = "The tenant database's last health "
+            + "collection: state and reasons, size, cache hit ratio, dead tuples, sessions, longest transaction, lock "
+            + "waits, schema drift, last backup; --collect measures it now.")
+    int health(@Mixin OutputOption out, @Parameters(paramLabel = "ORG") String orgId,
+               @Option(names = "--collect", description = "measure it now instead of showing the last collection")
+               boolean collect) {
+        String path = "/api/v1/tenants/" + PlatformClient.encode(orgId) + "/health";
+        JsonNode health = collect ? api().post(PROVISIONER, path + "/collect", null) : api().get(PROVISIONER, path);
+        List<Output.Column> fields = new ArrayList<>(List.of(
+                Output.Column.of("organization", "orgId"),
+                Output.Column.of("server", "server"),
+                Output.Column.of("state", "state"),
+                new Output.Column("reasons", h -> String.join(", ", textsOf(h.path("reasons")))),
+                Output.Column.of("collected", "collectedAt"),
+                Output.Column.of("error", "error")));
+        for (String measure : List.of("databaseBytes", "cacheHitRatio", "deadTuples", "connections",
+                "longestTransactionSeconds", "lockWaits", "slowestStatementMs", "schemaVersion",
+                "recordedSchemaVersion", "lastBackupAt")) {
+            fields.add(new Output.Column(measure, h -> Output.text(h.path("measures").path(measure))));
+        }
+        output(out).object(health, fields);
+        return health.path("state").asText().equals("healthy") ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     /** The organization with its tenant's registry entry as "tenant" (absent while it has none). */

@@ -18,7 +18,7 @@ import picocli.CommandLine.Mixin;
         description = "Operate a Tenantry platform over its REST APIs: organizations, tenants, rollouts, backups, moves.",
         subcommands = {LoginCommand.class, LogoutCommand.class, OrgCommands.class, TenantCommands.class,
                 RolloutCommands.class, BackupCommands.class, RestoreCommand.class, CloneCommand.class,
-                MoveCommands.class, ServerCommands.class},
+                MoveCommands.class, ServerCommands.class, HealthCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:the command succeeded",

@@ -156,6 +156,25 @@ class CliPlatformTest {
         assertEquals("results_" + ORG, json(show).get("tenant").get("database").asText());
         Cli.Result shown = cli.run("tenants", "show", ORG);
         assertTrue(shown.out().contains("database") && shown.out().contains("results_" + ORG), shown.toString());
+
+        Cli.Result health = cli.run("tenants", "health", ORG, "--collect", "-o", "json");
+        String state = json(health).get("state").asText();
+        assertEquals(state.equals("healthy") ? 0 : 1, health.exitCode(), health.toString());
+        long bytes = json(health).get("measures").get("databaseBytes").asLong();
+        assertTrue(bytes > 0, health.toString());
+        JsonNode listed = null;
+        for (JsonNode row : json(cli.run("tenants", "list", "-o", "json"))) {
+            if (row.get("orgId").asText().equals(ORG)) {
+                listed = row.get("tenant");
+            }
+        }
+        assertEquals(state, listed.get("health").asText(), "the list shows the collection's state");
+        assertEquals(bytes, listed.get("databaseBytes").asLong());
+        Cli.Result fleet = cli.run("health", "-o", "json");
+        assertEquals(0, fleet.exitCode(), fleet.toString());
+        assertTrue(json(fleet).get("largest").findValuesAsText("orgId").contains(ORG), fleet.toString());
+        Cli.Result fleetTable = cli.run("health");
+        assertTrue(fleetTable.out().startsWith("Tenants: ") && fleetTable.out().contains("largest:"), fleetTable.toString());
     }
 
     @Test

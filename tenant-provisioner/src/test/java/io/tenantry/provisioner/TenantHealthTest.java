@@ -17,6 +17,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -73,6 +74,33 @@ class TenantHealthTest {
     private static JsonPath collect(String orgId) {
         return given().auth().oauth2(ADMIN).post("/api/v1/tenants/" + orgId + "/health/collect")
                 .then().statusCode(200).extract().jsonPath();
+    }
+
+    @Test
+    void theFleetsTenantListCarriesEachTenantsLastHealthAndSizeAPageAtATime() throws Exception {
+        String collected = provisioned();
+        String notYet = provisioned();
+        HealthSnapshot snapshot = health.collect(OrgId.of(collected));
+        Map<String, Map<String, Object>> listed = new HashMap<>();
+        String after = null;
+        do {
+            JsonPath page = given().auth().oauth2(ADMIN).queryParam("limit", 1)
+                    .queryParams(after == null ? Map.of() : Map.of("after", after)).get("/api/v1/tenants/all")
+                    .then().statusCode(200).extract().jsonPath();
+            assertTrue(page.getList("items").size() <= 1);
+            page.<Map<String, Object>>getList("items").forEach(t -> listed.put((String) t.get("orgId"), t));
+            after = page.getString("next");
+        } while (after != null);
+        assertEquals(snapshot.state().wire(), listed.get(collected).get("health"));
+        assertEquals(snapshot.measures().databaseBytes(), ((Number) listed.get(collected).get("databaseBytes")).longValue());
+        assertEquals("active", listed.get(notYet).get("status"));
+        assertNull(listed.get(notYet).get("health"), "never collected");
+
+        String member = Jwt.subject("user:member").groups(Set.of("user")).claim("org", collected).sign();
+        given().auth().oauth2(member).get("/api/v1/tenants/all").then().statusCode(403);
+        given().auth().oauth2(ADMIN).queryParam("limit", 0).get("/api/v1/tenants/all").then().statusCode(400);
+        given().auth().oauth2(ADMIN).queryParam("after", "not a cursor").get("/api/v1/tenants/all").then()
+                .statusCode(400);
     }
 
     @Test

@@ -19,7 +19,6 @@ import io.tenantry.provisioner.backup.BackupView;
 import io.tenantry.provisioner.backup.Backups;
 import io.tenantry.provisioner.dbhealth.FleetHealth;
 import io.tenantry.provisioner.dbhealth.HealthSnapshot;
-import io.tenantry.provisioner.dbhealth.HealthState;
 import io.tenantry.provisioner.dbhealth.TenantHealth;
 import io.tenantry.provisioner.fleet.FleetStatus;
 import io.tenantry.provisioner.move.MoveView;
@@ -67,7 +66,7 @@ public class OperatorConsole {
 
     /** The fleet's counts and one page of its tenants from after {@code after}; {@code next} is the next page's start. */
     public record Overview(FleetStatus.Summary summary, int total, List<FleetStatus.Listed> tenants, String next,
-                           FleetHealth health, Map<String, HealthState> healthOf) {
+                           FleetHealth health) {
     }
 
     /** A tenant's page: its registry row and history, its server's region, its latest backups and its moves. */
@@ -87,7 +86,7 @@ public class OperatorConsole {
         List<FleetStatus.Listed> shown = tenants.subList(0, Math.min(PAGE, tenants.size()));
         return new Overview(new FleetStatus.Summary(new TreeMap<>(summary.bySchemaVersion()),
                 summary.byStatus(), summary.byServer(), summary.failing()), total, shown, next,
-                health.fleetSummary(WORST_TENANTS), health.states(shown.stream().map(FleetStatus.Listed::orgId).toList()));
+                health.fleetSummary(WORST_TENANTS));
     }
 
     public TenantPage tenant(String orgId) {

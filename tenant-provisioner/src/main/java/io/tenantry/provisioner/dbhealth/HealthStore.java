@@ -104,15 +104,6 @@ class HealthStore {
                 orgId).stream().findFirst();
     }
 
-    /** The state of each of these tenants at its last collection; a tenant never collected is absent. */
-    Map<String, HealthState> states(List<String> orgIds) {
-        Map<String, HealthState> states = new HashMap<>();
-        sql.list("SELECT org_id, state FROM provisioner.tenant_health WHERE org_id = ANY(?)",
-                rs -> Map.entry(rs.getString(1), HealthState.fromWire(rs.getString(2))),
-                (Object) orgIds.toArray(String[]::new)).forEach(e -> states.put(e.getKey(), e.getValue()));
-        return states;
-    }
-
     /** Newest first. */
     List<HealthSnapshot> history(String orgId, int limit) {
         return snapshots(SNAPSHOT + " WHERE s.org_id = ? ORDER BY s.collected_at DESC, s.id DESC LIMIT ?", orgId, limit);

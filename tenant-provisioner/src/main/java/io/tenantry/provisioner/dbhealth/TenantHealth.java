@@ -1,7 +1,6 @@
 package io.tenantry.provisioner.dbhealth;
 
 import java.util.List;
-import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -33,11 +32,6 @@ public class TenantHealth {
     /** The tenant's snapshots, newest first, as many as the history keeps and at most {@code limit}. */
     public List<HealthSnapshot> history(OrgId orgId, int limit) {
         return store.history(subject(orgId).orgId(), checkedLimit(limit));
-    }
-
-    /** The state of each of these tenants at its last collection; a tenant never collected is absent. */
-    public Map<String, HealthState> states(List<String> orgIds) {
-        return orgIds.isEmpty() ? Map.of() : store.states(orgIds);
     }
 
     /** Counts per state and reason and the {@code limit} worst active tenants by each measure. */

@@ -39,7 +39,12 @@ public class FleetStatus {
     }
 
     /** One tenant in the fleet's list. */
-    public record Listed(String orgId, String server, String status, String schemaVersion, String lastError) {
+    /**
+     * A tenant in the fleet's list, with what its last health collection found ({@code health} and
+     * {@code databaseBytes} null until the first one) and when its newest completed backup finished.
+     */
+    public record Listed(String orgId, String server, String status, String schemaVersion, String lastError,
+                         OffsetDateTime lastBackupAt, String health, Long databaseBytes) {
     }
 
     /**
@@ -91,13 +96,18 @@ public class FleetStatus {
     public List<Listed> tenants(String after, int limit) {
         List<Listed> tenants = new ArrayList<>();
         try (Connection c = metadata.getConnection(); PreparedStatement s = c.prepareStatement("""
-                SELECT org_id, server, status, schema_version, last_error FROM provisioner.tenants
-                 WHERE status <> ? AND org_id > ? ORDER BY org_id LIMIT ?""")) {
+                SELECT t.org_id, t.server, t.status, t.schema_version, t.last_error,
+                       (SELECT max(b.finished_at) FROM provisioner.backups b
+                         WHERE b.org_id = t.org_id AND b.status = 'completed'),
+                       h.state, h.database_bytes
+                  FROM provisioner.tenants t LEFT JOIN provisioner.tenant_health h ON h.org_id = t.org_id
+                 WHERE t.status <> ? AND t.org_id > ? ORDER BY t.org_id LIMIT ?""")) {
             bind(s, DELETED.wire(), after == null ? "" : after, limit);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     tenants.add(new Listed(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5)));
+                            rs.getString(5), rs.getObject(6, OffsetDateTime.class), rs.getString(7),
+                            rs.getObject(8, Long.class)));
                 }
             }
         } catch (SQLException e) {
