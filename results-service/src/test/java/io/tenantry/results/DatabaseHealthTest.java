@@ -138,7 +138,8 @@ class DatabaseHealthTest {
             tables.add("""
                     {"schema": "public", "name": "table_%d", "totalBytes": %d, "indexBytes": 100, "liveTuples": 10,
                      "deadTuples": 0, "lastVacuum": null, "lastAutovacuum": "2026-12-06T10:00:00Z",
-                     "lastAnalyze": null, "lastAutoanalyze": "2026-12-06T10:00:01.5Z"}""".formatted(i, (count - i) * 1000));
+                     "lastAnalyze": null, "lastAutoanalyze": "2026-12-06T10:00:01.5Z"}"""
+                    .formatted(i, (count - i) * 1000));
         }
         return "[" + String.join(",", tables) + "]";
     }

@@ -30,6 +30,6 @@ public class DatabaseHealthService {
         return access.authorize(orgId, REQUIRED)
                 .chain(() -> store.current(orgId))
                 .map(found -> found.orElseThrow(() -> ApiProblem.notFound("the database of organization '" + orgId
-                        + "' has not been measured yet; the platform measures every active tenant's every few minutes")));
+                        + "' has not been measured yet; active tenants are measured every few minutes")));
     }
 }

@@ -19,18 +19,18 @@ import io.vertx.mutiny.sqlclient.Row;
 public record DatabaseHealthView(String state, List<String> reasons, OffsetDateTime collectedAt, Long databaseBytes,
                                  Double cacheHitRatio, Long deadTuples, Integer connections,
                                  Double longestTransactionSeconds, Integer lockWaits, Double slowestStatementMs,
-                                 String schemaVersion, OffsetDateTime lastBackupAt, List<Table> tables,
-                                 List<Statement> statements) {
+                                 String schemaVersion, OffsetDateTime lastBackupAt, List<TableStats> tables,
+                                 List<StatementStats> statements) {
 
     /** One table: its size with indexes and TOAST, its tuples, and its last maintenance. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Table(String schema, String name, long totalBytes, long indexBytes, long liveTuples,
+    public record TableStats(String schema, String name, long totalBytes, long indexBytes, long liveTuples,
                         long deadTuples, OffsetDateTime lastVacuum, OffsetDateTime lastAutovacuum,
                         OffsetDateTime lastAnalyze, OffsetDateTime lastAutoanalyze) {
     }
 
     /** One normalized statement as pg_stat_statements sums it up. */
-    public record Statement(String query, long calls, double meanMs, double totalMs, long rows) {
+    public record StatementStats(String query, long calls, double meanMs, double totalMs, long rows) {
     }
 
     /** The columns {@link #of(Row)} reads, in its order. */
@@ -51,15 +51,15 @@ public record DatabaseHealthView(String state, List<String> reasons, OffsetDateT
         return array.stream().map(JsonObject.class::cast).toList();
     }
 
-    private static Table table(JsonObject t) {
-        return new Table(t.getString("schema"), t.getString("name"), t.getLong("totalBytes"), t.getLong("indexBytes"),
-                t.getLong("liveTuples"), t.getLong("deadTuples"), time(t, "lastVacuum"), time(t, "lastAutovacuum"),
-                time(t, "lastAnalyze"), time(t, "lastAutoanalyze"));
+    private static TableStats table(JsonObject t) {
+        return new TableStats(t.getString("schema"), t.getString("name"), t.getLong("totalBytes"),
+                t.getLong("indexBytes"), t.getLong("liveTuples"), t.getLong("deadTuples"), time(t, "lastVacuum"),
+                time(t, "lastAutovacuum"), time(t, "lastAnalyze"), time(t, "lastAutoanalyze"));
     }
 
-    private static Statement statement(JsonObject s) {
-        return new Statement(s.getString("query"), s.getLong("calls"), s.getDouble("meanMs"), s.getDouble("totalMs"),
-                s.getLong("rows"));
+    private static StatementStats statement(JsonObject s) {
+        return new StatementStats(s.getString("query"), s.getLong("calls"), s.getDouble("meanMs"),
+                s.getDouble("totalMs"), s.getLong("rows"));
     }
 
     private static OffsetDateTime time(JsonObject object, String field) {
