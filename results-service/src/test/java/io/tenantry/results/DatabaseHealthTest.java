@@ -40,13 +40,15 @@ class DatabaseHealthTest {
     private static String measured;
     private static String failed;
     private static String neverMeasured;
+    private static String collected;
 
     @BeforeAll
     static void tenants() throws Exception {
-        List<String> orgs = Platform.tenants(3);
+        List<String> orgs = Platform.tenants(4);
         measured = orgs.get(0);
         failed = orgs.get(1);
         neverMeasured = orgs.get(2);
+        collected = orgs.get(3);
         // As the provisioner's collector records them: an older snapshot, then the current one.
         snapshot(measured, "healthy", "", null, 1_000L, "[]", "[]");
         snapshot(measured, "degraded", "cache_hit_low,dead_tuples", null, 52_428_800L, tables(12), """
@@ -81,6 +83,26 @@ class DatabaseHealthTest {
                 .body("statements[0].meanMs", equalTo(812.5f))
                 .body("statements[0]", not(hasKey("queryId")))
                 .body("$", not(hasKey("server")));
+    }
+
+    /** What the provisioner's own collector records is what the org admin reads. */
+    @Test
+    void aSnapshotTheProvisionerCollectedIsServed() throws Exception {
+        Platform.collectHealth(collected);
+        String state = Platform.query("SELECT state FROM provisioner.tenant_health WHERE org_id = ?", collected);
+        long bytes = Long.parseLong(Platform.query(
+                "SELECT database_bytes FROM provisioner.tenant_health WHERE org_id = ?", collected));
+        String largestTable = Platform.query("""
+                SELECT s.detail -> 'tables' -> 0 ->> 'name' FROM provisioner.health_snapshots s
+                  JOIN provisioner.tenant_health h ON h.snapshot_id = s.id WHERE h.org_id = ?""", collected);
+        as(admin(collected)).get(path(collected)).then().statusCode(200)
+                .body("state", equalTo(state))
+                .body("state", not(equalTo("unknown")))
+                .body("databaseBytes.toLong()", equalTo(bytes))
+                .body("schemaVersion", not(nullValue()))
+                .body("tables[0].name", equalTo(largestTable))
+                .body("tables[0].totalBytes", not(nullValue()))
+                .body("statements", not(nullValue()));
     }
 
     @Test
