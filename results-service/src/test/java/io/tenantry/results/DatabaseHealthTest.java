@@ -41,19 +41,22 @@ class DatabaseHealthTest {
     private static String failed;
     private static String neverMeasured;
     private static String collected;
+    private static String leaving;
 
     @BeforeAll
     static void tenants() throws Exception {
-        List<String> orgs = Platform.tenants(4);
+        List<String> orgs = Platform.tenants(5);
         measured = orgs.get(0);
         failed = orgs.get(1);
         neverMeasured = orgs.get(2);
         collected = orgs.get(3);
+        leaving = orgs.get(4);
         // As the provisioner's collector records them: an older snapshot, then the current one.
         snapshot(measured, "healthy", "", null, 1_000L, "[]", "[]");
         snapshot(measured, "degraded", "cache_hit_low,dead_tuples", null, 52_428_800L, tables(12), """
                 [{"queryId": 42, "query": "SELECT id FROM jobs WHERE status = $1", "calls": 7, "meanMs": 812.5,
                   "totalMs": 5687.5, "rows": 70}]""");
+        snapshot(leaving, "healthy", "", null, 2_000L, "[]", "[]");
         snapshot(failed, "unknown", "", "connection to server pg9.internal:5432 refused", null, null, null);
     }
 
@@ -132,6 +135,17 @@ class DatabaseHealthTest {
         as(admin(failed)).get(path(measured)).then().statusCode(404).contentType("application/problem+json")
                 .body(not(containsString("degraded")));
         as(admin(measured)).get(path(failed)).then().statusCode(404).contentType("application/problem+json");
+    }
+
+    /** A suspended tenant is no longer measured, and its admins still see its last snapshot; a deleted one has none. */
+    @Test
+    void aSuspendedTenantKeepsItsLastSnapshotAndADeletedOneHasNone() throws Exception {
+        String admin = admin(leaving);
+        Platform.desire(leaving, "suspended");
+        as(admin).get(path(leaving)).then().statusCode(200).body("state", equalTo("healthy"))
+                .body("databaseBytes", equalTo(2_000));
+        Platform.desire(leaving, "deleted");
+        as(admin).get(path(leaving)).then().statusCode(404).contentType("application/problem+json");
     }
 
     @Test
