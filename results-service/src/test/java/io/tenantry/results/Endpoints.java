@@ -54,6 +54,7 @@ final class Endpoints {
             new Endpoint("GET", "/api/v1/orgs/{orgId}/jobs/{jobId}/executions/{executionId}/results", Caller.CLIENT, null),
             new Endpoint("GET", "/api/v1/orgs/{orgId}/jobs/{jobId}/docking-results", Caller.CLIENT, null),
             new Endpoint("GET", "/api/v1/orgs/{orgId}/docking-results?moleculeId={moleculeId}", Caller.CLIENT, null),
+            new Endpoint("GET", "/api/v1/orgs/{orgId}/database-health", Caller.CLIENT, null),
             new Endpoint("POST", "/api/v1/orgs/{orgId}/work/next", Caller.WORKER, Map.of("worker", "w")),
             new Endpoint("POST", "/api/v1/orgs/{orgId}/work/jobs/{jobId}/progress", Caller.WORKER,
                     Map.of("worker", "w", "progress", 10)),

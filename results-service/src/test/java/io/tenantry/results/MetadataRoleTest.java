@@ -58,6 +58,21 @@ class MetadataRoleTest {
                     + " WHERE available_to = '" + org + "' AND id = '" + Platform.TEMPLATE_ID + "'"));
             assertEquals("2", value(c, "SELECT count(*) FROM organization_molecules WHERE org_id = '" + org + "'"));
             assertEquals("active", value(c, "SELECT status FROM provisioner.tenants WHERE org_id = '" + org + "'"));
+            assertEquals("0", value(c, "SELECT count(*) FROM provisioner.org_database_health"
+                    + " WHERE org_id = '" + org + "'"));
+        }
+    }
+
+    /** Tenant health only through the provisioner's view: not its tables, which hold the operators' errors. */
+    @Test
+    void readsTenantHealthOnlyThroughItsView() throws SQLException {
+        try (Connection c = asResultsService()) {
+            assertDenied(c, "SELECT count(*) FROM provisioner.tenant_health");
+            assertDenied(c, "SELECT count(*) FROM provisioner.health_snapshots");
+            assertCannotWrite(c, "provisioner.health_snapshots", "state");
+            c.setAutoCommit(false);
+            assertDenied(c, "LOCK TABLE provisioner.org_database_health IN ROW EXCLUSIVE MODE");
+            c.rollback();
         }
     }
 

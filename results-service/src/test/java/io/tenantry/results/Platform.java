@@ -1,8 +1,11 @@
 package io.tenantry.results;
 
+import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -232,23 +235,71 @@ public final class Platform {
 
     private static void runProvisioner(Map<String, String> environment, String... command)
             throws IOException, InterruptedException {
+        Process process = startProvisioner(environment, "0", List.of(command));
+        String output = new String(process.getInputStream().readAllBytes());
+        if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            throw new IllegalStateException("tenant-provisioner " + String.join(" ", command) + " failed:\n" + output);
+        }
+    }
+
+    /**
+     * Measures the tenant's database health with the provisioner's own collector, through its REST API as a platform
+     * administrator: the provisioner served on a free port for this one call.
+     */
+    public static void collectHealth(String orgId) throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Process provisioner = startProvisioner(Map.of(), Integer.toString(port), List.of());
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        Thread drain = new Thread(() -> {
+            try {
+                provisioner.getInputStream().transferTo(output);
+            } catch (IOException processEnded) {
+                // Its output ends with it.
+            }
+        });
+        drain.setDaemon(true);
+        drain.start();
+        try {
+            String operator = Jwt.issuer("https://tenantry.io/metadata").subject("user:operator")
+                    .groups(Set.of("user", "platform-admin")).expiresIn(600).sign();
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (true) {
+                try {
+                    given().baseUri("http://localhost").port(port).auth().oauth2(operator)
+                            .post("/api/v1/tenants/" + orgId + "/health/collect").then().statusCode(200);
+                    return;
+                } catch (Exception notListeningYet) {
+                    if (!provisioner.isAlive() || System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the provisioner did not serve on port " + port + ":\n"
+                                + output, notListeningYet);
+                    }
+                    Thread.sleep(500);
+                }
+            }
+        } finally {
+            provisioner.destroy();
+            provisioner.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Process startProvisioner(Map<String, String> environment, String httpPort, List<String> args)
+            throws IOException {
         if (!Files.exists(PROVISIONER)) {
             throw new IllegalStateException(PROVISIONER + " is missing; Maven unpacks the tenant-provisioner dependency there");
         }
         ProcessBuilder builder = ProvisionerProcesses.builder(PROVISIONER, MetadataSchema.PROVISIONER_ROLE,
-                List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dquarkus.http.port=0", "-Dquarkus.log.level=WARN",
-                        "-Dquarkus.scheduler.enabled=false"), List.of(command));
+                List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dquarkus.http.port=" + httpPort,
+                        "-Dquarkus.log.level=WARN", "-Dquarkus.scheduler.enabled=false"), args);
         var env = builder.environment();
         env.putAll(environment);
         env.putIfAbsent("TENANTRY_TENANT_MASTER_SECRET", MASTER_SECRET);
         env.put("TENANTRY_BACKUP_DIRECTORY", Files.createTempDirectory("tenantry-backups").toString());
         env.put("TENANTRY_JWT_PUBLIC_KEY_LOCATION",
                 ConfigProvider.getConfig().getValue("mp.jwt.verify.publickey.location", String.class));
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes());
-        if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
-            throw new IllegalStateException("tenant-provisioner " + String.join(" ", command) + " failed:\n" + output);
-        }
+        return builder.start();
     }
 
     private static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {

@@ -38,16 +38,7 @@ public class TenantAccess {
      * move switches the tenant to another server, only reading permissions pass.
      */
     public Uni<TenantRoute> require(String orgId, Permission permission) {
-        OrgId.of(orgId);
-        if (!orgId.equals(organization())) {
-            return Uni.createFrom().failure(notFound(orgId));
-        }
-        Set<String> granted = permissions();
-        if (!granted.contains(permission.wire())) {
-            return Uni.createFrom().failure(ApiProblem.forbidden(
-                    "this needs the '" + permission.wire() + "' permission in organization '" + orgId + "'"));
-        }
-        return directory.lookup(orgId).map(found -> {
+        return authorize(orgId, permission).chain(() -> directory.lookup(orgId)).map(found -> {
             TenantRoute route = found.orElseThrow(() -> notFound(orgId));
             return switch (route.tenantStatus()) {
                 case "active" -> route;
@@ -67,6 +58,22 @@ public class TenantAccess {
                         + "' is not ready yet (" + route.tenantStatus() + ")", 5);
             };
         });
+    }
+
+    /**
+     * Passes once the token is the organization's and holds {@code permission}, whatever its tenant's state: for what
+     * needs no connection to the tenant's database. A token of another organization gets 404, as in {@link #require}.
+     */
+    public Uni<Void> authorize(String orgId, Permission permission) {
+        OrgId.of(orgId);
+        if (!orgId.equals(organization())) {
+            return Uni.createFrom().failure(notFound(orgId));
+        }
+        if (!permissions().contains(permission.wire())) {
+            return Uni.createFrom().failure(ApiProblem.forbidden(
+                    "this needs the '" + permission.wire() + "' permission in organization '" + orgId + "'"));
+        }
+        return Uni.createFrom().voidItem();
     }
 
     /** Who is acting: the token subject, e.g. {@code user:<id>} or {@code client:<id>}. */

@@ -6,7 +6,8 @@
  * {@link io.tenantry.results.store.ExecutionStore}, {@link io.tenantry.results.store.TaskResultStore},
  * {@link io.tenantry.results.store.DockingResultStore}) are static and take that connection. The metadata database
  * is read through its own pool, as role {@code tenantry_results}, by {@link io.tenantry.results.store.RegistryStore},
- * {@link io.tenantry.results.store.CatalogueStore} and {@link io.tenantry.results.store.RevocationStore} alone, and only through what that role is granted. The
+ * {@link io.tenantry.results.store.CatalogueStore}, {@link io.tenantry.results.store.RevocationStore} and
+ * {@link io.tenantry.results.store.DatabaseHealthStore} alone, and only through what that role is granted. The
  * records here are the rows as clients see them.
  */
 package io.tenantry.results.store;
