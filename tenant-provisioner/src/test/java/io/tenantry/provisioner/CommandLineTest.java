@@ -25,7 +25,7 @@ class CommandLineTest {
     @Launch("migrate")
     void migrateReportsTheRegistryVersionAndExits(LaunchResult result) {
         assertEquals(0, result.exitCode());
-        assertTrue(result.getOutput().contains("tenant registry at version 9"), result.getOutput());
+        assertTrue(result.getOutput().contains("tenant registry at version 10"), result.getOutput());
     }
 
     @Test
