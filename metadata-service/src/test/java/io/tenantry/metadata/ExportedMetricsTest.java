@@ -30,7 +30,7 @@ class ExportedMetricsTest {
         given().formParam("grant_type", "password").formParam("username", "nobody@example.com")
                 .formParam("password", "not-the-password").post("/api/v1/auth/token").then().statusCode(401);
 
-        ExportedMetrics.assertListed("metadata-service", given().get("/q/metrics").then().statusCode(200)
-                .extract().asString());
+        ExportedMetrics.assertListed("metadata-service",
+                () -> given().get("/q/metrics").then().statusCode(200).extract().asString());
     }
 }

@@ -36,7 +36,7 @@ class ExportedMetricsTest {
         String jobId = Api.submit(org, client, Api.job(5));
         Api.as(client).get("/api/v1/orgs/" + org + "/jobs/" + jobId).then().statusCode(200);
 
-        ExportedMetrics.assertListed("results-service", given().get("/q/metrics").then().statusCode(200)
-                .extract().asString());
+        ExportedMetrics.assertListed("results-service",
+                () -> given().get("/q/metrics").then().statusCode(200).extract().asString());
     }
 }
