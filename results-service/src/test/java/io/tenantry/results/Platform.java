@@ -280,8 +280,11 @@ public final class Platform {
                 }
             }
         } finally {
+            // It can answer before its start has finished, and a SIGTERM then waits for a start that never ends.
             provisioner.destroy();
-            provisioner.waitFor(30, TimeUnit.SECONDS);
+            if (!provisioner.waitFor(30, TimeUnit.SECONDS)) {
+                provisioner.destroyForcibly().waitFor();
+            }
         }
     }
 
