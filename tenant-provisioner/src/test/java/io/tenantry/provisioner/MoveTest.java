@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -41,6 +42,7 @@ import io.tenantry.provisioner.move.MoveView;
 import io.tenantry.provisioner.move.Moves;
 import io.tenantry.provisioner.reconcile.Reconciler;
 import io.tenantry.schema.MetadataSchema;
+import io.tenantry.servers.LocalServers;
 import io.tenantry.servers.PostgresEndpoint;
 import io.tenantry.testing.Eventually;
 import io.tenantry.testing.TenantryTestServers;
@@ -143,6 +145,41 @@ class MoveTest {
         }
         given().auth().oauth2(ADMIN).post("/api/v1/tenants/" + orgId + "/moves/" + move.id() + "/abort")
                 .then().statusCode(409);
+    }
+
+    @Test
+    void aMoveWaitsOutItsTargetServerRestartingDuringTheCopy() throws Exception {
+        LocalServers servers = TenantryTestServers.servers();
+        assumeTrue(servers.canRestartPostgres(1), "only embedded servers are restarted");
+        String orgId = liveTenant();
+        if (!"pg0".equals(registry("server", orgId))) {
+            // Server 0 holds the registry and stays up; the tenant starts there so that server 1 is its target.
+            assertEquals("done", awaitEnd(orgId, moves.request(orgId, "pg0", null, "user:test").id()).step());
+        }
+        fill(endpoint("pg0"), "results_" + orgId, 400_000);
+        MoveView move = moves.request(orgId, "pg1", null, "user:test");
+        Eventually.within(Duration.ofSeconds(60), "the copy runs",
+                () -> "copying".equals(moves.view(orgId, move.id()).step()));
+        servers.stopPostgres(1);
+        try {
+            Eventually.within(Duration.ofSeconds(30), "the move notices its target is away",
+                    () -> moves.view(orgId, move.id()).error() != null);
+            MoveView paused = moves.view(orgId, move.id());
+            assertEquals("copying", paused.step(), paused.error());
+            assertEquals("pg0", registry("server", orgId));
+        } finally {
+            servers.startPostgres(1);
+        }
+        // What the scheduled pass (off in tests) does every few seconds: the paused move rests a while, then resumes.
+        Eventually.within(Duration.ofSeconds(30), "a pass resumes the move", () -> moves.driveWaiting() == 1);
+        MoveView done = awaitEnd(orgId, move.id());
+
+        assertEquals("done", done.step(), done.error());
+        assertEquals("pg1", registry("server", orgId));
+        try (Connection c = endpoint("pg1").connect("results_" + orgId); Statement s = c.createStatement()) {
+            assertEquals(400_000L, count(s, "SELECT count(*) FROM docking_results"));
+        }
+        assertLeftNothingOn(endpoint("pg0"), orgId);
     }
 
     @Test

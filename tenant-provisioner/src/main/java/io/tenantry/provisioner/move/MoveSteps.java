@@ -17,6 +17,7 @@ import io.tenantry.common.OrgId;
 import io.tenantry.common.lifecycle.OrganizationStatus;
 import io.tenantry.provisioner.ProvisionerConfig;
 import io.tenantry.provisioner.audit.AuditTrail;
+import io.tenantry.provisioner.jdbc.TransientFailures;
 import io.tenantry.provisioner.reconcile.Organizations;
 import io.tenantry.provisioner.reconcile.TenantChanges;
 import io.tenantry.provisioner.registry.Tenant;
@@ -82,7 +83,10 @@ class MoveSteps {
     @Inject
     MeterRegistry metrics;
 
-    /** Takes the move from its recorded step to its end. */
+    /**
+     * Takes the move from its recorded step to its end, or as far as it gets: a failure after the switch, or a
+     * transient one before it, leaves the move in its step with the error recorded, for the next pass to resume.
+     */
     void drive(UUID id) {
         MoveView move = store.find(id).orElseThrow();
         OrgId orgId = OrgId.of(move.orgId());
@@ -108,7 +112,12 @@ class MoveSteps {
             String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             if (MoveStore.SWITCHED.equals(step) || livesOn(orgId, move.targetServer())) {
                 store.error(id, error);
-                LOG.errorf("move %s of %s stopped after the switch (resumed at the next start): %s", id, orgId, error);
+                LOG.errorf("move %s of %s stopped after the switch (resumed at the next pass): %s", id, orgId, error);
+            } else if (TransientFailures.isTransient(e)) {
+                // A server away or busy, or a lost race with the subscription's own writes (a deadlock while the
+                // foreign keys are built): the move keeps its step and the next pass resumes it from there.
+                store.error(id, "paused, tried again shortly: " + error);
+                LOG.warnf("move %s of %s paused before the switch; tried again shortly: %s", id, orgId, error);
             } else {
                 giveUp(move, orgId, MoveStore.FAILED, error);
             }

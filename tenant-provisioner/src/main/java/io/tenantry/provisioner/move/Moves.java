@@ -1,7 +1,9 @@
 package io.tenantry.provisioner.move;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -28,13 +30,15 @@ import io.tenantry.provisioner.servers.TenantServers;
 /**
  * Moves of live tenants to other servers, as operators ask for them and as this replica carries them out: a move is
  * checked and recorded ({@code provisioner.moves}), then driven by {@link MoveSteps} under the tenant's advisory
- * lock, at most {@code moves.concurrency} at a time here; queued moves, and those a killed process left, are picked
- * up every few seconds and when the service starts.
+ * lock, at most {@code moves.concurrency} at a time here; queued moves, those a killed process left and those paused
+ * on an error are picked up every few seconds and when the service starts.
  */
 @ApplicationScoped
 public class Moves {
 
     private static final Logger LOG = Logger.getLogger(Moves.class);
+    /** How long a move paused on an error waits before it is driven again. */
+    private static final Duration RETRY_DELAY = Duration.ofSeconds(5);
 
     @Inject
     MoveStore store;
@@ -61,6 +65,8 @@ public class Moves {
     ManagedExecutor background;
 
     private final Set<UUID> driving = ConcurrentHashMap.newKeySet();
+    /** Moves a drive left unfinished (paused on an error), each with the time before which it is not driven again. */
+    private final Map<UUID, Long> resting = new ConcurrentHashMap<>();
     private Semaphore permits;
 
     @PostConstruct
@@ -122,7 +128,7 @@ public class Moves {
     public int driveWaiting() {
         int started = 0;
         for (MoveView move : store.unfinished()) {
-            if (driving.contains(move.id())) {
+            if (driving.contains(move.id()) || resting(move.id())) {
                 continue;
             }
             if (!permits.tryAcquire()) {
@@ -138,6 +144,9 @@ public class Moves {
             background.runAsync(() -> {
                 try (AdvisoryLocks.Lock held = lock.get()) {
                     steps.drive(move.id());
+                    if (store.find(move.id()).map(m -> !m.finished()).orElse(false)) {
+                        resting.put(move.id(), System.nanoTime() + RETRY_DELAY.toNanos());
+                    }
                 } catch (Exception e) {
                     LOG.errorf(e, "move %s of %s", move.id(), move.orgId());
                 } finally {
@@ -148,6 +157,18 @@ public class Moves {
             });
         }
         return started;
+    }
+
+    private boolean resting(UUID id) {
+        Long until = resting.get(id);
+        if (until == null) {
+            return false;
+        }
+        if (System.nanoTime() - until < 0) {
+            return true;
+        }
+        resting.remove(id);
+        return false;
     }
 
     @Scheduled(every = "5s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.tenantry.common.OrgId;
+import io.tenantry.provisioner.jdbc.TransientFailures;
 import io.tenantry.provisioner.locks.AdvisoryLocks;
 
 /**

@@ -23,6 +23,7 @@ import io.tenantry.common.OrgId;
 import io.tenantry.common.lifecycle.OrganizationStatus;
 import io.tenantry.provisioner.backup.BackupReason;
 import io.tenantry.provisioner.backup.Backups;
+import io.tenantry.provisioner.jdbc.TransientFailures;
 import io.tenantry.provisioner.placement.Placement;
 import io.tenantry.provisioner.registry.Tenant;
 import io.tenantry.provisioner.registry.TenantRegistry;

@@ -1,4 +1,4 @@
-package io.tenantry.provisioner.reconcile;
+package io.tenantry.provisioner.jdbc;
 
 import java.sql.SQLException;
 
@@ -6,14 +6,15 @@ import io.tenantry.common.problem.DatabaseOutage;
 
 /**
  * Which failures say nothing about the tenant: the database could not be reached or was busy, a pool had no
- * connection to spare, a transaction lost a race. The organization stays where it was and the next pass tries
- * again; only other failures (a migration that breaks, no server with room) mark it failed.
+ * connection to spare, a transaction lost a race (a deadlock, a serialization failure). The work stays where it was
+ * (an organization keeps its status, a move its step) and the next pass tries again; only other failures (a
+ * migration that breaks, no server with room) mark it failed.
  */
-final class TransientFailures {
+public final class TransientFailures {
 
     /** A step that could not be taken now; the organization keeps its status and is tried again. */
-    static final class TransientFailure extends RuntimeException {
-        TransientFailure(String message, Throwable cause) {
+    public static final class TransientFailure extends RuntimeException {
+        public TransientFailure(String message, Throwable cause) {
             super(message, cause);
         }
     }
@@ -21,7 +22,7 @@ final class TransientFailures {
     private TransientFailures() {
     }
 
-    static boolean isTransient(Throwable failure) {
+    public static boolean isTransient(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof SQLException sql) {
                 String state = sql.getSQLState();

@@ -1,4 +1,4 @@
-package io.tenantry.provisioner.reconcile;
+package io.tenantry.provisioner.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
