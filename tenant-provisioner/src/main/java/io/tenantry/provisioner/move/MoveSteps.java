@@ -107,7 +107,7 @@ class MoveSteps {
             giveUp(move, orgId, MoveStore.ABORTED, "aborted by an operator");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            store.error(id, "interrupted; resumed at the next start");
+            store.error(id, "interrupted; resumed by the next pass");
         } catch (SQLException | RuntimeException e) {
             String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             if (MoveStore.SWITCHED.equals(step) || livesOn(orgId, move.targetServer())) {

@@ -18,6 +18,7 @@ import org.eclipse.microprofile.context.ManagedExecutor;
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
 import io.tenantry.common.OrgId;
 import io.tenantry.common.lifecycle.OrganizationStatus;
 import io.tenantry.common.problem.ApiProblem;
@@ -121,7 +122,23 @@ public class Restores {
         return store.list(orgId);
     }
 
-    /** Drives to their end the restores a killed process left unfinished, unless another process holds the tenant. */
+    /**
+     * Resumes what the last attempt left unfinished: a restore stopped after its swap by a failure (a server
+     * restarting, say) keeps its tenant closed until it is driven on, so it must not wait for the next start.
+     */
+    @Scheduled(every = "30s", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduled() {
+        try {
+            resumeInterrupted();
+        } catch (SQLException | RuntimeException e) {
+            LOG.warnf("resuming unfinished restores: %s", e.getMessage());
+        }
+    }
+
+    /**
+     * Drives to their end the restores left unfinished (by a killed process, or stopped after the swap by a
+     * failure), unless another process or thread holds the tenant.
+     */
     public int resumeInterrupted() throws SQLException {
         int resumed = 0;
         for (RestoreView restore : store.unfinished()) {
@@ -226,7 +243,7 @@ public class Restores {
             } else {
                 // The restored database is in place; a resumed restore finishes the rest.
                 store.error(id, error);
-                LOG.errorf("restore %s of %s stopped after the swap (resumed at the next start): %s", id, orgId, error);
+                LOG.errorf("restore %s of %s stopped after the swap (resumed within 30 s): %s", id, orgId, error);
             }
         }
     }
