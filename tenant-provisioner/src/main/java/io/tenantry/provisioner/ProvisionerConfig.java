@@ -123,8 +123,8 @@ public interface ProvisionerConfig {
 
         interface Thresholds {
             /**
-             * The most bytes a tenant database may hold (50 GiB by default): organizations carry no storage quota in the metadata database
-             * (their quotas are jobs and request rates), so one size applies to every tenant.
+             * The most bytes a tenant database may hold (50 GiB by default) unless its organization has a quota of its
+             * own ({@code quotas.maxDatabaseBytes}, set through metadata-service).
              */
             @WithDefault("53687091200")
             long maxDatabaseBytes();

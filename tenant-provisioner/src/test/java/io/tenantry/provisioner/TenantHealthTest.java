@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -101,6 +102,24 @@ class TenantHealthTest {
         given().auth().oauth2(ADMIN).queryParam("limit", 0).get("/api/v1/tenants/all").then().statusCode(400);
         given().auth().oauth2(ADMIN).queryParam("after", "not a cursor").get("/api/v1/tenants/all").then()
                 .statusCode(400);
+    }
+
+    @Test
+    void aDatabaseOverItsOrganizationsStorageQuotaIsDegraded() throws Exception {
+        String orgId = provisioned();
+        JsonPath within = collect(orgId);
+        assertEquals(53_687_091_200L, within.getLong("measures.quotaBytes"), "the configured default");
+        assertFalse(within.getList("reasons").contains("size_over_quota"), within.prettify());
+
+        ProvisionerTestSupport.execute("UPDATE organizations SET max_database_bytes = 1048576 WHERE org_id = ?", orgId);
+        JsonPath over = collect(orgId);
+        assertEquals("degraded", over.getString("state"), over.prettify());
+        assertTrue(over.getList("reasons").contains("size_over_quota"), over.prettify());
+        assertEquals(1_048_576L, over.getLong("measures.quotaBytes"));
+        assertTrue(over.getLong("measures.databaseBytes") > 1_048_576L);
+
+        ProvisionerTestSupport.execute("UPDATE organizations SET max_database_bytes = NULL WHERE org_id = ?", orgId);
+        assertFalse(collect(orgId).getList("reasons").contains("size_over_quota"));
     }
 
     @Test

@@ -50,6 +50,9 @@ public class Organization extends PanacheEntityBase {
     @Column(name = "max_concurrent_requests")
     public Integer maxConcurrentRequests;
 
+    @Column(name = "max_database_bytes")
+    public Long maxDatabaseBytes;
+
     @Column(name = "created_at")
     public OffsetDateTime createdAt;
 

@@ -122,6 +122,7 @@ public class OrganizationService {
             quotas.put("maxJobsPerDay", org.maxJobsPerDay);
             quotas.put("maxRequestsPerSecond", org.maxRequestsPerSecond);
             quotas.put("maxConcurrentRequests", org.maxConcurrentRequests);
+            quotas.put("maxDatabaseBytes", org.maxDatabaseBytes);
             changes.put("quotas", quotas);
         }
         org.updatedAt = OffsetDateTime.now();
@@ -185,11 +186,12 @@ public class OrganizationService {
         return org;
     }
 
-    /** Quotas are replaced whole: a rate limit left out returns to results-service's default. */
+    /** Quotas are replaced whole: a rate limit or size left out returns to its service's default. */
     private static void setQuotas(Organization org, Quotas quotas) {
         org.maxQueuedJobs = quotas.maxQueuedJobs();
         org.maxJobsPerDay = quotas.maxJobsPerDay();
         org.maxRequestsPerSecond = quotas.maxRequestsPerSecond();
         org.maxConcurrentRequests = quotas.maxConcurrentRequests();
+        org.maxDatabaseBytes = quotas.maxDatabaseBytes();
     }
 }

@@ -12,7 +12,8 @@ public record OrganizationView(String orgId, String displayName, OrganizationSta
 
     public static OrganizationView of(Organization o) {
         return new OrganizationView(o.orgId, o.displayName, o.status, o.desiredState, o.statusReason, o.region,
-                new Quotas(o.maxQueuedJobs, o.maxJobsPerDay, o.maxRequestsPerSecond, o.maxConcurrentRequests),
+                new Quotas(o.maxQueuedJobs, o.maxJobsPerDay, o.maxRequestsPerSecond, o.maxConcurrentRequests,
+                        o.maxDatabaseBytes),
                 o.createdAt, o.updatedAt, o.version);
     }
 }

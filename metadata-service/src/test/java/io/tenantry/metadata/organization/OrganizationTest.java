@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static io.tenantry.metadata.Api.as;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
@@ -190,6 +191,15 @@ class OrganizationTest {
         as(Api.adminToken()).body(Map.of("quotas", Map.of("maxQueuedJobs", 5, "maxJobsPerDay", 7,
                         "maxRequestsPerSecond", 0), "version", 3))
                 .patch("/api/v1/orgs/" + orgId).then().statusCode(400);
+        as(Api.adminToken()).body(Map.of("quotas", Map.of("maxQueuedJobs", 5, "maxJobsPerDay", 7,
+                        "maxDatabaseBytes", 1024), "version", 3))
+                .patch("/api/v1/orgs/" + orgId).then().statusCode(400).contentType(PROBLEM)
+                .body("errors[0].field", containsString("maxDatabaseBytes"));
+        as(Api.adminToken()).body(Map.of("quotas", Map.of("maxQueuedJobs", 5, "maxJobsPerDay", 7,
+                        "maxDatabaseBytes", 10_737_418_240L), "version", 3))
+                .patch("/api/v1/orgs/" + orgId).then().statusCode(200)
+                .body("quotas.maxDatabaseBytes", equalTo(10_737_418_240L))
+                .body("quotas.maxRequestsPerSecond", nullValue());
         as(admin.token()).body(Map.of("displayName", "No version"))
                 .patch("/api/v1/orgs/" + orgId).then().statusCode(400);
     }

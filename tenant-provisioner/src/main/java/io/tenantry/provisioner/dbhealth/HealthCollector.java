@@ -167,7 +167,9 @@ class HealthCollector {
             DatabaseMeasures.Activity activity = measures.activity(tenantDb);
             DatabaseMeasures.Statements statements = measures.slowestStatements(server, maintenance,
                     orgId.databaseName(), TenantCredentials.roleName(orgId));
-            HealthSnapshot.Measures m = new HealthSnapshot.Measures(measures.databaseBytes(tenantDb),
+            long quota = subject.quotaBytes() != null ? subject.quotaBytes()
+                    : config.health().thresholds().maxDatabaseBytes();
+            HealthSnapshot.Measures m = new HealthSnapshot.Measures(measures.databaseBytes(tenantDb), quota,
                     cache.hitRatio(), cache.blocksHit(), cache.blocksRead(),
                     tables.stream().mapToLong(HealthSnapshot.TableStats::deadTuples).sum(), activity.connections(),
                     activity.longestTransactionSeconds(), activity.lockWaits(),

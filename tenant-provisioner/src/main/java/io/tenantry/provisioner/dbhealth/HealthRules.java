@@ -21,7 +21,7 @@ final class HealthRules {
     static List<HealthReason> reasons(HealthSnapshot.Measures m, ProvisionerConfig.Health.Thresholds limits,
                                       Duration backupInterval, OffsetDateTime tenantSince, OffsetDateTime now) {
         List<HealthReason> reasons = new ArrayList<>();
-        if (m.databaseBytes() > limits.maxDatabaseBytes()) {
+        if (m.databaseBytes() > m.quotaBytes()) {
             reasons.add(HealthReason.SIZE_OVER_QUOTA);
         }
         if (m.blocksHit() + m.blocksRead() >= limits.cacheHitMinBlocks() && m.cacheHitRatio() != null

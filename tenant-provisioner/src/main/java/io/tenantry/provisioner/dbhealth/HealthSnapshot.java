@@ -15,14 +15,16 @@ public record HealthSnapshot(String orgId, String server, HealthState state, Lis
     }
 
     /**
-     * What one collection measured. {@code cacheHitRatio} is null before the database read any block; statements are
-     * the slowest by mean time, empty with {@code statementsUnavailable} saying why when pg_stat_statements cannot be
-     * read; {@code schemaVersion} is the tenant's Flyway history, {@code recordedSchemaVersion} the registry's.
+     * What one collection measured. {@code quotaBytes} is the size above which the database is over its quota (the
+     * organization's own, or the configured default); {@code cacheHitRatio} is null before the database read any
+     * block; statements are the slowest by mean time, empty with {@code statementsUnavailable} saying why when
+     * pg_stat_statements cannot be read; {@code schemaVersion} is the tenant's Flyway history,
+     * {@code recordedSchemaVersion} the registry's.
      */
-    public record Measures(long databaseBytes, Double cacheHitRatio, long blocksHit, long blocksRead, long deadTuples,
-                           int connections, double longestTransactionSeconds, int lockWaits, Double slowestStatementMs,
-                           String schemaVersion, String recordedSchemaVersion, OffsetDateTime lastBackupAt,
-                           List<TableStats> tables, List<StatementStats> statements, String statementsUnavailable) {
+    public record Measures(long databaseBytes, long quotaBytes, Double cacheHitRatio, long blocksHit, long blocksRead,
+                           long deadTuples, int connections, double longestTransactionSeconds, int lockWaits,
+                           Double slowestStatementMs, String schemaVersion, String recordedSchemaVersion,
+                           OffsetDateTime lastBackupAt, List<TableStats> tables, List<StatementStats> statements, String statementsUnavailable) {
     }
 
     /** One table of the tenant's database: sizes with its indexes and TOAST, tuples, and its last maintenance. */

@@ -27,13 +27,17 @@ import io.tenantry.provisioner.jdbc.RegistrySql;
 class HealthStore {
 
     /** What a collection needs to know of a tenant from the registry. */
-    record Subject(String orgId, String server, String status, String recordedSchemaVersion, OffsetDateTime createdAt) {
+    record Subject(String orgId, String server, String status, String recordedSchemaVersion, OffsetDateTime createdAt,
+                   Long quotaBytes) {
         boolean active() {
             return "active".equals(status);
         }
     }
 
-    private static final String SUBJECT = "SELECT org_id, server, status, schema_version, created_at FROM provisioner.tenants";
+    /** A tenant with its organization's storage quota (null: the configured default), which metadata-service keeps. */
+    private static final String SUBJECT = """
+            SELECT t.org_id, t.server, t.status, t.schema_version, t.created_at, l.max_database_bytes
+              FROM provisioner.tenants t LEFT JOIN organization_lifecycle l ON l.org_id = t.org_id""";
     private static final String SNAPSHOT = """
             SELECT s.org_id, s.server, s.state, array_to_string(s.reasons, ','), s.collected_at, s.error, s.detail::text
               FROM provisioner.health_snapshots s""";
@@ -51,12 +55,12 @@ class HealthStore {
     RegistrySql sql;
 
     Optional<Subject> subject(String orgId) {
-        return sql.list(SUBJECT + " WHERE org_id = ?", HealthStore::subject, orgId).stream().findFirst();
+        return sql.list(SUBJECT + " WHERE t.org_id = ?", HealthStore::subject, orgId).stream().findFirst();
     }
 
     /** Active tenants not under maintenance (a restore swaps their database), by server. */
     List<Subject> collectable() {
-        return sql.list(SUBJECT + " WHERE status = 'active' AND maintenance IS NULL ORDER BY server, org_id",
+        return sql.list(SUBJECT + " WHERE t.status = 'active' AND t.maintenance IS NULL ORDER BY t.server, t.org_id",
                 HealthStore::subject);
     }
 
@@ -157,7 +161,7 @@ class HealthStore {
 
     private static Subject subject(ResultSet rs) throws SQLException {
         return new Subject(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                rs.getObject(5, OffsetDateTime.class));
+                rs.getObject(5, OffsetDateTime.class), rs.getObject(6, Long.class));
     }
 
     private String toJson(HealthSnapshot.Measures measures) {
