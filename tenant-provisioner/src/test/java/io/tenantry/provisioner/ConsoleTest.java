@@ -37,6 +37,7 @@ import io.tenantry.provisioner.backup.Backups;
 import io.tenantry.provisioner.console.ConsoleActionResource;
 import io.tenantry.provisioner.console.ConsoleCookies;
 import io.tenantry.provisioner.console.ConsoleSignInResource;
+import io.tenantry.provisioner.console.MetadataServiceStub;
 import io.tenantry.provisioner.dbhealth.HealthSnapshot;
 import io.tenantry.provisioner.dbhealth.TenantHealth;
 import io.tenantry.provisioner.move.MoveView;
@@ -50,14 +51,16 @@ import io.tenantry.testing.Eventually;
 import io.tenantry.testing.TenantryTestServers;
 
 /**
- * The operator console without a browser: sessions, CSRF, headers and what the pages and actions do. Sign-in and
- * onboarding need metadata-service and are driven in a real browser by dev-launcher's ConsoleBrowserTest.
+ * The operator console without a browser: sessions, CSRF, headers and what the pages and actions do. metadata-service
+ * is an HTTP server answering as its users, orgs and token endpoints do; sign-in and onboarding against the real one
+ * are driven in a real browser by dev-launcher's ConsoleBrowserTest.
  */
 @QuarkusTest
 @WithTestResource(value = TenantryTestServers.class, initArgs = {
         @ResourceArg(name = "postgres-servers", value = "2"),
         @ResourceArg(name = "metadata-migrations", value = ProvisionerTestSupport.METADATA_MIGRATIONS),
         @ResourceArg(name = "metadata-role", value = MetadataSchema.PROVISIONER_ROLE)})
+@WithTestResource(MetadataServiceStub.class)
 class ConsoleTest {
 
     private static final String ADMIN = Jwt.subject("user:console-admin").upn("ops@tenantry.local")
@@ -79,6 +82,8 @@ class ConsoleTest {
 
     @Inject
     Moves moves;
+
+    MetadataServiceStub metadataService;
 
     @BeforeAll
     static void aTenant() throws Exception {
@@ -119,11 +124,14 @@ class ConsoleTest {
         given().contentType("application/x-www-form-urlencoded").cookie(ConsoleCookies.SIGN_IN, signInValue)
                 .formParam("email", "ops@tenantry.local").formParam("password", "x").post("/console/sign-in")
                 .then().statusCode(403).contentType(containsString("application/problem+json"));
-        // With it, the provisioner asks metadata-service, which does not run beside these tests: a page, not a 500.
+        // With it, the provisioner asks metadata-service, whose refusal is the sign-in page again, not a 500.
         given().contentType("application/x-www-form-urlencoded").cookie(ConsoleCookies.SIGN_IN, signInValue)
                 .formParam("email", "ops@tenantry.local").formParam("password", "x")
                 .formParam("csrf", csrf(page.asString())).post("/console/sign-in")
-                .then().statusCode(503).body(containsString("metadata-service did not answer"));
+                .then().statusCode(401).contentType(containsString("text/html"))
+                .body(containsString("Wrong email or password."));
+        assertEquals("POST /api/v1/auth/token", metadataService.calls().get(metadataService.calls().size() - 1)
+                .request());
     }
 
     @Test
@@ -359,6 +367,40 @@ class ConsoleTest {
         given().auth().oauth2(ADMIN).contentType("application/json").body("{\"targetServer\": \"nowhere\"}")
                 .post("/api/v1/tenants/" + orgId + "/moves").then().statusCode(400)
                 .contentType(containsString("application/problem+json"));
+    }
+
+    @Test
+    void onboardingCreatesAMissingLeadWithAPasswordShownOnceAndKeepsMetadataServicesRefusals() {
+        String csrf = csrf(given().cookie(ConsoleCookies.SESSION, ADMIN).get("/console/onboard").asString());
+        onboarding(csrf, "acme_console", "new-lead@acme.example").formParam("leadName", "Ada Lead")
+                .post("/console/onboard/confirm").then().statusCode(200)
+                .body(containsString("Their account is created first if there is none"))
+                .body(containsString("name=\"leadName\" value=\"Ada Lead\""));
+        metadataService.forgetCalls();
+        Response created = onboarding(csrf, "acme_console", "new-lead@acme.example").formParam("leadName", "Ada Lead")
+                .post("/console/onboard");
+        created.then().statusCode(200).contentType(containsString("text/html"))
+                .body(containsString("href=\"/console/tenants/acme_console\""));
+        Matcher shown = Pattern.compile("id=\"lead-password\">([^<]+)<").matcher(created.asString());
+        assertTrue(shown.find(), created.asString());
+        List<MetadataServiceStub.Call> calls = metadataService.calls();
+        assertEquals(List.of("GET /api/v1/users?limit=200&email=new-lead%40acme.example", "POST /api/v1/users",
+                "POST /api/v1/orgs"), calls.stream().map(MetadataServiceStub.Call::request).toList());
+        assertTrue(calls.stream().allMatch(c -> ("Bearer " + ADMIN).equals(c.authorization())),
+                "every call carries the operator's own token");
+        assertEquals(shown.group(1), calls.get(1).body().path("password").asText());
+        assertTrue(shown.group(1).length() >= 24, shown.group(1));
+        assertEquals("Ada Lead", calls.get(1).body().path("displayName").asText());
+        assertEquals("new-lead@acme.example", calls.get(2).body().path("adminEmail").asText());
+
+        // A lead who has an account now: straight to the tenant's page, no account made, no password shown.
+        metadataService.forgetCalls();
+        onboarding(csrf, "acme_console_2", "new-lead@acme.example").post("/console/onboard").then().statusCode(303)
+                .header("Location", endsWith("/console/tenants/acme_console_2"));
+        assertEquals(List.of("GET /api/v1/users?limit=200&email=new-lead%40acme.example", "POST /api/v1/orgs"),
+                metadataService.calls().stream().map(MetadataServiceStub.Call::request).toList());
+        refusedPage(onboarding(csrf, "acme_console_2", "new-lead@acme.example").post("/console/onboard"), 409,
+                "already exists");
     }
 
     @Test
