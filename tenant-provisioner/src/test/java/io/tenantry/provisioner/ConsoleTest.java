@@ -316,6 +316,10 @@ class ConsoleTest {
                 .then().statusCode(200).body(containsString("the emptiest open server of region eu-west"));
         refusedPage(given().cookie(ConsoleCookies.SESSION, ADMIN)
                 .get("/console/tenants/" + tenant + "/move?target=" + to), 400, "target");
+        refusedPage(given().cookie(ConsoleCookies.SESSION, ADMIN)
+                .get("/console/tenants/" + tenant + "/move?target=server:nowhere"), 400, "nowhere");
+        refusedPage(given().cookie(ConsoleCookies.SESSION, ADMIN)
+                .get("/console/tenants/" + tenant + "/move?target=region:mars"), 400, "mars");
 
         String csrf = csrf(given().cookie(ConsoleCookies.SESSION, ADMIN).get("/console").asString());
         refusedPage(post(csrf).formParam("choice", "server:" + from)

@@ -106,10 +106,18 @@ public class OperatorConsole {
             throw ApiProblem.invalid("target", "must name a server (server:<name>) or a region (region:<name>)");
         }
 
+        /** As the confirmation names it; a server or region that is not configured is refused (400). */
         String described(Map<String, ProvisionerConfig.Server> servers) {
-            return server != null ? "server " + server + (servers.containsKey(server)
-                    ? " (region " + servers.get(server).region() + ")" : "")
-                    : "the emptiest open server of region " + region;
+            if (server != null) {
+                if (!servers.containsKey(server)) {
+                    throw ApiProblem.invalid("target", "no server '" + server + "' is configured");
+                }
+                return "server " + server + " (region " + servers.get(server).region() + ")";
+            }
+            if (servers.values().stream().noneMatch(s -> s.region().equals(region))) {
+                throw ApiProblem.invalid("target", "no server is configured in region '" + region + "'");
+            }
+            return "the emptiest open server of region " + region;
         }
     }
 
@@ -231,7 +239,7 @@ public class OperatorConsole {
     /** The move form's choice, checked (400 page), as the confirmation describes it. */
     public String describeMove(String orgId, String target) {
         orgId(orgId);
-        return ActionRefused.shownAsPage(() -> MoveTarget.parse(target)).described(config.servers());
+        return ActionRefused.shownAsPage(() -> MoveTarget.parse(target).described(config.servers()));
     }
 
     /**
