@@ -270,6 +270,7 @@ class RolloutTest {
         assertEquals(0, finished.pending(), "resumed where it stopped and ran to the end: " + finished);
         given().auth().oauth2(admin).post("/api/v1/rollouts/" + id + "/resume").then().statusCode(409);
         given().auth().oauth2(admin).post("/api/v1/rollouts/" + id + "/cancel").then().statusCode(409);
+        assertEquals("paused,resumed", changesAudited(id, "user:admin"), "refused changes are not audited");
     }
 
     @Test
@@ -292,6 +293,16 @@ class RolloutTest {
         given().auth().oauth2(admin).post("/api/v1/rollouts/" + UUID.randomUUID() + "/cancel").then().statusCode(404);
         String member = Jwt.subject("user:someone").groups(Set.of("user")).claim("org", "acme").sign();
         given().auth().oauth2(member).post("/api/v1/rollouts/" + id + "/cancel").then().statusCode(403);
+        assertEquals("cancelled", changesAudited(id, "user:admin"));
+        assertEquals(null, changesAudited(id, "user:someone"));
+    }
+
+    /** The changes of the rollout audited as {@code actor}'s, oldest first, comma-separated (null: none). */
+    private static String changesAudited(UUID id, String actor) throws SQLException {
+        return ProvisionerTestSupport.queryString("""
+                SELECT string_agg(details->>'change', ',' ORDER BY id) FROM audit_log
+                 WHERE action = 'fleet.rollout' AND target_type = 'rollout' AND org_id IS NULL
+                   AND actor = '""" + actor + "' AND target_id = ?", id.toString());
     }
 
     @Test

@@ -1,5 +1,9 @@
 package io.tenantry.provisioner.console;
 
+import java.util.function.Supplier;
+
+import io.tenantry.common.problem.ApiProblem;
+
 /** What metadata-service or the provisioner answered when it refused an operator's action, shown on a page. */
 public class ActionRefused extends RuntimeException {
 
@@ -12,5 +16,17 @@ public class ActionRefused extends RuntimeException {
 
     public int status() {
         return status;
+    }
+
+    /**
+     * The value of a service call, whose problem (bad input, not found, conflict) becomes the console's page with
+     * the same status and detail instead of the API's JSON body.
+     */
+    static <T> T shownAsPage(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (ApiProblem e) {
+            throw new ActionRefused(e.status(), e.getMessage());
+        }
     }
 }

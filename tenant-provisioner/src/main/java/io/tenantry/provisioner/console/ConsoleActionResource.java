@@ -13,6 +13,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -20,7 +21,7 @@ import org.jboss.resteasy.reactive.RestForm;
 
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
-import io.tenantry.common.OrgId;
+import io.tenantry.provisioner.backup.BackupView;
 import io.tenantry.provisioner.rollout.RolloutPlan;
 import io.tenantry.provisioner.rollout.RolloutView;
 
@@ -43,6 +44,10 @@ public class ConsoleActionResource {
     @Location("console/confirm.html")
     Template confirmPage;
 
+    @Inject
+    @Location("console/onboarded.html")
+    Template onboardedPage;
+
     /** A hidden field the confirmation's form carries on to the action. */
     public record Field(String name, String value) {
     }
@@ -59,33 +64,41 @@ public class ConsoleActionResource {
         public String region;
         @RestForm
         public String leadEmail;
-
-        OperatorConsole.Onboarding onboarding() {
-            return new OperatorConsole.Onboarding(orgId, displayName, region, leadEmail);
-        }
+        @RestForm
+        public String leadName;
     }
 
     @POST
     @Path("onboard/confirm")
     public String confirmOnboarding(@BeanParam OnboardingForm form) {
         ConsoleSession.Operator operator = session.authorize(form.csrf);
-        OperatorConsole.Onboarding onboarding = form.onboarding();
+        OperatorConsole.Onboarding onboarding = onboarding(form);
         return confirm(operator, "Onboard " + onboarding.orgId(),
                 "Onboard the organization " + onboarding.orgId() + " (" + onboarding.displayName() + ") in region "
                         + onboarding.region() + ", with " + onboarding.leadEmail()
-                        + " as its admin? The provisioner then creates its database.",
+                        + " as its admin? Their account is created first if there is none, with a password shown once. "
+                        + "The provisioner then creates its database.",
                 "/console/onboard", "/console", List.of(new Field("orgId", onboarding.orgId()),
                         new Field("displayName", onboarding.displayName()), new Field("region", onboarding.region()),
-                        new Field("leadEmail", onboarding.leadEmail())));
+                        new Field("leadEmail", onboarding.leadEmail()),
+                        new Field("leadName", onboarding.leadName() == null ? "" : onboarding.leadName())));
     }
 
+    /** To the new tenant's page; first, when the lead's account was created, a page with its password (once). */
     @POST
     @Path("onboard")
     public Response onboard(@BeanParam OnboardingForm form) {
         ConsoleSession.Operator operator = session.authorize(form.csrf);
-        OperatorConsole.Onboarding onboarding = form.onboarding();
-        console.onboard(operator, onboarding);
-        return seeOther(tenantPath(onboarding.orgId()));
+        OperatorConsole.Onboarded onboarded = console.onboard(operator, onboarding(form));
+        if (onboarded.leadPassword() == null) {
+            return seeOther(tenantPath(onboarded.orgId()));
+        }
+        return Response.ok(onboardedPage.data("operator", operator).data("onboarded", onboarded)
+                .data("tenant", tenantPath(onboarded.orgId())).render()).build();
+    }
+
+    private OperatorConsole.Onboarding onboarding(OnboardingForm form) {
+        return console.onboarding(form.orgId, form.displayName, form.region, form.leadEmail, form.leadName);
     }
 
     private static final Map<String, String> TENANT_ACTIONS = Map.of(
@@ -97,7 +110,7 @@ public class ConsoleActionResource {
     @Path("tenants/{orgId}/{action: suspend|resume|backups}")
     public String confirmTenantAction(@PathParam("orgId") String orgId, @PathParam("action") String action) {
         ConsoleSession.Operator operator = session.operator();
-        OrgId.of(orgId);
+        console.orgId(orgId);
         String title = switch (action) {
             case "suspend" -> "Suspend ";
             case "resume" -> "Resume ";
@@ -107,12 +120,37 @@ public class ConsoleActionResource {
                 tenantPath(orgId) + "/" + action, tenantPath(orgId), List.of());
     }
 
+    /** A confirmed action on a tenant; a restore's {@code choice} is the backup, a move's the target. */
     @POST
-    @Path("tenants/{orgId}/{action: suspend|resume|backups}")
+    @Path("tenants/{orgId}/{action: suspend|resume|backups|restores|moves}")
     public Response tenantAction(@PathParam("orgId") String orgId, @PathParam("action") String action,
-                                 @FormParam("csrf") String csrf) {
-        console.act(session.authorize(csrf), orgId, action);
+                                 @FormParam("csrf") String csrf, @FormParam("choice") String choice) {
+        console.act(session.authorize(csrf), orgId, action, choice);
         return seeOther(tenantPath(orgId));
+    }
+
+    @GET
+    @Path("tenants/{orgId}/restore")
+    public String confirmRestore(@PathParam("orgId") String orgId, @QueryParam("backupId") String backupId) {
+        ConsoleSession.Operator operator = session.operator();
+        BackupView backup = console.restorable(orgId, backupId);
+        return confirm(operator, "Restore " + orgId, "Restore the tenant " + orgId + " in place from its "
+                        + backup.reason() + " backup of " + backup.startedAt() + " (schema version "
+                        + backup.schemaVersion() + ")? The backup is loaded beside the tenant's database while it "
+                        + "keeps serving; then the tenant closes for a moment, the restored database takes its place "
+                        + "and is brought to the fleet's schema version. Everything written since the backup is "
+                        + "replaced; the current database is kept as a safety backup.", tenantPath(orgId) + "/restores",
+                tenantPath(orgId), List.of(new Field("choice", backup.id().toString())));
+    }
+
+    @GET
+    @Path("tenants/{orgId}/move")
+    public String confirmMove(@PathParam("orgId") String orgId, @QueryParam("target") String target) {
+        ConsoleSession.Operator operator = session.operator();
+        return confirm(operator, "Move " + orgId, "Move the tenant " + orgId + " to "
+                        + console.describeMove(orgId, target) + "? Its data is copied while it keeps serving; writes "
+                        + "pause for a moment at the switch.", tenantPath(orgId) + "/moves", tenantPath(orgId),
+                List.of(new Field("choice", target)));
     }
 
     /** The rollout form: blanks take the API's defaults. */
@@ -120,11 +158,11 @@ public class ConsoleActionResource {
         @RestForm
         public String csrf;
         @RestForm
-        public Integer canarySize;
+        public String canarySize;
         @RestForm
-        public Integer parallelism;
+        public String parallelism;
         @RestForm
-        public Integer maxFailures;
+        public String maxFailures;
         @RestForm
         public String targetVersion;
     }

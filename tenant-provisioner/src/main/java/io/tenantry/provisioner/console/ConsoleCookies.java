@@ -41,7 +41,8 @@ public class ConsoleCookies {
         return cookie(name, "", 0);
     }
 
-    static String newSignInValue() {
+    /** 24 random bytes, URL-safe: a sign-in cookie's value, or a new lead's first password. */
+    static String randomValue() {
         byte[] bytes = new byte[24];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);

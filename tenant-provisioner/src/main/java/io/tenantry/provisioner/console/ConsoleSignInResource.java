@@ -43,7 +43,7 @@ public class ConsoleSignInResource {
     @GET
     @Path("sign-in")
     public Response form(@QueryParam("reason") String reason) {
-        String bound = session.signInCookie() != null ? session.signInCookie() : ConsoleCookies.newSignInValue();
+        String bound = session.signInCookie() != null ? session.signInCookie() : ConsoleCookies.randomValue();
         String message = switch (reason == null ? "" : reason) {
             case "expired" -> "Your session ended; sign in again.";
             case "not-admin" -> "The console is for platform administrators only.";

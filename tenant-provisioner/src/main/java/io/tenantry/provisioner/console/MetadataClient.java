@@ -21,8 +21,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tenantry.provisioner.ProvisionerConfig;
 
 /**
- * metadata-service's API as the console calls it: sign-in, and the changes of desired state it owns (onboarding,
- * suspending, resuming), each with the operator's own token so metadata-service checks and audits them as theirs.
+ * metadata-service's API as the console calls it: sign-in, and the changes of desired state it owns (onboarding with
+ * the lead's account, suspending, resuming), each with the operator's own token so metadata-service checks and audits
+ * them as theirs.
  */
 @ApplicationScoped
 public class MetadataClient {
@@ -50,30 +51,57 @@ public class MetadataClient {
         return new SignedIn(answer.path("access_token").asText(), answer.path("expires_in").asLong(900));
     }
 
-    /** Onboards an organization with its lead (an existing person, made its admin); the provisioner follows. */
-    public void onboard(String token, String orgId, String displayName, String region, String leadEmail) {
+    /**
+     * Onboards an organization with its lead as its admin, as the CLI's {@code orgs onboard} does: the lead's account
+     * is created first when there is none, named {@code leadName} (blank: the email's local part) with
+     * {@code newLeadPassword}; the provisioner follows. Whether the account was created.
+     */
+    public boolean onboard(String token, String orgId, String displayName, String region, String leadEmail,
+                           String leadName, String newLeadPassword) {
+        boolean created = !userExists(token, leadEmail);
+        if (created) {
+            Map<String, Object> user = new LinkedHashMap<>();
+            user.put("email", leadEmail);
+            user.put("displayName", leadName == null || leadName.isBlank() ? leadEmail.replaceFirst("@.*", "")
+                    : leadName.trim());
+            user.put("password", newLeadPassword);
+            sendJson(token, "POST", "/api/v1/users", user, 201);
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("orgId", orgId);
         body.put("displayName", displayName);
         body.put("region", region);
         body.put("adminEmail", leadEmail);
-        sendJson(token, "POST", "/api/v1/orgs", body);
+        sendJson(token, "POST", "/api/v1/orgs", body, 202);
+        return created;
+    }
+
+    /** Whether an account has exactly this email (the API's filter is a prefix, and emails differ in case only). */
+    private boolean userExists(String token, String email) {
+        JsonNode users = send(HttpRequest.newBuilder(uri("/api/v1/users?limit=200&email=" + encoded(email)))
+                .header("Authorization", "Bearer " + token).GET(), 200);
+        for (JsonNode user : users.path("items")) {
+            if (user.path("email").asText().equalsIgnoreCase(email)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public void suspend(String token, String orgId) {
-        sendJson(token, "POST", "/api/v1/orgs/" + encoded(orgId) + "/suspend", null);
+        sendJson(token, "POST", "/api/v1/orgs/" + encoded(orgId) + "/suspend", null, 202);
     }
 
     public void resume(String token, String orgId) {
-        sendJson(token, "POST", "/api/v1/orgs/" + encoded(orgId) + "/resume", null);
+        sendJson(token, "POST", "/api/v1/orgs/" + encoded(orgId) + "/resume", null, 202);
     }
 
-    private void sendJson(String token, String method, String path, Object body) {
+    private void sendJson(String token, String method, String path, Object body, int expected) {
         try {
             send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token)
                     .header("Content-Type", "application/json")
                     .method(method, HttpRequest.BodyPublishers.ofString(body == null ? "" : json.writeValueAsString(body))),
-                    202);
+                    expected);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -112,7 +140,7 @@ public class MetadataClient {
         return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path);
     }
 
-    private static String encoded(String orgId) {
-        return URLEncoder.encode(orgId, StandardCharsets.UTF_8);
+    private static String encoded(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

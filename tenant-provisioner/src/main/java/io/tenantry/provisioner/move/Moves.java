@@ -82,6 +82,18 @@ public class Moves {
         return store.find(move.id()).orElseThrow();
     }
 
+    /** The servers the tenant may be moved to now (open, with room, not its own), by region and name. */
+    public List<String> targets(String orgId) {
+        Optional<Tenant> tenant = registry.find(orgId).filter(t -> t.server() != null);
+        if (tenant.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Integer> placed = registry.tenantsPerServer();
+        return servers.all().values().stream().map(ProvisionerConfig.Server::region).distinct().sorted()
+                .flatMap(region -> placement.candidates(region, Set.of(tenant.get().server()), placed).stream())
+                .toList();
+    }
+
     /** Records a move for {@link #driveWaiting} to carry out, after checking the tenant may move there. */
     MoveView enqueue(String orgId, String target, String reason, String requestedBy) {
         return enqueue(movable(orgId), target, reason, requestedBy);

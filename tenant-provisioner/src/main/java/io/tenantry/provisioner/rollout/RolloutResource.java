@@ -61,7 +61,8 @@ public class RolloutResource {
     @POST
     @Path("{id}/resume")
     public Response resume(@PathParam("id") UUID id) {
-        return Response.accepted(rollouts.resume(id)).location(URI.create("/api/v1/rollouts/" + id)).build();
+        return Response.accepted(rollouts.resume(id, caller.getSubject()))
+                .location(URI.create("/api/v1/rollouts/" + id)).build();
     }
 
     @POST

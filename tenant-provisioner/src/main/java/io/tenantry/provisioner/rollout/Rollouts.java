@@ -99,12 +99,14 @@ public class Rollouts {
 
     /** Pauses a running rollout: the tenants under way finish, no other starts until it is resumed. */
     public RolloutView pause(UUID id, String by) {
-        return transition(id, EnumSet.of(RolloutStatus.RUNNING), RolloutStatus.PAUSED, "paused", "paused by " + by);
+        return transition(id, EnumSet.of(RolloutStatus.RUNNING), RolloutStatus.PAUSED, "paused", "paused by " + by,
+                by);
     }
 
     /** Resumes a paused rollout where it stopped, with the plan it was started with, in the background. */
-    public RolloutView resume(UUID id) {
-        RolloutView resumed = transition(id, EnumSet.of(RolloutStatus.PAUSED), RolloutStatus.RUNNING, "resumed", null);
+    public RolloutView resume(UUID id, String by) {
+        RolloutView resumed = transition(id, EnumSet.of(RolloutStatus.PAUSED), RolloutStatus.RUNNING, "resumed", null,
+                by);
         try {
             runInBackground(id, store.plan(id).orElseThrow());
         } catch (SQLException e) {
@@ -116,11 +118,15 @@ public class Rollouts {
     /** Cancels a running or paused rollout: the tenants under way finish, the rest stay pending and untouched. */
     public RolloutView cancel(UUID id, String by) {
         return transition(id, EnumSet.of(RolloutStatus.RUNNING, RolloutStatus.PAUSED), RolloutStatus.CANCELLED,
-                "cancelled", "cancelled by " + by);
+                "cancelled", "cancelled by " + by, by);
     }
 
-    /** The rollout after the change, 404 when there is none, 409 when it is not in one of {@code from}. */
-    private RolloutView transition(UUID id, Set<RolloutStatus> from, RolloutStatus to, String verb, String message) {
+    /**
+     * The rollout after the change, 404 when there is none, 409 when it is not in one of {@code from}; the change
+     * is audited as the rollout's, with {@code change} the {@code verb}.
+     */
+    private RolloutView transition(UUID id, Set<RolloutStatus> from, RolloutStatus to, String verb, String message,
+                                   String by) {
         try {
             if (!store.transition(id, from, to, message)) {
                 RolloutView current = view(id);
@@ -128,6 +134,7 @@ public class Rollouts {
                         + from.stream().map(RolloutStatus::wire).collect(Collectors.joining(" or "))
                         + " rollout can be " + verb);
             }
+            audit.recordFleet(by, "fleet.rollout", id.toString(), Map.of("change", verb));
             return view(id);
         } catch (SQLException e) {
             throw FleetStatus.unavailable(e);
@@ -199,6 +206,7 @@ public class Rollouts {
 
     private static Map<String, Object> planDetails(RolloutPlan plan) {
         Map<String, Object> details = new LinkedHashMap<>();
+        details.put("change", "started");
         details.put("canarySize", plan.canarySize());
         details.put("parallelism", plan.parallelism());
         details.put("maxFailures", plan.maxFailures());
