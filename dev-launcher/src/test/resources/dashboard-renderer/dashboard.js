@@ -5,6 +5,7 @@
 
 const params = new URLSearchParams(location.search);
 const report = { done: false, variables: {}, panels: [] };
+const charts = [];
 window.dashboardReport = report;
 
 const ROW_HEIGHT = 30;   // Grafana's grid: 24 columns, rows of 30 px
@@ -191,7 +192,7 @@ function drawTimeseries(element, series, unit, timing) {
     height,
     legend: { show: true, live: false },
     cursor: { show: false },
-    scales: { x: { time: true } },
+    scales: { x: { time: true }, y: { range: flatRange } },
     axes: [
       { stroke: '#8e8e8e', grid: { stroke: '#2c3235' }, ticks: { stroke: '#2c3235' } },
       { stroke: '#8e8e8e', grid: { stroke: '#2c3235' }, ticks: { stroke: '#2c3235' }, size: 72,
@@ -204,11 +205,25 @@ function drawTimeseries(element, series, unit, timing) {
       value: (u, v) => format(v, unit),
     }))),
   }, data, element);
-  // The legend goes under the plot, and uPlot's height is the plot's alone: shrink the plot by what overflows.
-  const legendBottom = element.querySelector('.u-legend').getBoundingClientRect().bottom;
-  const overflow = Math.ceil(legendBottom - (box.bottom - 6));
-  if (overflow > 0) {
-    plot.setSize({ width, height: Math.max(100, height - overflow) });
+  charts.push({ plot, element, width, height });
+}
+
+// A value constant throughout is drawn halfway up an axis from 0 (0 itself on 0 to 1), not on uPlot's 0 to 100.
+function flatRange(u, min, max) {
+  if (min !== max) {
+    return uPlot.rangeNum(min, max, 0.1, true);
+  }
+  return !max ? [0, 1] : max > 0 ? [0, 2 * max] : [2 * max, 0];
+}
+
+// The legend goes under the plot, and uPlot's height is the plot's alone: once every panel is laid out, shrink each
+// plot by what its legend overflows.
+function fitLegends() {
+  for (const { plot, element, width, height } of charts) {
+    const overflow = Math.ceil(plot.root.getBoundingClientRect().bottom - element.getBoundingClientRect().bottom + 6);
+    if (overflow > 0) {
+      plot.setSize({ width, height: Math.max(100, height - overflow) });
+    }
   }
 }
 
@@ -311,6 +326,9 @@ async function main() {
     }
     entry.queries.forEach(q => delete q.result);
   }
+  await new Promise(resolve => requestAnimationFrame(resolve));
+  fitLegends();
+  await new Promise(resolve => requestAnimationFrame(resolve));
 }
 
 main().catch(e => {

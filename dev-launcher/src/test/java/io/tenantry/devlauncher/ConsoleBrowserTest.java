@@ -25,8 +25,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The operator console in a real headless Chromium against the whole platform ({@link TestPlatform}, shared with
  * {@link DashboardScreenshotTest}; this class runs first, so the fleet it shows starts empty): sign-in, onboarding
- * a tenant and watching it become active, a rollout followed to its end on its live page, and a POST without the CSRF token refused. Screenshots go to
- * target/console-screenshots; {@code -Dtenantry.console.update-docs=true} also copies them to docs/console.
+ * a tenant and watching it become active, a rollout followed to its end on its live page, and a POST without the
+ * CSRF token refused. Screenshots go to target/console-screenshots; {@code -Dtenantry.console.update-docs=true} also
+ * copies them to docs/console.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Order(1)
@@ -38,18 +39,19 @@ class ConsoleBrowserTest {
     private static final String ADMIN = TestPlatform.ADMIN;
     private static final String LEAD = "lead@browser.test";
     private static final String ORG = "browser_lab";
-    private static final String CONSOLE = TestPlatform.url(LocalPlatform.PROVISIONER_PORT) + "/console";
 
+    private static String console;
     private static String adminPassword;
     private static ChromeDriver browser;
     private static WebDriverWait wait;
 
     @BeforeAll
     static void startThePlatformAndTheBrowser() throws Exception {
-        Chromium.ensureInstalled(TARGET.resolve("chromium-install.log"));
-        TestPlatform platform = TestPlatform.get();
+        Chromium.ensureInstalled();
+        TestPlatform platform = TestPlatform.shared();
+        console = platform.url(LocalPlatform.PROVISIONER_PORT) + "/console";
         adminPassword = platform.adminPassword;
-        platform.api.send("POST", platform.api.atMetadata("/api/v1/users"), platform.adminToken(),
+        platform.api.send("POST", platform.api.atMetadata("/api/v1/users"), platform.adminToken(ADMIN),
                 Map.of("email", LEAD, "displayName", "Browser Lead", "password", TestPlatform.secret()), 201);
         Files.createDirectories(SCREENSHOTS);
         browser = Chromium.start(platform.state.resolve("chromium-profile"));
@@ -66,7 +68,7 @@ class ConsoleBrowserTest {
     @Test
     @Order(1)
     void aWrongPasswordIsRefusedAndTheAdministratorSignsIn() throws Exception {
-        browser.get(CONSOLE);
+        browser.get(console);
         wait.until(ExpectedConditions.urlContains("/console/sign-in"));
         signIn(ADMIN, "not-the-password");
         assertEquals("Wrong email or password.", browser.findElement(By.id("message")).getText());
@@ -95,7 +97,7 @@ class ConsoleBrowserTest {
             return driver.findElements(By.id("tenant-status")).stream().anyMatch(e -> e.getText().equals("active"));
         });
         screenshot("tenant");
-        browser.get(CONSOLE);
+        browser.get(console);
         assertEquals("active", browser.findElement(By.cssSelector("#tenant-" + ORG + " .status")).getText());
         screenshot("fleet");
     }
@@ -117,7 +119,7 @@ class ConsoleBrowserTest {
     }
 
     private static void startRollout(String targetVersion) {
-        browser.get(CONSOLE + "/rollouts");
+        browser.get(console + "/rollouts");
         browser.findElement(By.id("new-rollout")).click();
         browser.findElement(By.id("targetVersion")).sendKeys(targetVersion);
         browser.findElement(By.id("review")).click();
@@ -147,14 +149,14 @@ class ConsoleBrowserTest {
     }
 
     private static String schemaVersionOnTheTenantPage() {
-        browser.get(CONSOLE + "/tenants/" + ORG);
+        browser.get(console + "/tenants/" + ORG);
         return browser.findElement(By.id("schema-version")).getText();
     }
 
     @Test
     @Order(4)
     void aPostWithoutTheCsrfTokenIsRefused() throws Exception {
-        browser.get(CONSOLE + "/tenants/" + ORG);
+        browser.get(console + "/tenants/" + ORG);
         // A form as another site would post it: the browser's session cookie, no token of this session.
         browser.executeScript("""
                 const form = document.createElement('form');
@@ -166,7 +168,7 @@ class ConsoleBrowserTest {
         String body = browser.findElement(By.tagName("body")).getText();
         assertTrue(body.contains("\"status\":403") && body.contains("CSRF"), body);
         screenshot("csrf-refused");
-        browser.get(CONSOLE + "/tenants/" + ORG);
+        browser.get(console + "/tenants/" + ORG);
         assertEquals("active", browser.findElement(By.id("tenant-status")).getText());
     }
 
@@ -176,7 +178,7 @@ class ConsoleBrowserTest {
         browser.findElement(By.id("sign-out")).click();
         wait.until(ExpectedConditions.urlContains("/console/sign-in"));
         assertEquals("You signed out.", browser.findElement(By.id("message")).getText());
-        browser.get(CONSOLE);
+        browser.get(console);
         wait.until(ExpectedConditions.urlContains("/console/sign-in"));
     }
 

@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -67,10 +69,17 @@ final class DashboardRenderer implements AutoCloseable {
         server.start();
     }
 
-    /** The page drawing {@code dashboard} (its file name without .json) over the given time range. */
-    String page(String dashboard, long fromSeconds, long toSeconds, int scrapeIntervalSeconds) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/?dashboard=" + dashboard + "&from=" + fromSeconds
-                + "&to=" + toSeconds + "&scrape=" + scrapeIntervalSeconds;
+    /**
+     * The page drawing {@code dashboard} (its file name without .json) over the given time range; {@code variables}
+     * choose values of the dashboard's variables, as Grafana's {@code var-<name>=} in a dashboard's address does.
+     */
+    String page(String dashboard, long fromSeconds, long toSeconds, int scrapeIntervalSeconds,
+                Map<String, String> variables) {
+        StringBuilder page = new StringBuilder("http://127.0.0.1:" + server.getAddress().getPort() + "/?dashboard="
+                + dashboard + "&from=" + fromSeconds + "&to=" + toSeconds + "&scrape=" + scrapeIntervalSeconds);
+        variables.forEach((name, value) -> page.append("&var-").append(name).append('=')
+                .append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
+        return page.toString();
     }
 
     private static String file(HttpExchange exchange) {

@@ -30,16 +30,18 @@ public final class DebianPrograms {
     }
 
     /**
-     * The program from the PATH, else from {@code debianPackage} installed now.
+     * The program from the PATH, else from {@code debianPackages} (the one that has it, and any others wanted with
+     * it) installed now.
      *
      * @throws IllegalStateException saying how to install it, when it is missing and cannot be installed here
      */
-    public static synchronized Path require(String program, String debianPackage) {
+    public static synchronized Path require(String program, String... debianPackages) {
         Optional<Path> found = onPath(program);
         if (found.isPresent()) {
             return found.get();
         }
-        String install = "apt-get update && apt-get install -y --no-install-recommends " + debianPackage;
+        String install = "apt-get update && apt-get install -y --no-install-recommends "
+                + String.join(" ", debianPackages);
         boolean root = "0".equals(run(List.of("id", "-u"), 10).strip());
         if (!root || onPath("apt-get").isEmpty()) {
             throw new IllegalStateException(program + " is missing. Install it (Debian/Ubuntu: sudo " + install
