@@ -5,15 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.BindException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,14 +22,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.tenantry.devlauncher.LocalPlatform;
-import io.tenantry.servers.JwtKeys;
-import io.tenantry.servers.LocalServers;
-import io.tenantry.servers.PostgresEndpoint;
+import io.tenantry.devlauncher.TestPlatform;
 
 /**
  * The CLI against the real platform: embedded PostgreSQL and Redis, and the three services started from their built
- * jars as {@code ./run.sh} starts them, but on its ports plus 100 (8181 to 8183), so a {@code ./run.sh} platform may
- * run beside it. One platform for the class; the tests build on each other in order, as an operator's session would.
+ * jars as {@code ./run.sh} starts them (dev-launcher's {@link TestPlatform}), but on its ports plus 100 (8181 to 8183),
+ * so a {@code ./run.sh} platform or dev-launcher's test platform may run beside it. One platform for the class; the
+ * tests build on each other in order, as an operator's session would.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -46,46 +40,23 @@ class CliPlatformTest {
     private static final String METADATA = "http://localhost:" + (LocalPlatform.METADATA_PORT + PORT_OFFSET);
     private static final String PROVISIONER = "http://localhost:" + (LocalPlatform.PROVISIONER_PORT + PORT_OFFSET);
 
-    private final String adminPassword = UUID.randomUUID().toString();
-    private Path state;
+    private String adminPassword;
     private Path config;
     private Cli cli;
-    private LocalServers servers;
-    private LocalPlatform platform;
+    private TestPlatform platform;
 
     @BeforeAll
     void startPlatform() throws Exception {
-        for (int usual : List.of(LocalPlatform.METADATA_PORT, LocalPlatform.RESULTS_PORT, LocalPlatform.PROVISIONER_PORT)) {
-            for (int port : List.of(usual + PORT_OFFSET, LocalPlatform.managementPort(usual + PORT_OFFSET))) {
-                try (ServerSocket probe = new ServerSocket(port)) {
-                    probe.setReuseAddress(true);
-                } catch (BindException e) {
-                    throw new IllegalStateException("port " + port + " is taken (another test's platform?); stop it first",
-                            e);
-                }
-            }
-        }
-        Path root = Path.of(System.getProperty("tenantry.root", "..")).toAbsolutePath().normalize();
-        state = Files.createTempDirectory("tenantry-cli-test");
-        config = state.resolve("config");
+        config = Files.createTempDirectory("tenantry-cli-test").resolve("config");
         cli = new Cli(config);
-        servers = LocalServers.start(2, null);
-        Map<String, PostgresEndpoint> tenantServers = new LinkedHashMap<>();
-        servers.postgres().forEach(server -> tenantServers.put(server.name(), server));
-        platform = new LocalPlatform(PORT_OFFSET);
-        platform.start(servers, new LocalPlatform.Settings(root, state, tenantServers, JwtKeys.generate(state.resolve("keys")),
-                "cli-test-master-secret-" + UUID.randomUUID(),
-                Map.of("TENANTRY_AUTH_BOOTSTRAP_ADMIN_EMAIL", ADMIN, "TENANTRY_AUTH_BOOTSTRAP_ADMIN_PASSWORD", adminPassword),
-                Map.of()), step -> System.out.println("[platform] " + step));
+        platform = TestPlatform.start(PORT_OFFSET, ADMIN);
+        adminPassword = platform.adminPassword();
     }
 
     @AfterAll
     void stopPlatform() {
         if (platform != null) {
             platform.close();
-        }
-        if (servers != null) {
-            servers.close();
         }
     }
 

@@ -22,6 +22,16 @@ public final class Api {
 
     static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final int portOffset;
+
+    public Api() {
+        this(0);
+    }
+
+    /** The APIs of a {@link LocalPlatform} started with this port offset. */
+    public Api(int portOffset) {
+        this.portOffset = portOffset;
+    }
 
     /** An answer the demo did not expect, with the problem the service gave. */
     static final class Refused extends IllegalStateException {
@@ -38,7 +48,7 @@ public final class Api {
         String body = form.entrySet().stream()
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        HttpRequest request = HttpRequest.newBuilder(metadata("/api/v1/auth/token"))
+        HttpRequest request = HttpRequest.newBuilder(atMetadata("/api/v1/auth/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         return answer(request, 200).get("access_token").asText();
@@ -62,11 +72,20 @@ public final class Api {
     }
 
     public static URI metadata(String path) {
-        return URI.create(LocalPlatform.url(LocalPlatform.METADATA_PORT) + path);
+        return new Api().atMetadata(path);
     }
 
     public static URI results(String path) {
-        return URI.create(LocalPlatform.url(LocalPlatform.RESULTS_PORT) + path);
+        return new Api().atResults(path);
+    }
+
+    /** {@code path} on this platform's metadata-service. */
+    URI atMetadata(String path) {
+        return URI.create(LocalPlatform.url(LocalPlatform.METADATA_PORT + portOffset) + path);
+    }
+
+    URI atResults(String path) {
+        return URI.create(LocalPlatform.url(LocalPlatform.RESULTS_PORT + portOffset) + path);
     }
 
     private HttpRequest.Builder request(URI uri, String token) {

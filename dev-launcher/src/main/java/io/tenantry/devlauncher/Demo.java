@@ -55,30 +55,30 @@ final class Demo {
             state.put("leadPassword", random(15));
         }
         String leadPassword = state.get("leadPassword").asText();
-        JsonNode users = api.get(Api.metadata("/api/v1/users?email=" + LEAD), admin);
+        JsonNode users = api.get(api.atMetadata("/api/v1/users?email=" + LEAD), admin);
         if (users.get("items").isEmpty()) {
             step.accept("creating the demo user " + LEAD);
-            api.send("POST", Api.metadata("/api/v1/users"), admin,
+            api.send("POST", api.atMetadata("/api/v1/users"), admin,
                     Map.of("email", LEAD, "displayName", "Demo Lead", "password", leadPassword), 201);
         }
-        JsonNode org = api.get(Api.metadata("/api/v1/orgs/" + ORG), admin, 200, 404);
+        JsonNode org = api.get(api.atMetadata("/api/v1/orgs/" + ORG), admin, 200, 404);
         if (!org.has("orgId")) {
             step.accept("onboarding the organization \"" + ORG + "\" (" + LEAD + " is its admin)");
-            api.send("POST", Api.metadata("/api/v1/orgs"), admin, Map.of("orgId", ORG, "displayName", "Demo Lab",
+            api.send("POST", api.atMetadata("/api/v1/orgs"), admin, Map.of("orgId", ORG, "displayName", "Demo Lab",
                     "region", "local", "adminEmail", LEAD), 202);
         }
         awaitActive(admin);
         String lead = leadToken(leadPassword);
         List<String> molecules = new ArrayList<>();
         for (Map<String, String> molecule : MOLECULES) {
-            JsonNode found = api.get(Api.metadata(orgPath("/molecules?inchiKey=" + molecule.get("inchiKey"))), lead);
+            JsonNode found = api.get(api.atMetadata(orgPath("/molecules?inchiKey=" + molecule.get("inchiKey"))), lead);
             molecules.add(found.get("items").isEmpty()
-                    ? api.send("POST", Api.metadata(orgPath("/molecules")), lead, molecule, 201).get("id").asText()
+                    ? api.send("POST", api.atMetadata(orgPath("/molecules")), lead, molecule, 201).get("id").asText()
                     : found.get("items").get(0).get("id").asText());
         }
         if (!state.has("workerClientId")) {
             step.accept("creating the API client \"demo-worker\" (role worker)");
-            JsonNode client = api.send("POST", Api.metadata(orgPath("/clients")), lead,
+            JsonNode client = api.send("POST", api.atMetadata(orgPath("/clients")), lead,
                     Map.of("name", "demo-worker", "role", "worker"), 201);
             state.put("workerClientId", client.get("clientId").asText());
             state.put("workerClientSecret", client.get("clientSecret").asText());
@@ -90,7 +90,7 @@ final class Demo {
 
     /** Submits a docking job as the lead; returns its id. */
     String submitJob(Setup setup) throws Exception {
-        JsonNode job = api.send("POST", Api.results(orgPath("/jobs")), leadToken(setup.leadPassword()),
+        JsonNode job = api.send("POST", api.atResults(orgPath("/jobs")), leadToken(setup.leadPassword()),
                 Map.of("template", "standard-docking", "priority", 7, "inputs", Map.of("receptor", "6LU7 (SARS-CoV-2 Mpro)",
                         "moleculeIds", setup.moleculeIds(), "parameters", Map.of("exhaustiveness", 8))), 201);
         return job.get("id").asText();
@@ -103,13 +103,13 @@ final class Demo {
         JsonNode job;
         do {
             Thread.sleep(500);
-            job = api.get(Api.results(orgPath("/jobs/" + jobId)), lead);
+            job = api.get(api.atResults(orgPath("/jobs/" + jobId)), lead);
         } while (!job.has("finishedAt") && Instant.now().isBefore(deadline));
         return job;
     }
 
     JsonNode topResults(Setup setup, String jobId) throws Exception {
-        return api.get(Api.results(orgPath("/jobs/" + jobId + "/docking-results?limit=3")), leadToken(setup.leadPassword()));
+        return api.get(api.atResults(orgPath("/jobs/" + jobId + "/docking-results?limit=3")), leadToken(setup.leadPassword()));
     }
 
     /** How many jobs the demo organization has, this run's included. */
@@ -118,7 +118,7 @@ final class Demo {
         int count = 0;
         String after = "";
         do {
-            JsonNode page = api.get(Api.results(orgPath("/jobs?limit=200&after=" + after)), lead);
+            JsonNode page = api.get(api.atResults(orgPath("/jobs?limit=200&after=" + after)), lead);
             count += page.get("items").size();
             after = page.path("next").asText("");
         } while (!after.isEmpty());
@@ -133,7 +133,7 @@ final class Demo {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
         String status;
         String seen = "";
-        while (!(status = api.get(Api.metadata("/api/v1/orgs/" + ORG), admin).get("status").asText()).equals("active")) {
+        while (!(status = api.get(api.atMetadata("/api/v1/orgs/" + ORG), admin).get("status").asText()).equals("active")) {
             if (!status.equals(seen)) {
                 step.accept("organization \"" + ORG + "\" is " + status);
                 seen = status;

@@ -46,7 +46,7 @@ final class DemoWorker implements Runnable {
     public void run() {
         while (running) {
             try {
-                JsonNode job = api.send("POST", Api.results(base() + "/work/next"), token(), Map.of("worker", NAME),
+                JsonNode job = api.send("POST", api.atResults(base() + "/work/next"), token(), Map.of("worker", NAME),
                         200, 204);
                 if (job.isMissingNode()) {
                     Thread.sleep(2000);
@@ -75,20 +75,20 @@ final class DemoWorker implements Runnable {
                 + ", attempt " + job.get("attempt") + ", " + steps.size() + " steps)");
         for (int i = 0; i < steps.size(); i++) {
             String step = steps.get(i).get("name").asText();
-            api.send("PUT", Api.results(path + "/steps/" + i), token(), Map.of("worker", NAME, "status", "running"), 200);
+            api.send("PUT", api.atResults(path + "/steps/" + i), token(), Map.of("worker", NAME, "status", "running"), 200);
             sleep(Duration.ofMillis(400));
             if ("docking".equals(steps.get(i).path("task").asText()) && !molecules.isEmpty()) {
-                JsonNode ingested = api.send("POST", Api.results(path + "/docking-results"), token(),
+                JsonNode ingested = api.send("POST", api.atResults(path + "/docking-results"), token(),
                         Map.of("worker", NAME, "results", scores(molecules)), 201);
                 log.accept("  docked " + ingested.get("inserted") + " molecules");
             }
-            api.send("PUT", Api.results(path + "/steps/" + i), token(), Map.of("worker", NAME, "status", "succeeded"), 200);
+            api.send("PUT", api.atResults(path + "/steps/" + i), token(), Map.of("worker", NAME, "status", "succeeded"), 200);
             int progress = (i + 1) * 100 / steps.size();
-            api.send("POST", Api.results(path + "/progress"), token(),
+            api.send("POST", api.atResults(path + "/progress"), token(),
                     Map.of("worker", NAME, "progress", progress, "message", step + " done"), 200);
             log.accept("  step " + (i + 1) + "/" + steps.size() + " " + step + " done (" + progress + "%)");
         }
-        api.send("POST", Api.results(path + "/complete"), token(), Map.of("worker", NAME), 200);
+        api.send("POST", api.atResults(path + "/complete"), token(), Map.of("worker", NAME), 200);
         log.accept("job " + jobId + " succeeded");
     }
 

@@ -108,7 +108,7 @@ public final class LocalPlatform implements AutoCloseable {
                     "TENANTRY_JWT_PUBLIC_KEY_LOCATION", publicKey,
                     // The operator console signs in and changes desired state through metadata-service; its
                     // cookies go over plain HTTP on this machine.
-                    "TENANTRY_METADATA_URL", url(METADATA_PORT),
+                    "TENANTRY_METADATA_URL", url(METADATA_PORT + portOffset),
                     "TENANTRY_CONSOLE_SECURE_COOKIES", "false");
             List<String> provisionerServers = new ArrayList<>();
             settings.tenantServers().forEach((name, server) -> {
@@ -268,7 +268,8 @@ public final class LocalPlatform implements AutoCloseable {
         progress.accept(name + " is ready");
     }
 
-    private static void waitUntilReady(String service, Process process, String url, Path log, Duration timeout)
+    /** Waits until {@code url} answers 200, failing when the process ends first or {@code timeout} passes. */
+    static void waitUntilReady(String service, Process process, String url, Path log, Duration timeout)
             throws InterruptedException {
         HttpClient http = HttpClient.newHttpClient();
         Instant deadline = Instant.now().plus(timeout);
@@ -291,7 +292,8 @@ public final class LocalPlatform implements AutoCloseable {
         throw new IllegalStateException(service + " was not ready within " + timeout + "; see " + log);
     }
 
-    private static void stop(Process process) {
+    /** Asks the process to end, and ends it after 20 s if it has not. */
+    static void stop(Process process) {
         process.destroy();
         try {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {

@@ -2,19 +2,11 @@ package io.tenantry.devlauncher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -30,55 +22,39 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import io.tenantry.servers.JwtKeys;
-import io.tenantry.servers.LocalServers;
-import io.tenantry.servers.PostgresEndpoint;
-
 /**
- * The operator console in a real headless Chromium against the whole platform, started once for the class as
- * ./run.sh starts it (the services' packaged jars, prod profile): sign-in, onboarding a tenant and watching it become
- * active, a rollout followed to its end on its live page, and a POST without the CSRF token refused. Screenshots go to
- * target/console-screenshots; {@code -Dtenantry.console.update-docs=true} also copies them to docs/console.
+ * The operator console in a real headless Chromium against the whole platform ({@link TestPlatform}, shared with
+ * {@link DashboardScreenshotTest}; this class runs first, so the fleet it shows starts empty): sign-in, onboarding
+ * a tenant and watching it become active, a rollout followed to its end on its live page, and a POST without the
+ * CSRF token refused. Screenshots go to target/console-screenshots; {@code -Dtenantry.console.update-docs=true} also
+ * copies them to docs/console.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Order(1)
 class ConsoleBrowserTest {
 
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    private static final Path TARGET = Path.of("target").toAbsolutePath();
+    private static final Path ROOT = TestPlatform.ROOT;
+    private static final Path TARGET = TestPlatform.TARGET;
     private static final Path SCREENSHOTS = TARGET.resolve("console-screenshots");
-    private static final String ADMIN = "admin@tenantry.local";
+    private static final String ADMIN = TestPlatform.ADMIN;
     private static final String LEAD = "lead@browser.test";
     private static final String ORG = "browser_lab";
-    private static final String CONSOLE = LocalPlatform.url(LocalPlatform.PROVISIONER_PORT) + "/console";
 
+    private static String console;
     private static String adminPassword;
-    private static LocalServers servers;
-    private static LocalPlatform platform;
     private static ChromeDriver browser;
     private static WebDriverWait wait;
 
     @BeforeAll
     static void startThePlatformAndTheBrowser() throws Exception {
-        Chromium.ensureInstalled(TARGET.resolve("chromium-install.log"));
-        awaitFreePorts();
-        Path state = Files.createTempDirectory(Files.createDirectories(TARGET), "console-platform-");
-        servers = LocalServers.start(2, null);
-        adminPassword = secret();
-        Map<String, PostgresEndpoint> tenantServers = new LinkedHashMap<>();
-        tenantServers.put("local", servers.postgres(0));
-        tenantServers.put("local-2", servers.postgres(1));
-        platform = new LocalPlatform();
-        platform.start(servers, new LocalPlatform.Settings(ROOT, state, tenantServers,
-                JwtKeys.generate(state.resolve("keys")), secret() + secret(),
-                Map.of("TENANTRY_AUTH_BOOTSTRAP_ADMIN_EMAIL", ADMIN,
-                        "TENANTRY_AUTH_BOOTSTRAP_ADMIN_PASSWORD", adminPassword), Map.of()),
-                step -> System.out.println("[console-browser-test] " + step));
-        Api api = new Api();
-        String admin = api.token(Map.of("grant_type", "password", "username", ADMIN, "password", adminPassword));
-        api.send("POST", Api.metadata("/api/v1/users"), admin,
-                Map.of("email", LEAD, "displayName", "Browser Lead", "password", secret()), 201);
+        Chromium.ensureInstalled();
+        TestPlatform platform = TestPlatform.shared();
+        console = platform.url(LocalPlatform.PROVISIONER_PORT) + "/console";
+        adminPassword = platform.adminPassword;
+        platform.api.send("POST", platform.api.atMetadata("/api/v1/users"), platform.adminToken(ADMIN),
+                Map.of("email", LEAD, "displayName", "Browser Lead", "password", TestPlatform.secret()), 201);
         Files.createDirectories(SCREENSHOTS);
-        browser = Chromium.start(state.resolve("chromium-profile"));
+        browser = Chromium.start(platform.state.resolve("chromium-profile"));
         wait = new WebDriverWait(browser, Duration.ofSeconds(90), Duration.ofMillis(200));
     }
 
@@ -87,18 +63,12 @@ class ConsoleBrowserTest {
         if (browser != null) {
             browser.quit();
         }
-        if (platform != null) {
-            platform.close();
-        }
-        if (servers != null) {
-            servers.close();
-        }
     }
 
     @Test
     @Order(1)
     void aWrongPasswordIsRefusedAndTheAdministratorSignsIn() throws Exception {
-        browser.get(CONSOLE);
+        browser.get(console);
         wait.until(ExpectedConditions.urlContains("/console/sign-in"));
         signIn(ADMIN, "not-the-password");
         assertEquals("Wrong email or password.", browser.findElement(By.id("message")).getText());
@@ -118,7 +88,7 @@ class ConsoleBrowserTest {
         browser.findElement(By.id("leadEmail")).sendKeys(LEAD);
         screenshot("onboard");
         browser.findElement(By.id("review")).click();
-        assertTrue(browser.findElement(By.className("question")).getText().contains(LEAD));
+        assertTrue(question().contains(LEAD));
         screenshot("onboard-confirm");
         browser.findElement(By.id("confirm")).click();
         wait.until(ExpectedConditions.urlContains("/console/tenants/" + ORG));
@@ -127,7 +97,7 @@ class ConsoleBrowserTest {
             return driver.findElements(By.id("tenant-status")).stream().anyMatch(e -> e.getText().equals("active"));
         });
         screenshot("tenant");
-        browser.get(CONSOLE);
+        browser.get(console);
         assertEquals("active", browser.findElement(By.cssSelector("#tenant-" + ORG + " .status")).getText());
         screenshot("fleet");
     }
@@ -149,14 +119,19 @@ class ConsoleBrowserTest {
     }
 
     private static void startRollout(String targetVersion) {
-        browser.get(CONSOLE + "/rollouts");
+        browser.get(console + "/rollouts");
         browser.findElement(By.id("new-rollout")).click();
         browser.findElement(By.id("targetVersion")).sendKeys(targetVersion);
         browser.findElement(By.id("review")).click();
-        assertTrue(browser.findElement(By.className("question")).getText().contains(
+        assertTrue(question().contains(
                 targetVersion.isEmpty() ? "the newest schema version" : "schema version " + targetVersion));
         browser.findElement(By.id("confirm")).click();
         wait.until(ExpectedConditions.urlMatches("/console/rollouts/[0-9a-f-]{36}$"));
+    }
+
+    /** The confirmation page's question, once the review's POST has brought that page (the click does not wait). */
+    private static String question() {
+        return wait.until(ExpectedConditions.presenceOfElementLocated(By.className("question"))).getText();
     }
 
     /** Waits on the rollout's page, never reloaded, until its script has shown the rollout succeeded. */
@@ -174,14 +149,14 @@ class ConsoleBrowserTest {
     }
 
     private static String schemaVersionOnTheTenantPage() {
-        browser.get(CONSOLE + "/tenants/" + ORG);
+        browser.get(console + "/tenants/" + ORG);
         return browser.findElement(By.id("schema-version")).getText();
     }
 
     @Test
     @Order(4)
     void aPostWithoutTheCsrfTokenIsRefused() throws Exception {
-        browser.get(CONSOLE + "/tenants/" + ORG);
+        browser.get(console + "/tenants/" + ORG);
         // A form as another site would post it: the browser's session cookie, no token of this session.
         browser.executeScript("""
                 const form = document.createElement('form');
@@ -193,7 +168,7 @@ class ConsoleBrowserTest {
         String body = browser.findElement(By.tagName("body")).getText();
         assertTrue(body.contains("\"status\":403") && body.contains("CSRF"), body);
         screenshot("csrf-refused");
-        browser.get(CONSOLE + "/tenants/" + ORG);
+        browser.get(console + "/tenants/" + ORG);
         assertEquals("active", browser.findElement(By.id("tenant-status")).getText());
     }
 
@@ -203,38 +178,8 @@ class ConsoleBrowserTest {
         browser.findElement(By.id("sign-out")).click();
         wait.until(ExpectedConditions.urlContains("/console/sign-in"));
         assertEquals("You signed out.", browser.findElement(By.id("message")).getText());
-        browser.get(CONSOLE);
+        browser.get(console);
         wait.until(ExpectedConditions.urlContains("/console/sign-in"));
-    }
-
-    /**
-     * The platform's ports are fixed (8081-8083 and their management ports): another platform on this machine (a
-     * ./run.sh, another module's tests) would answer in place of ours, so wait for it to end, and say so.
-     */
-    private static void awaitFreePorts() throws InterruptedException {
-        int[] ports = {LocalPlatform.METADATA_PORT, LocalPlatform.RESULTS_PORT, LocalPlatform.PROVISIONER_PORT,
-                LocalPlatform.managementPort(LocalPlatform.METADATA_PORT),
-                LocalPlatform.managementPort(LocalPlatform.RESULTS_PORT),
-                LocalPlatform.managementPort(LocalPlatform.PROVISIONER_PORT)};
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(10));
-        for (int port : ports) {
-            while (inUse(port)) {
-                if (Instant.now().isAfter(deadline)) {
-                    fail("port " + port + " is taken: stop the platform running on this machine (./run.sh?) first");
-                }
-                System.out.println("[console-browser-test] port " + port + " is taken; waiting for it");
-                Thread.sleep(5000);
-            }
-        }
-    }
-
-    private static boolean inUse(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("localhost", port), 500);
-            return true;
-        } catch (IOException refused) {
-            return false;
-        }
     }
 
     private static void signIn(String email, String password) {
@@ -252,11 +197,5 @@ class ConsoleBrowserTest {
             Path docs = Files.createDirectories(ROOT.resolve("docs/console"));
             Files.copy(shot, docs.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
         }
-    }
-
-    private static String secret() {
-        byte[] bytes = new byte[18];
-        new SecureRandom().nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
     }
 }
