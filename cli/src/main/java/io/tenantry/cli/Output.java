@@ -2,6 +2,7 @@ package io.tenantry.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 
@@ -18,6 +19,11 @@ final class Output {
 
         static Column of(String heading, String field) {
             return new Column(heading, row -> text(row.path(field)));
+        }
+
+        /** A column for each field, headed by its name. */
+        static List<Column> fields(String... fields) {
+            return Arrays.stream(fields).map(field -> of(field, field)).toList();
         }
     }
 

@@ -4,6 +4,7 @@ import static io.tenantry.cli.PlatformClient.Service.METADATA;
 import static io.tenantry.cli.PlatformClient.Service.PROVISIONER;
 
 import java.io.Console;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -197,26 +198,9 @@ final class TenantCommands extends CommandGroup {
      * view.
      */
     static JsonNode awaitStatus(PlatformClient api, String orgId, String wanted, int timeoutSeconds) {
-        long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
-        String path = "/api/v1/orgs/" + PlatformClient.encode(orgId);
-        JsonNode org = api.get(METADATA, path);
-        while (!org.path("status").asText().equals(wanted) && !org.path("status").asText().equals("failed")) {
-            if (System.nanoTime() > deadline) {
-                throw new CliFailure(ExitCodes.FAILED, orgId + " is still " + org.path("status").asText()
-                        + " after " + timeoutSeconds + " s");
-            }
-            sleep(300);
-            org = api.get(METADATA, path);
-        }
-        return org;
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliFailure(ExitCodes.FAILED, "interrupted");
-        }
+        return Follow.until(api, METADATA, "/api/v1/orgs/" + PlatformClient.encode(orgId), orgId,
+                new Follow.Progress("status", org -> List.of(wanted, "failed").contains(org.path("status").asText()),
+                        org -> org.path("status").asText()),
+                null, Duration.ofMillis(300), timeoutSeconds);
     }
 }
