@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(mixinStandardHelpOptions = true, name = "backups", description = "A tenant's backups and backup policy "
@@ -25,17 +27,32 @@ final class BackupCommands extends CommandGroup {
             Output.Column.of("FINISHED", "finishedAt"),
             Output.Column.of("VERIFIED", "verifiedAt"));
 
-    @Command(mixinStandardHelpOptions = true, name = "list", description = "The tenant's backups, newest first.")
-    void list(@Mixin OutputOption out, @Parameters(paramLabel = "ORG") String orgId) {
-        JsonNode backups = api().get(PROVISIONER, path(orgId));
-        output(out).table(backups, backups, COLUMNS);
-    }
-
     private static final Follow.Progress PROGRESS = new Follow.Progress("status",
             backup -> !backup.path("status").asText().equals("running"),
             backup -> String.format("%-9s %d/%s tables, %d rows, %d bytes", backup.path("status").asText(),
                     backup.path("tablesDone").asInt(), Output.text(backup.path("tablesTotal")),
                     backup.path("rows").asLong(), backup.path("bytes").asLong()));
+
+    @Command(mixinStandardHelpOptions = true, name = "list", description = "The tenant's backups, newest first.")
+    void list(@Mixin OutputOption out, @Parameters(paramLabel = "ORG") String orgId,
+              @Option(names = "--limit", defaultValue = "50", paramLabel = "N",
+                      description = "how many (default: ${DEFAULT-VALUE}; 0 for all)") int limit,
+              @Option(names = "--page-size", defaultValue = "200", description = "backups per request (1-500)")
+              int pageSize) {
+        ArrayNode backups = PlatformClient.JSON.createArrayNode();
+        String before = "";
+        while (true) {
+            int page = limit <= 0 ? pageSize : Math.min(pageSize, limit - backups.size());
+            JsonNode answer = api().get(PROVISIONER, path(orgId) + "?limit=" + page
+                    + (before.isEmpty() ? "" : "&before=" + PlatformClient.encode(before)));
+            answer.forEach(backups::add);
+            if (answer.size() < page || (limit > 0 && backups.size() >= limit)) {
+                break;
+            }
+            before = answer.get(answer.size() - 1).path("startedAt").asText();
+        }
+        output(out).table(backups, backups, COLUMNS);
+    }
 
     @Command(mixinStandardHelpOptions = true, name = "create", description = "Takes a backup of the tenant now; it runs in "
             + "the background unless --wait follows it.")

@@ -263,6 +263,7 @@ class CliPlatformTest {
         String last = lines.get(lines.size() - 1);
         assertTrue(last.startsWith("Restore " + restoreId + " of " + ORG + " from " + backupId
                 + ": done; what it replaced is safety backup "), restore.toString());
+        String safetyBackupId = last.substring(last.lastIndexOf(' ') + 1, last.length() - 1);
 
         JsonNode listed = json(cli.run("restores", "list", ORG, "-o", "json")).get(0);
         assertEquals(restoreId, listed.get("id").asText());
@@ -273,14 +274,22 @@ class CliPlatformTest {
                 && line.contains(" done ")), table.toString());
         Cli.Result shown = cli.run("restores", "show", ORG, restoreId);
         assertTrue(shown.out().lines().anyMatch(line -> line.matches("step +done")), shown.toString());
-        assertEquals(last.substring(last.lastIndexOf(' ') + 1, last.length() - 1),
-                json(cli.run("restores", "show", ORG, restoreId, "-o", "json")).get("safetyBackupId").asText());
+        assertEquals(safetyBackupId, json(cli.run("restores", "show", ORG, restoreId, "-o", "json")).get("safetyBackupId")
+                .asText());
 
         Cli.Result unknown = cli.run("restores", "show", ORG, UUID.randomUUID().toString());
         assertEquals(4, unknown.exitCode(), unknown.toString());
         Cli.Result noSuchBackup = cli.run("restore", ORG, "--backup", UUID.randomUUID().toString(), "--wait");
         assertEquals(4, noSuchBackup.exitCode(), noSuchBackup.toString());
         assertTrue(noSuchBackup.err().contains("(404, POST /api/v1/tenants/" + ORG + "/restores)"), noSuchBackup.toString());
+
+        JsonNode backups = json(cli.run("backups", "list", ORG, "--limit", "0", "-o", "json"));
+        List<String> ids = ids(backups);
+        assertTrue(ids.contains(backupId) && ids.contains(safetyBackupId), "with the restore's safety backup: " + backups);
+        assertEquals(ids, ids(json(cli.run("backups", "list", ORG, "--limit", "0", "--page-size", "1", "-o", "json"))),
+                "a page a backup, paged back by startedAt");
+        assertEquals(ids.subList(0, 2), ids(json(cli.run("backups", "list", ORG, "--limit", "2", "--page-size", "1",
+                "-o", "json"))));
 
         Cli.Result clone = cli.run("clone", ORG + "_2", "--from", ORG, "--backup", backupId, "--wait", "--interval", "0.2",
                 "-o", "json");
@@ -336,6 +345,10 @@ class CliPlatformTest {
         Cli.Result shown = cli.run("moves", "show", ORG, moveId, "-o", "json");
         assertEquals("done", json(shown).get("step").asText(), shown.toString());
         assertEquals(to, json(cli.run("tenants", "show", ORG, "-o", "json")).get("tenant").get("server").asText());
+    }
+
+    private static List<String> ids(JsonNode rows) {
+        return rows.findValuesAsText("id");
     }
 
     private static JsonNode json(Cli.Result result) {
