@@ -98,6 +98,14 @@ final class Output {
         }
     }
 
+    /** An object of counts, e.g. {"active":2,"failed":1}, as "active 2  failed 1" (each key after the prefix). */
+    static String counts(JsonNode counts, String keyPrefix) {
+        StringBuilder text = new StringBuilder();
+        counts.fields().forEachRemaining(e -> text.append(keyPrefix).append(e.getKey()).append(' ').append(e.getValue().asLong())
+                .append("  "));
+        return text.toString().trim();
+    }
+
     /** A JSON value as a cell: "-" for none. */
     static String text(JsonNode value) {
         if (value == null || value.isMissingNode() || value.isNull()) {

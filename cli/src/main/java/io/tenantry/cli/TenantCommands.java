@@ -4,9 +4,11 @@ import static io.tenantry.cli.PlatformClient.Service.METADATA;
 import static io.tenantry.cli.PlatformClient.Service.PROVISIONER;
 
 import java.io.Console;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -65,6 +67,29 @@ final class TenantCommands extends CommandGroup {
             after = page.path("next").asText("");
         } while (!after.isEmpty());
         output(out).table(rows, rows, LISTED);
+    }
+
+    @Command(mixinStandardHelpOptions = true, name = "summary", description = "The fleet at a glance: tenants per "
+            + "status, schema version and server, and the failed ones with their last error; exit code 1 when any "
+            + "has failed.")
+    int summary(@Mixin OutputOption out) {
+        JsonNode summary = api().get(PROVISIONER, "/api/v1/tenants");
+        if (output(out).json()) {
+            output(out).print(summary);
+        } else {
+            PrintWriter print = spec.commandLine().getOut();
+            print.println("status   " + Output.counts(summary.path("byStatus"), ""));
+            print.println("schema   " + Output.counts(summary.path("bySchemaVersion"), "v"));
+            print.println("server   " + Output.counts(summary.path("byServer"), ""));
+            if (!summary.path("failing").isEmpty()) {
+                print.println();
+                output(out).table(summary.path("failing"), summary.path("failing"), List.of(
+                        Output.Column.of("FAILING", "orgId"), Output.Column.of("SERVER", "server"),
+                        Output.Column.of("STATUS", "status"), Output.Column.of("ERROR", "lastError")));
+            }
+            print.flush();
+        }
+        return summary.path("failing").isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     @Command(mixinStandardHelpOptions = true, name = "show", description = "One organization and its tenant database.")
@@ -182,6 +207,30 @@ final class TenantCommands extends CommandGroup {
         }
         output(out).object(health, fields);
         return health.path("state").asText().equals("healthy") ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    @Command(mixinStandardHelpOptions = true, name = "health-history", description = "The tenant database's recent "
+            + "health collections, newest first.")
+    void healthHistory(@Mixin OutputOption out, @Parameters(paramLabel = "ORG") String orgId,
+                       @Option(names = "--limit", defaultValue = "48", paramLabel = "N",
+                               description = "how many (default: ${DEFAULT-VALUE})") int limit) {
+        JsonNode history = api().get(PROVISIONER, "/api/v1/tenants/" + PlatformClient.encode(orgId)
+                + "/health/history?limit=" + limit);
+        List<Output.Column> columns = new ArrayList<>(List.of(Output.Column.of("COLLECTED", "collectedAt"),
+                Output.Column.of("STATE", "state"),
+                new Output.Column("REASONS", h -> h.path("reasons").isEmpty() ? "-"
+                        : String.join(",", textsOf(h.path("reasons"))))));
+        Map<String, String> measures = new LinkedHashMap<>();
+        measures.put("BYTES", "databaseBytes");
+        measures.put("CACHE HIT", "cacheHitRatio");
+        measures.put("DEAD TUPLES", "deadTuples");
+        measures.put("SESSIONS", "connections");
+        measures.put("LONGEST TX S", "longestTransactionSeconds");
+        measures.put("LOCK WAITS", "lockWaits");
+        measures.forEach((heading, measure) -> columns.add(new Output.Column(heading,
+                h -> Output.text(h.path("measures").path(measure)))));
+        columns.add(Output.Column.of("ERROR", "error"));
+        output(out).table(history, history, columns);
     }
 
     /** The organization with its tenant's registry entry as "tenant" (absent while it has none). */

@@ -347,6 +347,28 @@ class CliPlatformTest {
         assertEquals(to, json(cli.run("tenants", "show", ORG, "-o", "json")).get("tenant").get("server").asText());
     }
 
+    @Test
+    @Order(13)
+    void theFleetIsSummedUpAndATenantsHealthHistoryListed() {
+        Cli.Result summary = cli.run("tenants", "summary", "-o", "json");
+        assertEquals(0, summary.exitCode(), "no tenant has failed: " + summary);
+        assertEquals(2, json(summary).get("byStatus").get("active").asInt(), summary.toString());
+        String server = json(cli.run("tenants", "show", ORG, "-o", "json")).get("tenant").get("server").asText();
+        assertTrue(json(summary).get("byServer").get(server).asInt() >= 1, summary.toString());
+        Cli.Result table = cli.run("tenants", "summary");
+        assertTrue(table.out().startsWith("status   active 2"), table.toString());
+        assertTrue(table.out().lines().anyMatch(line -> line.matches("schema   v\\d+ 2")), "both at one version: " + table);
+
+        Cli.Result history = cli.run("tenants", "health-history", ORG, "-o", "json");
+        assertEquals(0, history.exitCode(), history.toString());
+        assertTrue(json(history).size() >= 1 && json(history).get(0).has("state"), "collected in order 4: " + history);
+        Cli.Result historyTable = cli.run("tenants", "health-history", ORG, "--limit", "1");
+        assertEquals(2, historyTable.out().lines().count(), historyTable.toString());
+        assertTrue(historyTable.out().startsWith("COLLECTED "), historyTable.toString());
+        Cli.Result badLimit = cli.run("tenants", "health-history", ORG, "--limit", "0");
+        assertEquals(5, badLimit.exitCode(), badLimit.toString());
+    }
+
     private static List<String> ids(JsonNode rows) {
         return rows.findValuesAsText("id");
     }
