@@ -124,6 +124,15 @@ final class TenantCommands extends CommandGroup {
         return change(out, orgId, "POST", "/resume", "active", wait, timeoutSeconds);
     }
 
+    @Command(mixinStandardHelpOptions = true, name = "retry", description = "Provisions a failed tenant again once the "
+            + "cause is fixed (no server with room in its region, a database that could not be created): its status "
+            + "goes back to provisioning.")
+    int retry(@Mixin OutputOption out, @Parameters(paramLabel = "ORG") String orgId,
+              @Option(names = "--wait", description = "wait until it is active (exit code 1 if it fails again)") boolean wait,
+              @Option(names = "--timeout", defaultValue = "300", paramLabel = "SECONDS") int timeoutSeconds) {
+        return change(out, orgId, "PUT", "/status", "active", wait, timeoutSeconds);
+    }
+
     @Command(mixinStandardHelpOptions = true, name = "delete", description = "Deletes the organization: the provisioner exports its data, then drops "
             + "its database. Asks for the organization id to confirm unless --yes.")
     int delete(@Mixin OutputOption out, @Parameters(paramLabel = "ORG") String orgId,
@@ -163,7 +172,11 @@ final class TenantCommands extends CommandGroup {
 
     private int change(OutputOption out, String orgId, String method, String suffix, String wanted, boolean wait, int timeoutSeconds) {
         String path = "/api/v1/orgs/" + PlatformClient.encode(orgId) + suffix;
-        JsonNode org = method.equals("DELETE") ? api().delete(METADATA, path) : api().post(METADATA, path, null);
+        JsonNode org = switch (method) {
+            case "DELETE" -> api().delete(METADATA, path);
+            case "PUT" -> api().put(METADATA, path, Map.of("status", "provisioning"));
+            default -> api().post(METADATA, path, null);
+        };
         if (wait) {
             org = awaitStatus(api(), orgId, wanted, timeoutSeconds);
         }

@@ -369,6 +369,28 @@ class CliPlatformTest {
         assertEquals(5, badLimit.exitCode(), badLimit.toString());
     }
 
+    @Test
+    @Order(14)
+    void aTenantThatFailedIsRetried() {
+        String failing = ORG + "_nowhere";
+        Cli.Result onboarded = cli.run("orgs", "onboard", failing, "--name", "No server", "--lead", "lead@cli.local",
+                "--region", "nowhere", "--wait", "--timeout", "60");
+        assertEquals(1, onboarded.exitCode(), "no server in the region: " + onboarded);
+        Cli.Result listed = cli.run("tenants", "list", "--status", "failed");
+        assertTrue(listed.out().lines().anyMatch(line -> line.startsWith(failing + " ")), listed.toString());
+
+        Cli.Result retried = cli.run("tenants", "retry", failing, "-o", "json");
+        assertEquals(0, retried.exitCode(), retried.toString());
+        assertEquals("provisioning", json(retried).get("status").asText(), retried.toString());
+        Cli.Result failedAgain = cli.run("tenants", "retry", failing, "--wait", "--timeout", "60");
+        assertEquals(1, failedAgain.exitCode(), "still no server there: " + failedAgain);
+        assertEquals(failing + ": status failed, desired active.\n", failedAgain.out());
+
+        Cli.Result active = cli.run("tenants", "retry", ORG);
+        assertEquals(5, active.exitCode(), "an active tenant is not retried: " + active);
+        assertTrue(active.err().contains("(409, PUT /api/v1/orgs/" + ORG + "/status)"), active.toString());
+    }
+
     private static List<String> ids(JsonNode rows) {
         return rows.findValuesAsText("id");
     }
