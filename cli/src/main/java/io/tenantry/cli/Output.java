@@ -101,8 +101,8 @@ final class Output {
     /** An object of counts, e.g. {"active":2,"failed":1}, as "active 2  failed 1" (each key after the prefix). */
     static String counts(JsonNode counts, String keyPrefix) {
         StringBuilder text = new StringBuilder();
-        counts.fields().forEachRemaining(e -> text.append(keyPrefix).append(e.getKey()).append(' ').append(e.getValue().asLong())
-                .append("  "));
+        counts.fields().forEachRemaining(e -> text.append(keyPrefix).append(e.getKey()).append(' ')
+                .append(e.getValue().asLong()).append("  "));
         return text.toString().trim();
     }
 

@@ -90,6 +90,8 @@ class CliParsingTest {
                 new String[] {"backups", "policy", "set", "acme", "--interval", "60"},
                 new String[] {"moves", "show", "acme", "not-a-uuid"},
                 new String[] {"tenants", "summary", "acme"},
+                new String[] {"tenants", "retry"},
+                new String[] {"tenants", "retry", "acme", "--wait", "--timeout", "soon"},
                 new String[] {"tenants", "health-history", "acme", "--limit", "all"},
                 new String[] {"moves", "start", "acme", "--to-server", "a", "--wait", "--timeout"})) {
             Cli.Result result = cli.run(args);
