@@ -391,6 +391,30 @@ class CliPlatformTest {
         assertTrue(active.err().contains("(409, PUT /api/v1/orgs/" + ORG + "/status)"), active.toString());
     }
 
+    @Test
+    @Order(15)
+    void aRestoreFromADamagedBackupIsFollowedToItsFailure() throws IOException {
+        Cli.Result backup = cli.run("backups", "create", ORG, "--wait", "-o", "json");
+        assertEquals(0, backup.exitCode(), backup.toString());
+        String backupId = json(backup).get("id").asText();
+        Path location = Path.of(json(backup).get("location").asText());
+        try (var files = Files.list(location)) {
+            Path table = files.filter(file -> file.getFileName().toString().endsWith(".copy.gz")).findFirst().orElseThrow();
+            Files.write(table, new byte[] {1, 2, 3});
+        }
+        assertEquals(1, cli.run("backups", "verify", ORG, backupId).exitCode());
+
+        Cli.Result restore = cli.run("restore", ORG, "--backup", backupId, "--wait", "--interval", "0.2");
+        assertEquals(1, restore.exitCode(), restore.toString());
+        List<String> lines = restore.out().lines().toList();
+        String restoreId = lines.get(0).split(" ")[1];
+        assertTrue(lines.get(lines.size() - 1).startsWith("Restore " + restoreId + " of " + ORG + " from " + backupId
+                + ": failed: "), restore.toString());
+        assertEquals("failed", json(cli.run("restores", "show", ORG, restoreId, "-o", "json")).get("step").asText());
+        assertEquals("active", json(cli.run("tenants", "show", ORG, "-o", "json")).get("status").asText(),
+                "the tenant serves as before");
+    }
+
     private static List<String> ids(JsonNode rows) {
         return rows.findValuesAsText("id");
     }
