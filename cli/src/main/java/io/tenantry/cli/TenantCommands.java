@@ -181,7 +181,8 @@ final class TenantCommands extends CommandGroup {
             org = awaitStatus(api(), orgId, wanted, timeoutSeconds);
         }
         output(out).done(orgId + ": status " + org.path("status").asText() + ", desired "
-                + org.path("desiredState").asText() + ".", org);
+                + org.path("desiredState").asText() + (org.path("statusReason").isTextual()
+                ? " (" + org.path("statusReason").asText() + ")." : "."), org);
         return org.path("status").asText().equals("failed") ? ExitCodes.FAILED : ExitCodes.OK;
     }
 
