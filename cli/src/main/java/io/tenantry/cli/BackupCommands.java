@@ -6,12 +6,15 @@ import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(mixinStandardHelpOptions = true, name = "backups", description = "A tenant's backups (tenant-provisioner); platform admins only.")
+@Command(mixinStandardHelpOptions = true, name = "backups", description = "A tenant's backups and backup policy "
+        + "(tenant-provisioner); platform admins only.", subcommands = BackupPolicyCommands.class)
 final class BackupCommands extends CommandGroup {
 
     static final List<Output.Column> COLUMNS = List.of(
@@ -24,17 +27,58 @@ final class BackupCommands extends CommandGroup {
             Output.Column.of("FINISHED", "finishedAt"),
             Output.Column.of("VERIFIED", "verifiedAt"));
 
+    private static final Follow.Progress PROGRESS = new Follow.Progress("status",
+            backup -> !backup.path("status").asText().equals("running"),
+            backup -> String.format("%-9s %d/%s tables, %d rows, %d bytes", backup.path("status").asText(),
+                    backup.path("tablesDone").asInt(), Output.text(backup.path("tablesTotal")),
+                    backup.path("rows").asLong(), backup.path("bytes").asLong()));
+
     @Command(mixinStandardHelpOptions = true, name = "list", description = "The tenant's backups, newest first.")
-    void list(@Mixin OutputOption out, @Parameters(paramLabel = "ORG") String orgId) {
-        JsonNode backups = api().get(PROVISIONER, path(orgId));
+    void list(@Mixin OutputOption out, @Parameters(paramLabel = "ORG") String orgId,
+              @Option(names = "--limit", defaultValue = "50", paramLabel = "N",
+                      description = "how many (default: ${DEFAULT-VALUE}; 0 for all)") int limit,
+              @Option(names = "--page-size", defaultValue = "200", description = "backups per request (1-500)")
+              int pageSize) {
+        ArrayNode backups = PlatformClient.JSON.createArrayNode();
+        String before = "";
+        while (true) {
+            int page = limit <= 0 ? pageSize : Math.min(pageSize, limit - backups.size());
+            JsonNode answer = api().get(PROVISIONER, path(orgId) + "?limit=" + page
+                    + (before.isEmpty() ? "" : "&before=" + PlatformClient.encode(before)));
+            answer.forEach(backups::add);
+            if (answer.size() < page || (limit > 0 && backups.size() >= limit)) {
+                break;
+            }
+            before = answer.get(answer.size() - 1).path("startedAt").asText();
+        }
         output(out).table(backups, backups, COLUMNS);
     }
 
-    @Command(mixinStandardHelpOptions = true, name = "create", description = "Takes a backup of the tenant now; it runs in the background.")
-    void create(@Mixin OutputOption out, @Parameters(paramLabel = "ORG") String orgId) {
+    @Command(mixinStandardHelpOptions = true, name = "create", description = "Takes a backup of the tenant now; it runs in "
+            + "the background unless --wait follows it.")
+    int create(@Mixin OutputOption out, @Parameters(paramLabel = "ORG") String orgId, @Mixin WaitOption wait) {
         JsonNode backup = api().post(PROVISIONER, path(orgId), null);
-        output(out).done("Backup " + backup.path("id").asText() + " of " + orgId + " is " + backup.path("status").asText()
-                + "; see it with: tenantry backups list " + orgId, backup);
+        String id = backup.path("id").asText();
+        if (!wait.wait) {
+            output(out).done("Backup " + id + " of " + orgId + " is " + backup.path("status").asText()
+                    + "; see it with: tenantry backups show " + orgId + " " + id, backup);
+            return ExitCodes.OK;
+        }
+        backup = followStarted(out, wait, "Backup " + id + " of " + orgId + " started.", path(orgId) + "/" + id,
+                "backup " + id, PROGRESS);
+        boolean completed = backup.path("status").asText().equals("completed");
+        output(out).done("Backup " + id + " of " + orgId + " " + (completed ? "completed: " + backup.path("rows").asLong()
+                + " rows, " + backup.path("bytes").asLong() + " bytes." : "failed: " + backup.path("error").asText()), backup);
+        return completed ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    @Command(mixinStandardHelpOptions = true, name = "show", description = "One backup: its status, size, location and "
+            + "verification.")
+    void show(@Mixin OutputOption out, @Parameters(index = "0", paramLabel = "ORG") String orgId,
+              @Parameters(index = "1", paramLabel = "BACKUP_ID") UUID backupId) {
+        output(out).object(api().get(PROVISIONER, path(orgId) + "/" + backupId), Output.Column.fields("id", "orgId",
+                "reason", "status", "server", "schemaVersion", "location", "manifestSha256", "tablesTotal", "tablesDone",
+                "rows", "bytes", "requestedBy", "error", "startedAt", "finishedAt", "verifiedAt", "verifyError"));
     }
 
     @Command(mixinStandardHelpOptions = true, name = "verify", description = "Re-reads a completed backup from the store and checks it; exit code 1 "

@@ -1,5 +1,9 @@
 package io.tenantry.cli;
 
+import java.io.PrintWriter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -23,6 +27,20 @@ abstract class CommandGroup implements Runnable {
 
     PlatformClient api() {
         return root().api();
+    }
+
+    /**
+     * {@code --wait} on a command that started a provisioner operation: the line saying so, its progress until it has
+     * ended (neither in JSON), and its last view.
+     */
+    JsonNode followStarted(OutputOption out, WaitOption wait, String startedLine, String path, String what,
+                           Follow.Progress progress) {
+        PrintWriter lines = output(out).json() ? null : spec.commandLine().getOut();
+        if (lines != null) {
+            lines.println(startedLine);
+        }
+        return Follow.until(api(), PlatformClient.Service.PROVISIONER, path, what, progress, lines, wait.interval(),
+                wait.timeoutSeconds);
     }
 
     /** The format asked for on this command, else on {@code tenantry} itself, else a table. */

@@ -32,11 +32,8 @@ final class HealthCommand extends CommandGroup {
             return;
         }
         var print = spec.commandLine().getOut();
-        StringBuilder states = new StringBuilder();
-        fleet.path("tenants").fields().forEachRemaining(e -> states.append(e.getKey()).append(' ')
-                .append(e.getValue().asLong()).append("  "));
-        print.println("Tenants: " + states.toString().trim() + "; all databases " + fleet.path("databaseBytes").asLong()
-                + " bytes");
+        print.println("Tenants: " + Output.counts(fleet.path("tenants"), "") + "; all databases "
+                + fleet.path("databaseBytes").asLong() + " bytes");
         fleet.path("degraded").fields().forEachRemaining(e -> {
             if (e.getValue().asLong() > 0) {
                 print.println("  degraded by " + e.getKey() + ": " + e.getValue().asLong());

@@ -27,13 +27,41 @@ final class MoveCommands extends CommandGroup {
         String region;
     }
 
+    /** {@code requested → copying → switching → switched → done}, or {@code aborted} / {@code failed}. */
+    private static final Follow.Progress PROGRESS = new Follow.Progress("step",
+            move -> List.of("done", "aborted", "failed").contains(move.path("step").asText()),
+            move -> String.format("%-9s %d/%d tables synced, %d/%d bytes copied, lag %s bytes", move.path("step").asText(),
+                    move.path("tablesSynced").asInt(), move.path("tablesTotal").asInt(), move.path("bytesCopied").asLong(),
+                    move.path("bytesTotal").asLong(), Output.text(move.path("lagBytes")))
+                    + (move.path("error").isTextual() ? "; " + move.path("error").asText() : ""));
+
     @Command(mixinStandardHelpOptions = true, name = "start", description = "Starts moving the tenant; it keeps serving until a short switch-over.")
-    void start(@Mixin OutputOption out, @Parameters(paramLabel = "ORG") String orgId,
-               @ArgGroup(exclusive = true, multiplicity = "1") Target target) {
+    int start(@Mixin OutputOption out, @Parameters(paramLabel = "ORG") String orgId,
+              @ArgGroup(exclusive = true, multiplicity = "1") Target target, @Mixin WaitOption wait) {
         JsonNode move = api().post(PROVISIONER, path(orgId), target.server != null
                 ? Map.of("targetServer", target.server) : Map.of("targetRegion", target.region));
-        output(out).done("Move " + move.path("id").asText() + " of " + orgId + " from " + move.path("sourceServer").asText()
-                + " to " + move.path("targetServer").asText() + ": " + move.path("step").asText() + ".", move);
+        String sentence = "Move " + move.path("id").asText() + " of " + orgId + " from " + move.path("sourceServer").asText()
+                + " to " + move.path("targetServer").asText() + ": ";
+        if (!wait.wait) {
+            output(out).done(sentence + move.path("step").asText() + ".", move);
+            return ExitCodes.OK;
+        }
+        move = followStarted(out, wait, sentence + "started.", path(orgId) + "/" + move.path("id").asText(),
+                "move " + move.path("id").asText(), PROGRESS);
+        boolean done = move.path("step").asText().equals("done");
+        output(out).done(sentence + move.path("step").asText() + (!done && move.path("error").isTextual()
+                ? " (" + move.path("error").asText() + ")." : "."), move);
+        return done ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    @Command(mixinStandardHelpOptions = true, name = "show", description = "One move: its step, tables and bytes copied, "
+            + "replication lag, the write pause at its switch-over, its error.")
+    void show(@Mixin OutputOption out, @Parameters(index = "0", paramLabel = "ORG") String orgId,
+              @Parameters(index = "1", paramLabel = "MOVE_ID") UUID moveId) {
+        output(out).object(api().get(PROVISIONER, path(orgId) + "/" + moveId), Output.Column.fields("id", "orgId",
+                "sourceServer", "targetServer", "step", "reason", "abortRequested", "tablesTotal", "tablesSynced",
+                "rowsCopied", "bytesCopied", "bytesTotal", "lagBytes", "writePauseMs", "requestedBy", "error",
+                "startedAt", "switchedAt", "finishedAt"));
     }
 
     @Command(mixinStandardHelpOptions = true, name = "list", description = "The tenant's moves, newest first.")

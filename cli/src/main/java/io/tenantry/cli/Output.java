@@ -2,6 +2,7 @@ package io.tenantry.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 
@@ -18,6 +19,11 @@ final class Output {
 
         static Column of(String heading, String field) {
             return new Column(heading, row -> text(row.path(field)));
+        }
+
+        /** A column for each field, headed by its name. */
+        static List<Column> fields(String... fields) {
+            return Arrays.stream(fields).map(field -> of(field, field)).toList();
         }
     }
 
@@ -90,6 +96,14 @@ final class Output {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** An object of counts, e.g. {"active":2,"failed":1}, as "active 2  failed 1" (each key after the prefix). */
+    static String counts(JsonNode counts, String keyPrefix) {
+        StringBuilder text = new StringBuilder();
+        counts.fields().forEachRemaining(e -> text.append(keyPrefix).append(e.getKey()).append(' ')
+                .append(e.getValue().asLong()).append("  "));
+        return text.toString().trim();
     }
 
     /** A JSON value as a cell: "-" for none. */

@@ -76,6 +76,10 @@ final class PlatformClient {
         return send(withBody(request(service, path), "POST", body));
     }
 
+    JsonNode put(Service service, String path, Object body) {
+        return send(withBody(request(service, path), "PUT", body));
+    }
+
     JsonNode delete(Service service, String path) {
         return send(request(service, path).DELETE().build());
     }

@@ -8,13 +8,14 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IExitCodeGenerator;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(mixinStandardHelpOptions = true, name = "restore", description = "Restores a tenant from one of its backups (a safety backup is taken "
-        + "first); the tenant is closed for the restore. Platform admins only.")
-final class RestoreCommand extends CommandGroup {
+@Command(mixinStandardHelpOptions = true, name = "restore", description = "Restores a tenant from one of its backups: it keeps serving while the "
+        + "backup loads beside it, is closed for the swap, and what it held becomes a safety backup. Platform admins only.")
+final class RestoreCommand extends CommandGroup implements IExitCodeGenerator {
 
     @Mixin
     OutputOption out;
@@ -25,11 +26,20 @@ final class RestoreCommand extends CommandGroup {
     @Option(names = "--backup", required = true, paramLabel = "BACKUP_ID")
     UUID backupId;
 
+    @Mixin
+    WaitOption wait;
+
+    private int exitCode;
+
     @Override
     public void run() {
-        JsonNode restore = api().post(PROVISIONER, "/api/v1/tenants/" + PlatformClient.encode(orgId) + "/restores",
-                Map.of("backupId", backupId.toString()));
-        output(out).done("Restore " + restore.path("id").asText() + " of " + orgId + " from " + backupId + ": "
-                + restore.path("step").asText() + ".", restore);
+        JsonNode restore = api().post(PROVISIONER, RestoreCommands.path(orgId), Map.of("backupId", backupId.toString()));
+        exitCode = RestoreCommands.started(this, out, wait, "Restore "
+                + restore.path("id").asText() + " of " + orgId + " from " + backupId + ": ", restore);
+    }
+
+    @Override
+    public int getExitCode() {
+        return exitCode;
     }
 }

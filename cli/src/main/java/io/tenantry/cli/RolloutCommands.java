@@ -148,7 +148,7 @@ final class RolloutCommands extends CommandGroup {
             if (!status.equals("running") && !status.equals("paused")) {
                 break;
             }
-            TenantCommands.sleep(interval.toMillis());
+            Follow.sleep(interval.toMillis());
         }
         if (json) {
             output(out).print(rollout);

@@ -6,43 +6,24 @@ import java.time.Duration;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * A rollout's progress as it is followed: on a terminal one line redrawn in place, a bar with done / failed /
- * remaining, the rate since following began and the time left at that rate; elsewhere the same line printed now and
- * then (and whenever the status changes), so a log stays readable.
+ * A rollout's progress as it is followed, shown as a {@link ProgressLine}: a bar with done / failed / remaining, the
+ * rate since following began and the time left at that rate.
  */
 final class RolloutProgress {
 
     private static final int BAR = 30;
 
-    private final PrintWriter out;
-    private final boolean terminal;
-    private final Duration plainEvery;
+    private final ProgressLine progress;
     private final long startedNanos = System.nanoTime();
     private int doneAtStart = -1;
-    private long lastPrintedNanos;
-    private String lastStatus;
 
     RolloutProgress(PrintWriter out, boolean terminal, Duration plainEvery) {
-        this.out = out;
-        this.terminal = terminal;
-        this.plainEvery = plainEvery;
+        this.progress = new ProgressLine(out, terminal, plainEvery);
     }
 
     void show(JsonNode rollout) {
         String status = rollout.path("status").asText();
-        boolean ended = !status.equals("running") && !status.equals("paused");
-        long now = System.nanoTime();
-        if (terminal) {
-            out.print("\r" + line(rollout, now) + "\033[K");
-            if (ended) {
-                out.println();
-            }
-        } else if (ended || !status.equals(lastStatus) || now - lastPrintedNanos >= plainEvery.toNanos()) {
-            out.println(line(rollout, now));
-            lastPrintedNanos = now;
-        }
-        lastStatus = status;
-        out.flush();
+        progress.show(status, !status.equals("running") && !status.equals("paused"), line(rollout, System.nanoTime()));
     }
 
     String line(JsonNode rollout, long now) {

@@ -4,8 +4,11 @@ import static io.tenantry.cli.PlatformClient.Service.METADATA;
 import static io.tenantry.cli.PlatformClient.Service.PROVISIONER;
 
 import java.io.Console;
+import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -66,6 +69,29 @@ final class TenantCommands extends CommandGroup {
         output(out).table(rows, rows, LISTED);
     }
 
+    @Command(mixinStandardHelpOptions = true, name = "summary", description = "The fleet at a glance: tenants per "
+            + "status, schema version and server, and the failed ones with their last error; exit code 1 when any "
+            + "has failed.")
+    int summary(@Mixin OutputOption out) {
+        JsonNode summary = api().get(PROVISIONER, "/api/v1/tenants");
+        if (output(out).json()) {
+            output(out).print(summary);
+        } else {
+            PrintWriter print = spec.commandLine().getOut();
+            print.println("status   " + Output.counts(summary.path("byStatus"), ""));
+            print.println("schema   " + Output.counts(summary.path("bySchemaVersion"), "v"));
+            print.println("server   " + Output.counts(summary.path("byServer"), ""));
+            if (!summary.path("failing").isEmpty()) {
+                print.println();
+                output(out).table(summary.path("failing"), summary.path("failing"), List.of(
+                        Output.Column.of("FAILING", "orgId"), Output.Column.of("SERVER", "server"),
+                        Output.Column.of("STATUS", "status"), Output.Column.of("ERROR", "lastError")));
+            }
+            print.flush();
+        }
+        return summary.path("failing").isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
     @Command(mixinStandardHelpOptions = true, name = "show", description = "One organization and its tenant database.")
     void show(@Mixin OutputOption out, @Parameters(paramLabel = "ORG") String orgId) {
         ObjectNode org = withTenant((ObjectNode) api().get(METADATA, "/api/v1/orgs/" + PlatformClient.encode(orgId)));
@@ -96,6 +122,15 @@ final class TenantCommands extends CommandGroup {
                @Option(names = "--wait", description = "wait until it is active") boolean wait,
                @Option(names = "--timeout", defaultValue = "300", paramLabel = "SECONDS") int timeoutSeconds) {
         return change(out, orgId, "POST", "/resume", "active", wait, timeoutSeconds);
+    }
+
+    @Command(mixinStandardHelpOptions = true, name = "retry", description = "Provisions a failed tenant again once the "
+            + "cause is fixed (no server with room in its region, a database that could not be created): its status "
+            + "goes back to provisioning.")
+    int retry(@Mixin OutputOption out, @Parameters(paramLabel = "ORG") String orgId,
+              @Option(names = "--wait", description = "wait until it is active (exit code 1 if it fails again)") boolean wait,
+              @Option(names = "--timeout", defaultValue = "300", paramLabel = "SECONDS") int timeoutSeconds) {
+        return change(out, orgId, "PUT", "/status", "active", wait, timeoutSeconds);
     }
 
     @Command(mixinStandardHelpOptions = true, name = "delete", description = "Deletes the organization: the provisioner exports its data, then drops "
@@ -137,12 +172,17 @@ final class TenantCommands extends CommandGroup {
 
     private int change(OutputOption out, String orgId, String method, String suffix, String wanted, boolean wait, int timeoutSeconds) {
         String path = "/api/v1/orgs/" + PlatformClient.encode(orgId) + suffix;
-        JsonNode org = method.equals("DELETE") ? api().delete(METADATA, path) : api().post(METADATA, path, null);
+        JsonNode org = switch (method) {
+            case "DELETE" -> api().delete(METADATA, path);
+            case "PUT" -> api().put(METADATA, path, Map.of("status", "provisioning"));
+            default -> api().post(METADATA, path, null);
+        };
         if (wait) {
             org = awaitStatus(api(), orgId, wanted, timeoutSeconds);
         }
         output(out).done(orgId + ": status " + org.path("status").asText() + ", desired "
-                + org.path("desiredState").asText() + ".", org);
+                + org.path("desiredState").asText() + (org.path("statusReason").isTextual()
+                ? " (" + org.path("statusReason").asText() + ")." : "."), org);
         return org.path("status").asText().equals("failed") ? ExitCodes.FAILED : ExitCodes.OK;
     }
 
@@ -183,6 +223,30 @@ final class TenantCommands extends CommandGroup {
         return health.path("state").asText().equals("healthy") ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
+    @Command(mixinStandardHelpOptions = true, name = "health-history", description = "The tenant database's recent "
+            + "health collections, newest first.")
+    void healthHistory(@Mixin OutputOption out, @Parameters(paramLabel = "ORG") String orgId,
+                       @Option(names = "--limit", defaultValue = "48", paramLabel = "N",
+                               description = "how many (default: ${DEFAULT-VALUE})") int limit) {
+        JsonNode history = api().get(PROVISIONER, "/api/v1/tenants/" + PlatformClient.encode(orgId)
+                + "/health/history?limit=" + limit);
+        List<Output.Column> columns = new ArrayList<>(List.of(Output.Column.of("COLLECTED", "collectedAt"),
+                Output.Column.of("STATE", "state"),
+                new Output.Column("REASONS", h -> h.path("reasons").isEmpty() ? "-"
+                        : String.join(",", textsOf(h.path("reasons"))))));
+        Map<String, String> measures = new LinkedHashMap<>();
+        measures.put("BYTES", "databaseBytes");
+        measures.put("CACHE HIT", "cacheHitRatio");
+        measures.put("DEAD TUPLES", "deadTuples");
+        measures.put("SESSIONS", "connections");
+        measures.put("LONGEST TX S", "longestTransactionSeconds");
+        measures.put("LOCK WAITS", "lockWaits");
+        measures.forEach((heading, measure) -> columns.add(new Output.Column(heading,
+                h -> Output.text(h.path("measures").path(measure)))));
+        columns.add(Output.Column.of("ERROR", "error"));
+        output(out).table(history, history, columns);
+    }
+
     /** The organization with its tenant's registry entry as "tenant" (absent while it has none). */
     private ObjectNode withTenant(ObjectNode org) {
         JsonNode tenant = api().find(PROVISIONER, "/api/v1/tenants/" + PlatformClient.encode(org.path("orgId").asText()));
@@ -197,26 +261,9 @@ final class TenantCommands extends CommandGroup {
      * view.
      */
     static JsonNode awaitStatus(PlatformClient api, String orgId, String wanted, int timeoutSeconds) {
-        long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
-        String path = "/api/v1/orgs/" + PlatformClient.encode(orgId);
-        JsonNode org = api.get(METADATA, path);
-        while (!org.path("status").asText().equals(wanted) && !org.path("status").asText().equals("failed")) {
-            if (System.nanoTime() > deadline) {
-                throw new CliFailure(ExitCodes.FAILED, orgId + " is still " + org.path("status").asText()
-                        + " after " + timeoutSeconds + " s");
-            }
-            sleep(300);
-            org = api.get(METADATA, path);
-        }
-        return org;
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliFailure(ExitCodes.FAILED, "interrupted");
-        }
+        return Follow.until(api, METADATA, "/api/v1/orgs/" + PlatformClient.encode(orgId), orgId,
+                new Follow.Progress("status", org -> List.of(wanted, "failed").contains(org.path("status").asText()),
+                        org -> org.path("status").asText()),
+                null, Duration.ofMillis(300), timeoutSeconds);
     }
 }

@@ -15,9 +15,9 @@ import picocli.CommandLine.Mixin;
  * {@code --output json}, the API's JSON) and exits with a code from {@link ExitCodes}.
  */
 @Command(mixinStandardHelpOptions = true, name = "tenantry", version = "tenantry 0.1.0",
-        description = "Operate a Tenantry platform over its REST APIs: organizations, tenants, rollouts, backups, moves.",
+        description = "Operate a Tenantry platform over its REST APIs: organizations, tenants, rollouts, backups, restores, moves.",
         subcommands = {LoginCommand.class, LogoutCommand.class, OrgCommands.class, TenantCommands.class,
-                RolloutCommands.class, BackupCommands.class, RestoreCommand.class, CloneCommand.class,
+                RolloutCommands.class, BackupCommands.class, RestoreCommand.class, RestoreCommands.class, CloneCommand.class,
                 MoveCommands.class, ServerCommands.class, HealthCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

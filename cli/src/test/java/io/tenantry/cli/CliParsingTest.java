@@ -1,6 +1,7 @@
 package io.tenantry.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,8 +29,8 @@ class CliParsingTest {
     void helpListsTheCommandsAndTheExitCodes() {
         Cli.Result help = new Cli(config).run("--help");
         assertEquals(0, help.exitCode(), help.toString());
-        for (String command : List.of("login", "logout", "orgs", "tenants", "rollouts", "backups", "restore", "clone",
-                "moves", "servers", "completion")) {
+        for (String command : List.of("login", "logout", "orgs", "tenants", "rollouts", "backups", "restore", "restores",
+                "clone", "moves", "servers", "completion")) {
             assertTrue(help.out().contains(command), command + " in " + help);
         }
         assertTrue(help.out().contains("6   service unavailable"), help.toString());
@@ -71,7 +73,27 @@ class CliParsingTest {
                 new String[] {"tenants"},
                 new String[] {"tenants", "list", "--output", "yaml"},
                 new String[] {"login"},
-                new String[] {"launch"})) {
+                new String[] {"launch"},
+                new String[] {"restores", "list", "acme", "--bogus"},
+                new String[] {"restores", "show", "acme", "not-a-uuid"},
+                new String[] {"restores", "show", "acme"},
+                new String[] {"restores"},
+                new String[] {"restore", "acme", "--backup", UUID.randomUUID().toString(), "--wiat"},
+                new String[] {"restore", "acme", "--backup", UUID.randomUUID().toString(), "--wait", "--timeout", "soon"},
+                new String[] {"clone", "acme", "--from", "demo", "--backup", "not-a-uuid"},
+                new String[] {"backups", "create", "acme", "--wait", "--interval", "often"},
+                new String[] {"backups", "show", "acme", "not-a-uuid"},
+                new String[] {"backups", "policy"},
+                new String[] {"backups", "policy", "show", "acme", "--retain", "3"},
+                new String[] {"backups", "policy", "set", "acme"},
+                new String[] {"backups", "policy", "set", "acme", "--retain", "many"},
+                new String[] {"backups", "policy", "set", "acme", "--interval", "60"},
+                new String[] {"moves", "show", "acme", "not-a-uuid"},
+                new String[] {"tenants", "summary", "acme"},
+                new String[] {"tenants", "retry"},
+                new String[] {"tenants", "retry", "acme", "--wait", "--timeout", "soon"},
+                new String[] {"tenants", "health-history", "acme", "--limit", "all"},
+                new String[] {"moves", "start", "acme", "--to-server", "a", "--wait", "--timeout"})) {
             Cli.Result result = cli.run(args);
             assertEquals(2, result.exitCode(), String.join(" ", args) + ": " + result);
             assertTrue(!result.err().isBlank() && result.out().isBlank(), String.join(" ", args) + ": " + result);
@@ -95,6 +117,29 @@ class CliParsingTest {
                 "--metadata-url", "http://127.0.0.1:9");
         assertEquals(6, result.exitCode(), result.toString());
         assertTrue(result.err().contains("did not accept the connection"), result.toString());
+    }
+
+    @Test
+    void newCommandsNeedALoginToo() {
+        for (String[] args : List.of(new String[] {"restores", "list", "acme", "-o", "json"},
+                new String[] {"backups", "policy", "set", "acme", "--retain", "3"},
+                new String[] {"restore", "acme", "--backup", UUID.randomUUID().toString(), "--wait"})) {
+            Cli.Result result = new Cli(config).run(args);
+            assertEquals(3, result.exitCode(), String.join(" ", args) + ": " + result);
+        }
+    }
+
+    @Test
+    void followingARestoreEndsWhenItIsDoneOrFailedAndGoesOnThroughAStopAfterTheSwap() {
+        ObjectNode restore = PlatformClient.JSON.createObjectNode().put("step", "building").put("rowsLoaded", 3)
+                .put("rowsTotal", 7).putNull("error");
+        assertFalse(RestoreCommands.PROGRESS.ended().test(restore));
+        assertEquals("building  3/7 rows loaded", RestoreCommands.PROGRESS.line().apply(restore));
+        assertTrue(RestoreCommands.PROGRESS.ended().test(restore.deepCopy().put("step", "done")));
+        assertTrue(RestoreCommands.PROGRESS.ended().test(restore.deepCopy().put("step", "failed")));
+        ObjectNode stopped = restore.deepCopy().put("step", "swapped").put("error", "gone");
+        assertFalse(RestoreCommands.PROGRESS.ended().test(stopped), "after the swap the provisioner retries an error");
+        assertEquals("swapped   3/7 rows loaded; stopped, retried shortly: gone", RestoreCommands.PROGRESS.line().apply(stopped));
     }
 
     @Test

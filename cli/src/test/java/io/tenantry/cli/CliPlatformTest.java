@@ -211,6 +211,186 @@ class CliPlatformTest {
         assertEquals(3, cli.run("servers", "list").exitCode());
     }
 
+    @Test
+    @Order(10)
+    void aBackupIsTakenAndRestoredFollowingBothToTheirEndAndTheRestoreIsListedDone() {
+        assertEquals(0, cli.run("login", "--email", ADMIN, "--password=" + adminPassword, "--metadata-url", METADATA,
+                "--provisioner-url", PROVISIONER).exitCode());
+        Cli.Result backup = cli.run("backups", "create", ORG, "--wait", "--interval", "0.2");
+        assertEquals(0, backup.exitCode(), backup.toString());
+        List<String> backupLines = backup.out().lines().toList();
+        String backupId = backupLines.get(0).split(" ")[1];
+        assertEquals("Backup " + backupId + " of " + ORG + " started.", backupLines.get(0), backup.toString());
+        assertTrue(backupLines.get(backupLines.size() - 1).startsWith("Backup " + backupId + " of " + ORG + " completed: "),
+                backup.toString());
+        assertEquals("completed", json(cli.run("backups", "show", ORG, backupId, "-o", "json")).get("status").asText());
+
+        Cli.Result restore = cli.run("restore", ORG, "--backup", backupId, "--wait", "--interval", "0.2");
+        assertEquals(0, restore.exitCode(), restore.toString());
+        List<String> lines = restore.out().lines().toList();
+        String restoreId = lines.get(0).split(" ")[1];
+        assertEquals("Restore " + restoreId + " of " + ORG + " from " + backupId + ": started.", lines.get(0));
+        assertTrue(lines.stream().anyMatch(line -> line.matches("done +\\d+/\\d+ rows loaded")), restore.toString());
+        String last = lines.get(lines.size() - 1);
+        assertTrue(last.startsWith("Restore " + restoreId + " of " + ORG + " from " + backupId
+                + ": done; what it replaced is safety backup "), restore.toString());
+        String safetyBackupId = last.substring(last.lastIndexOf(' ') + 1, last.length() - 1);
+
+        JsonNode listed = json(cli.run("restores", "list", ORG, "-o", "json")).get(0);
+        assertEquals(restoreId, listed.get("id").asText());
+        assertEquals("done", listed.get("step").asText());
+        assertEquals(listed.get("rowsTotal").asLong(), listed.get("rowsLoaded").asLong());
+        Cli.Result table = cli.run("restores", "list", ORG);
+        assertTrue(table.out().startsWith("ID ") && table.out().lines().anyMatch(line -> line.startsWith(restoreId + " ")
+                && line.contains(" done ")), table.toString());
+        Cli.Result shown = cli.run("restores", "show", ORG, restoreId);
+        assertTrue(shown.out().lines().anyMatch(line -> line.matches("step +done")), shown.toString());
+        assertEquals(safetyBackupId, json(cli.run("restores", "show", ORG, restoreId, "-o", "json")).get("safetyBackupId")
+                .asText());
+
+        Cli.Result unknown = cli.run("restores", "show", ORG, UUID.randomUUID().toString());
+        assertEquals(4, unknown.exitCode(), unknown.toString());
+        Cli.Result noSuchBackup = cli.run("restore", ORG, "--backup", UUID.randomUUID().toString(), "--wait");
+        assertEquals(4, noSuchBackup.exitCode(), noSuchBackup.toString());
+        assertTrue(noSuchBackup.err().contains("(404, POST /api/v1/tenants/" + ORG + "/restores)"), noSuchBackup.toString());
+
+        JsonNode backups = json(cli.run("backups", "list", ORG, "--limit", "0", "-o", "json"));
+        List<String> ids = ids(backups);
+        assertTrue(ids.contains(backupId) && ids.contains(safetyBackupId), "with the restore's safety backup: " + backups);
+        assertEquals(ids, ids(json(cli.run("backups", "list", ORG, "--limit", "0", "--page-size", "1", "-o", "json"))),
+                "a page a backup, paged back by startedAt");
+        assertEquals(ids.subList(0, 2), ids(json(cli.run("backups", "list", ORG, "--limit", "2", "--page-size", "1",
+                "-o", "json"))));
+
+        Cli.Result clone = cli.run("clone", ORG + "_2", "--from", ORG, "--backup", backupId, "--wait", "--interval", "0.2",
+                "-o", "json");
+        assertEquals(0, clone.exitCode(), clone.toString());
+        assertEquals("done", json(clone).get("step").asText(), "JSON: the clone's last view alone");
+    }
+
+    @Test
+    @Order(11)
+    void aBackupPolicyIsSetShownAndBadValuesAreRefused() {
+        Cli.Result initial = cli.run("backups", "policy", "show", ORG, "-o", "json");
+        assertEquals(0, initial.exitCode(), initial.toString());
+        assertTrue(json(initial).get("retain").asInt() >= 1, initial.toString());
+
+        Cli.Result set = cli.run("backups", "policy", "set", ORG, "--interval-seconds", "43200", "--retain", "14");
+        assertEquals(0, set.exitCode(), set.toString());
+        assertEquals("interval  43200 s (12h00m)\nretain    14\n", set.out());
+        Cli.Result retainOnly = cli.run("backups", "policy", "set", ORG, "--retain", "3", "-o", "json");
+        assertEquals(0, retainOnly.exitCode(), retainOnly.toString());
+        assertEquals(43200, json(retainOnly).get("intervalSeconds").asLong(), "the interval is kept");
+        assertEquals(3, json(retainOnly).get("retain").asInt());
+        Cli.Result off = cli.run("backups", "policy", "set", ORG, "--interval-seconds", "0");
+        assertEquals("interval  0 (no scheduled backups)\nretain    3\n", off.out(), off.toString());
+        assertEquals(off.out(), cli.run("backups", "policy", "show", ORG).out());
+
+        Cli.Result none = cli.run("backups", "policy", "set", ORG, "--retain", "0");
+        assertEquals(5, none.exitCode(), none.toString());
+        assertTrue(none.err().contains("(400, PUT /api/v1/tenants/" + ORG + "/backup-policy)"), none.toString());
+        Cli.Result negative = cli.run("backups", "policy", "set", ORG, "--interval-seconds", "-1", "--retain", "2");
+        assertEquals(5, negative.exitCode(), negative.toString());
+        assertEquals(4, cli.run("backups", "policy", "set", "no_such_org", "--interval-seconds", "60", "--retain", "2")
+                .exitCode());
+        assertEquals(3, json(cli.run("backups", "policy", "show", ORG, "-o", "json")).get("retain").asInt(),
+                "a refused policy changes nothing");
+    }
+
+    @Test
+    @Order(12)
+    void aMoveIsFollowedToItsEndAndShown() {
+        String from = json(cli.run("tenants", "show", ORG, "-o", "json")).get("tenant").get("server").asText();
+        String to = null;
+        for (JsonNode server : json(cli.run("servers", "list", "-o", "json"))) {
+            if (!server.get("name").asText().equals(from)) {
+                to = server.get("name").asText();
+            }
+        }
+        Cli.Result move = cli.run("moves", "start", ORG, "--to-server", to, "--wait", "--interval", "0.2");
+        assertEquals(0, move.exitCode(), move.toString());
+        List<String> lines = move.out().lines().toList();
+        String moveId = lines.get(0).split(" ")[1];
+        assertEquals("Move " + moveId + " of " + ORG + " from " + from + " to " + to + ": done.",
+                lines.get(lines.size() - 1), move.toString());
+        Cli.Result shown = cli.run("moves", "show", ORG, moveId, "-o", "json");
+        assertEquals("done", json(shown).get("step").asText(), shown.toString());
+        assertEquals(to, json(cli.run("tenants", "show", ORG, "-o", "json")).get("tenant").get("server").asText());
+    }
+
+    @Test
+    @Order(13)
+    void theFleetIsSummedUpAndATenantsHealthHistoryListed() {
+        Cli.Result summary = cli.run("tenants", "summary", "-o", "json");
+        assertEquals(0, summary.exitCode(), "no tenant has failed: " + summary);
+        assertEquals(2, json(summary).get("byStatus").get("active").asInt(), summary.toString());
+        String server = json(cli.run("tenants", "show", ORG, "-o", "json")).get("tenant").get("server").asText();
+        assertTrue(json(summary).get("byServer").get(server).asInt() >= 1, summary.toString());
+        Cli.Result table = cli.run("tenants", "summary");
+        assertTrue(table.out().startsWith("status   active 2"), table.toString());
+        assertTrue(table.out().lines().anyMatch(line -> line.matches("schema   v\\d+ 2")), "both at one version: " + table);
+
+        Cli.Result history = cli.run("tenants", "health-history", ORG, "-o", "json");
+        assertEquals(0, history.exitCode(), history.toString());
+        assertTrue(json(history).size() >= 1 && json(history).get(0).has("state"), "collected in order 4: " + history);
+        Cli.Result historyTable = cli.run("tenants", "health-history", ORG, "--limit", "1");
+        assertEquals(2, historyTable.out().lines().count(), historyTable.toString());
+        assertTrue(historyTable.out().startsWith("COLLECTED "), historyTable.toString());
+        Cli.Result badLimit = cli.run("tenants", "health-history", ORG, "--limit", "0");
+        assertEquals(5, badLimit.exitCode(), badLimit.toString());
+    }
+
+    @Test
+    @Order(14)
+    void aTenantThatFailedIsRetried() {
+        String failing = ORG + "_nowhere";
+        Cli.Result onboarded = cli.run("orgs", "onboard", failing, "--name", "No server", "--lead", "lead@cli.local",
+                "--region", "nowhere", "--wait", "--timeout", "60");
+        assertEquals(1, onboarded.exitCode(), "no server in the region: " + onboarded);
+        Cli.Result listed = cli.run("tenants", "list", "--status", "failed");
+        assertTrue(listed.out().lines().anyMatch(line -> line.startsWith(failing + " ")), listed.toString());
+
+        Cli.Result retried = cli.run("tenants", "retry", failing, "-o", "json");
+        assertEquals(0, retried.exitCode(), retried.toString());
+        assertEquals("provisioning", json(retried).get("status").asText(), retried.toString());
+        Cli.Result failedAgain = cli.run("tenants", "retry", failing, "--wait", "--timeout", "60");
+        assertEquals(1, failedAgain.exitCode(), "still no server there: " + failedAgain);
+        assertTrue(failedAgain.out().startsWith(failing + ": status failed, desired active ("), "with the reason: "
+                + failedAgain);
+
+        Cli.Result active = cli.run("tenants", "retry", ORG);
+        assertEquals(5, active.exitCode(), "an active tenant is not retried: " + active);
+        assertTrue(active.err().contains("(409, PUT /api/v1/orgs/" + ORG + "/status)"), active.toString());
+    }
+
+    @Test
+    @Order(15)
+    void aRestoreFromADamagedBackupIsFollowedToItsFailure() throws IOException {
+        Cli.Result backup = cli.run("backups", "create", ORG, "--wait", "-o", "json");
+        assertEquals(0, backup.exitCode(), backup.toString());
+        String backupId = json(backup).get("id").asText();
+        Path location = Path.of(json(backup).get("location").asText());
+        try (var files = Files.list(location)) {
+            Path table = files.filter(file -> file.getFileName().toString().endsWith(".copy.gz")).findFirst().orElseThrow();
+            Files.write(table, new byte[] {1, 2, 3});
+        }
+        assertEquals(1, cli.run("backups", "verify", ORG, backupId).exitCode());
+
+        Cli.Result restore = cli.run("restore", ORG, "--backup", backupId, "--wait", "--interval", "0.2");
+        assertEquals(1, restore.exitCode(), restore.toString());
+        List<String> lines = restore.out().lines().toList();
+        String restoreId = lines.get(0).split(" ")[1];
+        assertTrue(lines.get(lines.size() - 1).startsWith("Restore " + restoreId + " of " + ORG + " from " + backupId
+                + ": failed: "), restore.toString());
+        assertEquals("failed", json(cli.run("restores", "show", ORG, restoreId, "-o", "json")).get("step").asText());
+        assertEquals("active", json(cli.run("tenants", "show", ORG, "-o", "json")).get("status").asText(),
+                "the tenant serves as before");
+    }
+
+    private static List<String> ids(JsonNode rows) {
+        return rows.findValuesAsText("id");
+    }
+
     private static JsonNode json(Cli.Result result) {
         try {
             return PlatformClient.JSON.readTree(result.out());
