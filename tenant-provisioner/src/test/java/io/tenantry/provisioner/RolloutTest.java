@@ -27,6 +27,7 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.jwt.build.Jwt;
+import io.tenantry.common.OrgId;
 import io.tenantry.provisioner.reconcile.Reconciler;
 import io.tenantry.provisioner.rollout.RolloutPlan;
 import io.tenantry.provisioner.rollout.RolloutRunner;
@@ -85,6 +86,31 @@ class RolloutTest {
         assertEquals("succeeded 0", ProvisionerTestSupport.queryString("SELECT status || ' ' || duration_ms"
                 + " FROM provisioner.operation_tenants WHERE operation_id = '" + again.id() + "' AND org_id = ?", orgId),
                 "after the drift check the registry answers for it again");
+    }
+
+    @Test
+    void aPlanReadFromTheSchemaHistoryIsTheOneFlywaysLookMakes() throws Exception {
+        String orgId = newOrganization("eu-west");
+        reconciler.reconcile(orgId);
+        List<String> released = List.of(ResultsSchema.LOCATION);
+        String newest = ResultsSchema.NEWEST_VERSION;
+        try (TenantMigrations.Session schema = migrations.open(registry("server", orgId), OrgId.of(orgId))) {
+            // Each look twice: the first of a list of locations may be Flyway's own, the next is the history's.
+            for (int look = 0; look < 2; look++) {
+                assertEquals(new TenantMigrations.Plan(newest, false), schema.plan(released, null));
+                assertEquals(new TenantMigrations.Plan(newest, false), schema.plan(released, newest));
+                assertEquals(new TenantMigrations.Plan(newest, true), schema.plan(released, "2"), "above the target");
+                assertEquals(new TenantMigrations.Plan(newest, true), schema.plan(WITH_TEST_MIGRATION, null), "999 pending");
+                assertEquals(new TenantMigrations.Plan(newest, false), schema.plan(WITH_TEST_MIGRATION, newest),
+                        "999 is above the target");
+            }
+        }
+        ProvisionerTestSupport.migrate(migrations, orgId, released, "2");
+        try (TenantMigrations.Session schema = migrations.open(registry("server", orgId), OrgId.of(orgId))) {
+            assertEquals(new TenantMigrations.Plan("2", true), schema.plan(released, null));
+            assertEquals(new TenantMigrations.Plan("2", false), schema.plan(released, "2"));
+            assertEquals(new TenantMigrations.Plan("2", true), schema.plan(WITH_TEST_MIGRATION, newest));
+        }
     }
 
     /**

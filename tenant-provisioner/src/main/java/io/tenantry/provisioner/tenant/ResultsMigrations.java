@@ -21,7 +21,7 @@ import io.tenantry.schema.ResultsSchema;
 @ApplicationScoped
 public class ResultsMigrations {
 
-    private static final String FILESYSTEM = "filesystem:";
+    static final String FILESYSTEM = "filesystem:";
     private static final Pattern VERSIONED = Pattern.compile("^V([0-9][0-9_.]*)__.+\\.sql$");
 
     @Inject

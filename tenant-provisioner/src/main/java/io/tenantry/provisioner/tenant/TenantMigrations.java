@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -38,6 +39,9 @@ public class TenantMigrations {
 
     @Inject
     TenantDowngrade downgrade;
+
+    @Inject
+    AvailableMigrations availableMigrations;
 
     public record Migration(String version, String description, int durationMs) {
     }
@@ -98,9 +102,22 @@ public class TenantMigrations {
             return connection;
         }
 
-        /** One look at the schema history: the version and whether {@code targetVersion} (null: the newest) differs. */
-        public Plan plan(List<String> locations, String targetVersion) {
+        /**
+         * One look at the schema history: the version and whether {@code targetVersion} (null: the newest) differs.
+         * Once Flyway has listed what the locations hold, the look is one query of the history, compared with that
+         * list as Flyway would ({@link AvailableMigrations}); Flyway itself looks when the history is not plain.
+         */
+        public Plan plan(List<String> locations, String targetVersion) throws SQLException {
+            String stamp = availableMigrations.stamp(locations);
+            Optional<AvailableMigrations.Listing> listing = availableMigrations.of(locations, stamp);
+            if (listing.isPresent()) {
+                Optional<Plan> plan = listing.get().plan(connection, targetVersion);
+                if (plan.isPresent()) {
+                    return plan.get();
+                }
+            }
             var info = flyway.on(connection, locations, targetVersion).info();
+            availableMigrations.remember(locations, stamp, info.all());
             MigrationInfo current = info.current();
             String version = current == null ? null : current.getVersion().getVersion();
             return new Plan(version, isAbove(version, targetVersion) || info.pending().length > 0);
@@ -133,7 +150,7 @@ public class TenantMigrations {
         }
     }
 
-    private static boolean isAbove(String version, String other) {
+    static boolean isAbove(String version, String other) {
         return version != null && other != null && MigrationVersion.fromVersion(version).compareTo(MigrationVersion.fromVersion(other)) > 0;
     }
 

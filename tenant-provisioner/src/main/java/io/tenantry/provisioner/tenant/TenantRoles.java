@@ -4,6 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -48,11 +51,27 @@ public class TenantRoles {
         }
     }
 
-    /** The same over an admin connection to any database of the tenant's server: roles are the server's. */
+    /**
+     * The same over an admin connection to any database of the tenant's server (roles are the server's), changing the
+     * role only when its settings differ: each {@code ALTER ROLE} is a catalog write that every session on the server
+     * then processes, and a rollout over thousands of tenants would make thousands of them for nothing.
+     */
     public void limitSessions(Connection c, OrgId orgId) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            limitSessions(s, TenantCredentials.roleName(orgId));
+        String role = TenantCredentials.roleName(orgId);
+        if (!Set.copyOf(sessionSettings()).equals(Set.copyOf(Catalog.roleSettings(c, role)))) {
+            try (Statement s = c.createStatement()) {
+                limitSessions(s, role);
+            }
         }
+    }
+
+    /** The settings the configured limits give a role, as PostgreSQL lists them ({@code pg_roles.rolconfig}). */
+    private List<String> sessionSettings() {
+        ProvisionerConfig.TenantSessions limits = config.tenantSessions();
+        List<String> settings = new ArrayList<>(List.of("statement_timeout=" + limits.statementTimeout().toMillis(),
+                "idle_in_transaction_session_timeout=" + limits.idleInTransactionSessionTimeout().toMillis()));
+        limits.lockTimeout().ifPresent(timeout -> settings.add("lock_timeout=" + timeout.toMillis()));
+        return settings;
     }
 
     /** The configured session limits as one string, which the registry keeps per tenant once they are set. */
