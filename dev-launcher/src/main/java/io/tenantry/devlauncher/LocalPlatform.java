@@ -50,6 +50,15 @@ public final class LocalPlatform implements AutoCloseable {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     /**
+     * Each service's heap unless the caller names one: what the Kubernetes base manifests give it (half its memory
+     * limit), rather than the JVM's default of a quarter of the machine, which a long-running service fills before it
+     * collects much.
+     */
+    private static final Map<String, String> HEAP = Map.of(
+            "metadata-service", "-Xmx256m",
+            "tenant-provisioner", "-Xmx256m",
+            "results-service", "-Xmx384m");
+    /**
      * The embedded servers speak plain TCP, and the prod profile would otherwise insist on TLS; servers of one's own
      * (TENANTRY_PG_URLS) may ask for TLS by setting these variables before the launch.
      */
@@ -244,7 +253,11 @@ public final class LocalPlatform implements AutoCloseable {
         progress.accept("starting " + name + " on port " + port);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(settings.jvmArgs().getOrDefault(service, List.of()));
+        List<String> jvmArgs = settings.jvmArgs().getOrDefault(service, List.of());
+        if (jvmArgs.stream().noneMatch(arg -> arg.startsWith("-Xmx"))) {
+            command.add(HEAP.get(service));
+        }
+        command.addAll(jvmArgs);
         command.add("-Dquarkus.http.port=" + port);
         command.add("-Dquarkus.management.port=" + managementPort(port));
         command.addAll(serviceArgs);
