@@ -3,10 +3,12 @@
 # Arguments go to the suite, e.g. --smoke, or --figures reads --tenants 1000.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# pgbench and wrk run beside the suite's own load generators (bench/README.md); a figure whose tool is missing says so.
+# pgbench and wrk run beside the suite's own load generators, haproxy routes organizations to replicas as the
+# manifests' results-proxy does (bench/README.md); a figure whose tool is missing says so.
 missing=()
 command -v pgbench >/dev/null || missing+=(postgresql-client)
 command -v wrk >/dev/null || missing+=(wrk)
+command -v haproxy >/dev/null || missing+=(haproxy)
 if ((${#missing[@]})); then
   if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
     echo "[bench] installing ${missing[*]} from Debian's packages"

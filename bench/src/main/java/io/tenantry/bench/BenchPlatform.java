@@ -98,7 +98,7 @@ final class BenchPlatform implements AutoCloseable {
      */
     private static void requireFreePorts() throws IOException {
         for (int port : List.of(LocalPlatform.METADATA_PORT, LocalPlatform.RESULTS_PORT, LocalPlatform.PROVISIONER_PORT,
-                TwoReplicas.SECOND_PORT)) {
+                TwoReplicas.SECOND_PORT, TwoReplicas.PROXY_PORT, TwoReplicas.PROXY_PORT + 1)) {
             try (ServerSocket probe = new ServerSocket(port)) {
                 probe.setReuseAddress(true);
             } catch (BindException e) {

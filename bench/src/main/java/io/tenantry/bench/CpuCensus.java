@@ -68,6 +68,8 @@ final class CpuCensus {
         servicePids.forEach((service, pid) -> ticks.put(service, ticks(pid)));
         ticks.put("postgresql", sumOf(pid -> postmasters.contains(pid) || postmasters.contains(parentOf(pid))));
         ticks.put("redis", sumOf(pid -> command(pid).startsWith("redis-server") && parentOf(pid) == ProcessHandle.current().pid()));
+        ticks.put("haproxy", sumOf(pid -> command(pid).startsWith(TenantHashingProxy.COMMAND)
+                && parentOf(pid) == ProcessHandle.current().pid()));
         ticks.put("load generator", ticks(ProcessHandle.current().pid()));
         ticks.put("machine", machineTicks());
         return ticks;

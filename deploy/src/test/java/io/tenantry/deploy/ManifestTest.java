@@ -57,6 +57,8 @@ class ManifestTest {
     private static final List<HasMetadata> BASE = Manifests.resources(KUBERNETES.resolve("base"));
     /** Quarkus settings a manifest may set that have no line in application.properties. */
     private static final Set<String> QUARKUS_RUNTIME_SWITCHES = Set.of("QUARKUS_INIT_AND_EXIT");
+    /** Read by the images' launch script, run-java.sh: the heap's share of the container's memory limit. */
+    private static final String HEAP_RATIO = "JAVA_MAX_MEM_RATIO";
 
     @Test
     void probesPortsAndMetricsAreWhereTheServicesServeThem() {
@@ -93,7 +95,7 @@ class ManifestTest {
         List<PodSpec> pods = new ArrayList<>();
         Manifests.ofKind(BASE, Deployment.class).forEach(d -> pods.add(d.getSpec().getTemplate().getSpec()));
         Manifests.ofKind(BASE, StatefulSet.class).forEach(s -> pods.add(s.getSpec().getTemplate().getSpec()));
-        assertEquals(4, pods.size(), "the three services and Redis");
+        assertEquals(5, pods.size(), "the three services, results-service's proxy and Redis");
         for (PodSpec pod : pods) {
             PodSecurityContext podContext = pod.getSecurityContext();
             assertNotNull(podContext, "pod securityContext");
@@ -186,7 +188,12 @@ class ManifestTest {
                         if (number == containerPorts.get("management")) {
                             assertEquals(1, rule.getFrom().size(), service + ": management port from one peer");
                             NetworkPolicyPeer peer = rule.getFrom().get(0);
-                            assertEquals(null, peer.getPodSelector(), service);
+                            if (peer.getPodSelector() != null) {
+                                assertEquals("results-service", service, service + ": management port only to Prometheus");
+                                assertEquals(Map.of("app.kubernetes.io/name", "results-proxy"),
+                                        peer.getPodSelector().getMatchLabels(), "results-service's readiness to its proxy");
+                                continue;
+                            }
                             assertEquals(Map.of("kubernetes.io/metadata.name", "monitoring"),
                                     peer.getNamespaceSelector().getMatchLabels(), service + ": management port only to Prometheus");
                         } else {
@@ -215,7 +222,11 @@ class ManifestTest {
                 assertTrue(missing.isEmpty(), service + "/" + container.getName() + " does not set " + missing);
                 Set<String> unread = new TreeSet<>(set);
                 unread.removeAll(read);
-                unread.removeIf(name -> QUARKUS_RUNTIME_SWITCHES.contains(name)
+                if (set.contains(HEAP_RATIO)) {
+                    assertTrue(Manifests.read(ROOT.resolve(service + "/src/main/docker/Dockerfile.jvm")).contains("run-java.sh"),
+                            service + "'s image starts with run-java.sh, which reads " + HEAP_RATIO);
+                }
+                unread.removeIf(name -> QUARKUS_RUNTIME_SWITCHES.contains(name) || name.equals(HEAP_RATIO)
                         || prod.stringPropertyNames().stream().anyMatch(key -> Manifests.environmentName(key).equals(name)));
                 assertTrue(unread.isEmpty(), service + "/" + container.getName() + " sets what it never reads: " + unread);
             }
@@ -355,6 +366,33 @@ class ManifestTest {
         HorizontalPodAutoscaler hpa = Manifests.named(BASE, HorizontalPodAutoscaler.class, "results-service");
         assertEquals("results-service", hpa.getSpec().getScaleTargetRef().getName());
         assertTrue(hpa.getSpec().getMinReplicas() <= hpa.getSpec().getMaxReplicas());
+    }
+
+    @Test
+    void tenantTrafficReachesResultsServiceThroughAProxyThatKeepsEachOrganizationOnOneReplica() {
+        String config = Manifests.named(BASE, ConfigMap.class, "tenantry-results-proxy").getData().get("haproxy.cfg");
+        List<String> lines = config.lines().map(String::trim).toList();
+        // The path up to /api/v1/orgs/{org}, hashed consistently: a replica joining or leaving moves only its share.
+        assertTrue(lines.contains("balance uri depth 4"), config);
+        assertTrue(lines.contains("hash-type consistent"), config);
+        Deployment results = Manifests.named(BASE, Deployment.class, "results-service");
+        Map<String, Integer> ports = containerPorts(mainContainer(results));
+        String servers = lines.stream().filter(l -> l.startsWith("server-template ")).findFirst().orElseThrow();
+        String[] words = servers.split("\\s+");
+        int maxReplicas = Manifests.named(BASE, HorizontalPodAutoscaler.class, "results-service").getSpec().getMaxReplicas();
+        assertEquals(maxReplicas, Integer.parseInt(words[2]), "a slot for every replica the autoscaler may run");
+        assertTrue(words[3].startsWith("\"results-service-pods.") && words[3].endsWith(":" + ports.get("http") + "\""), servers);
+        assertTrue(servers.contains(" check port " + ports.get("management") + " "), "the replicas' readiness: " + servers);
+        assertTrue(lines.contains("option httpchk GET /q/health/ready"), config);
+        Service pods = Manifests.named(BASE, Service.class, "results-service-pods");
+        assertEquals("None", pods.getSpec().getClusterIP());
+        assertEquals(results.getSpec().getSelector().getMatchLabels(), pods.getSpec().getSelector());
+        Deployment proxy = Manifests.named(BASE, Deployment.class, "results-proxy");
+        Service entry = Manifests.named(BASE, Service.class, "results-proxy");
+        assertEquals(proxy.getSpec().getSelector().getMatchLabels(), entry.getSpec().getSelector());
+        Map<String, Integer> proxyPorts = containerPorts(mainContainer(proxy));
+        assertTrue(lines.contains("bind :" + proxyPorts.get("http")), config);
+        assertTrue(lines.contains("bind :" + proxyPorts.get("health")), config);
     }
 
     @Test
