@@ -86,7 +86,7 @@ final class Report {
         md.append(moves(measurements));
         md.append(registryScale(measurements));
         md.append(notes(measurements, TwoReplicas.FIGURE, "Two replicas sharing each server's budget",
-                List.of("serverBudget", "withinBudget", "sharesAfter", "cpuCores")));
+                List.of("serverBudget", "withinBudget", "answeredByReplica", "sharesAfter", "cpuCores")));
         md.append(notes(measurements, Writes.FIGURE, "What PostgreSQL spent on the writes", List.of("postgres")));
         md.append(notes(measurements, RoutedReads.FIGURE, "What PostgreSQL spent on the reads", List.of("postgres")));
         for (Map.Entry<String, Chart> chart : charts(summaries).entrySet()) {
