@@ -331,7 +331,7 @@ class ConsoleTest {
         post(csrf).formParam("choice", "server:" + to)
                 .post("/console/tenants/" + tenant + "/moves").then().statusCode(303)
                 .header("Location", endsWith("/console/tenants/" + tenant));
-        Eventually.within(Duration.ofMinutes(2), "the move to finish",
+        ProvisionerTestSupport.awaitMoves(moves, Duration.ofMinutes(2), "the move to finish",
                 () -> moves.list(tenant).stream().allMatch(MoveView::finished));
         List<MoveView> moved = moves.list(tenant);
         assertEquals(1, moved.size(), moved.toString());

@@ -36,7 +36,6 @@ import io.tenantry.provisioner.move.Moves;
 import io.tenantry.provisioner.placement.ServerStates;
 import io.tenantry.provisioner.reconcile.Reconciler;
 import io.tenantry.schema.MetadataSchema;
-import io.tenantry.testing.Eventually;
 import io.tenantry.testing.TenantryTestServers;
 
 /**
@@ -85,7 +84,7 @@ class DrainAndRebalanceTest {
         given().auth().oauth2(ADMIN).post("/api/v1/servers/pg0/drain").then().statusCode(202)
                 .body("closed", equalTo(true));
         try {
-            Eventually.within(Duration.ofMinutes(3), "every tenant left pg0", () -> orgs.stream()
+            ProvisionerTestSupport.awaitMoves(moves, Duration.ofMinutes(3), "every tenant left pg0", () -> orgs.stream()
                     .allMatch(org -> "pg1".equals(registryQuietly(org))));
             given().auth().oauth2(ADMIN).get("/api/v1/servers").then().statusCode(200)
                     .body("find { it.name == 'pg0' }.closed", equalTo(true))
@@ -93,7 +92,7 @@ class DrainAndRebalanceTest {
             String newcomer = newOrganization("eu-west");
             reconciler.reconcile(newcomer);
             assertEquals("pg1", registry("server", newcomer), "a closed server takes no new tenant");
-            Eventually.within(Duration.ofMinutes(1), "the drain's moves finished", () -> orgs.stream()
+            ProvisionerTestSupport.awaitMoves(moves, Duration.ofMinutes(1), "the drain's moves finished", () -> orgs.stream()
                     .allMatch(org -> moves.list(org).stream().allMatch(MoveView::finished)));
             for (String org : orgs) {
                 assertEquals("done", moves.list(org).get(0).step(), org);
@@ -122,7 +121,7 @@ class DrainAndRebalanceTest {
         given().auth().oauth2(ADMIN).contentType("application/json").body(Map.of("region", "eu-west"))
                 .post("/api/v1/servers/rebalance").then().statusCode(202).body("applied", equalTo(true));
         String moved = plan.moves().get(0).orgId();
-        Eventually.within(Duration.ofMinutes(3), "the planned move ran",
+        ProvisionerTestSupport.awaitMoves(moves, Duration.ofMinutes(3), "the planned move ran",
                 () -> moves.list(moved).stream().anyMatch(m -> "done".equals(m.step())));
         assertEquals("pg0", registry("server", moved));
     }
@@ -134,7 +133,7 @@ class DrainAndRebalanceTest {
         reconciler.reconcile(orgId);
         MoveView move = moves.request(orgId, null, "us-east", "user:test");
         assertEquals("pg2", move.targetServer());
-        Eventually.within(Duration.ofMinutes(2), "the move ended", () -> moves.view(orgId, move.id()).finished());
+        ProvisionerTestSupport.awaitMoves(moves, Duration.ofMinutes(2), "the move ended", () -> moves.view(orgId, move.id()).finished());
         assertEquals("done", moves.view(orgId, move.id()).step(), moves.view(orgId, move.id()).error());
         assertEquals("us-east", queryString("SELECT region FROM organizations WHERE org_id = ?", orgId));
         assertEquals("1", queryString("""

@@ -284,7 +284,7 @@ class MoveTest {
     }
 
     private MoveView awaitEnd(String orgId, UUID id) {
-        Eventually.within(MOVE_PATIENCE, "the move ends", () -> moves.view(orgId, id).finished());
+        ProvisionerTestSupport.awaitMoves(moves, MOVE_PATIENCE, "the move ends", () -> moves.view(orgId, id).finished());
         return moves.view(orgId, id);
     }
 

@@ -6,14 +6,18 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 import io.tenantry.common.OrgId;
 import io.tenantry.common.TenantCredentials;
+import io.tenantry.provisioner.move.Moves;
 import io.tenantry.provisioner.tenant.TenantMigrations;
 import io.tenantry.schema.MetadataSchema;
 import io.tenantry.servers.PostgresEndpoint;
+import io.tenantry.testing.Eventually;
 import io.tenantry.testing.TenantryTestServers;
 
 /** Organizations written the way metadata-service writes them, and direct looks at the servers. */
@@ -71,6 +75,18 @@ final class ProvisionerTestSupport {
         try (TenantMigrations.Session schema = migrations.open(registry("server", orgId), OrgId.of(orgId))) {
             return schema.migrate(schema.plan(locations, targetVersion), locations, targetVersion);
         }
+    }
+
+    /**
+     * Waits until {@code done} holds, each look also being the pass that drives waiting moves, which the scheduler
+     * (off in tests) makes every 5 s: a move paused on a transient failure, such as a deadlock with its subscription's
+     * apply worker, is resumed only by such a pass.
+     */
+    static void awaitMoves(Moves moves, Duration limit, String what, BooleanSupplier done) {
+        Eventually.within(limit, what, () -> {
+            moves.driveWaiting();
+            return done.getAsBoolean();
+        });
     }
 
     static String registry(String column, String orgId) throws SQLException {
