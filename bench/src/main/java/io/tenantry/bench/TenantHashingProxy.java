@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.tenantry.devlauncher.LocalPlatform;
+
 /**
  * HAProxy (Debian's package) in front of results-service replicas, routing every request of one organization to
  * the same replica as the Kubernetes manifests' results-proxy does: {@code balance uri depth 4} hashes the path up
@@ -108,14 +110,6 @@ final class TenantHashingProxy implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        LocalPlatform.stop(process);
     }
 }

@@ -306,7 +306,7 @@ public final class LocalPlatform implements AutoCloseable {
     }
 
     /** Asks the process to end, and ends it after 20 s if it has not. */
-    static void stop(Process process) {
+    public static void stop(Process process) {
         process.destroy();
         try {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
