@@ -107,6 +107,47 @@ class RateLimitTest {
         as(client).get("/api/v1/orgs/" + narrow + "/jobs").then().statusCode(200);
     }
 
+    /**
+     * Places and tokens another replica holds in Redis count here, and a replica that died stops counting when
+     * its lease ends; a replica whose requests stopped gives its places back.
+     */
+    @Test
+    void anotherReplicasShareOfTheLimitsCountsHereUntilItsLeaseEnds() throws Exception {
+        awaitLimitsSharedThroughRedis();
+        String narrowClient = Platform.client(narrow);
+        as(narrowClient).get("/api/v1/orgs/" + narrow + "/jobs").then().statusCode(200);
+        String places = "tenantry:rate:{" + narrow + "}:places";
+        for (int i = 0; i < 100 && redis.execute("EXISTS", places).await().indefinitely().toInteger() == 1; i++) {
+            Thread.sleep(100);
+        }
+        assertEquals(0, redis.execute("EXISTS", places).await().indefinitely().toInteger(),
+                "an idle replica gives its places back");
+
+        redis.execute("HSET", places, "another-replica", "1:" + (redisMillis() + 60_000)).await().indefinitely();
+        as(narrowClient).get("/api/v1/orgs/" + narrow + "/jobs").then().statusCode(429)
+                .body("detail", containsString("1 concurrent requests"));
+        redis.execute("HSET", places, "another-replica", "1:" + (redisMillis() - 1)).await().indefinitely();
+        as(narrowClient).get("/api/v1/orgs/" + narrow + "/jobs").then().statusCode(200);
+
+        redis.execute("HSET", "tenantry:rate:{" + slow + "}:bucket", "tokens", "0", "at",
+                Long.toString(redisMillis())).await().indefinitely();
+        as(Platform.client(slow)).get("/api/v1/orgs/" + slow + "/jobs").then().statusCode(429)
+                .header("Retry-After", notNullValue()).body("detail", containsString("2 requests per second"));
+    }
+
+    /** A replica takes tokens a twentieth of a second of the rate at a time and keeps its places between requests. */
+    @Test
+    void mostRequestsAreDecidedFromThisReplicasShareWithoutAskingRedis() throws Exception {
+        awaitLimitsSharedThroughRedis();
+        String client = Platform.client(other);
+        double before = syncs();
+        for (int i = 0; i < 50; i++) {
+            as(client).get("/api/v1/orgs/" + other + "/jobs").then().statusCode(200);
+        }
+        double asked = syncs() - before;
+        assertTrue(asked >= 1 && asked <= 10, asked + " syncs with Redis for 50 requests");
+    }
+
     @Test
     void withoutRedisEachReplicaStillLimitsAndSaysSo() throws Exception {
         assumeTrue(TenantryTestServers.servers().canRestartRedis(), "only an embedded Redis is stopped by tests");
@@ -125,9 +166,9 @@ class RateLimitTest {
     }
 
     /**
-     * Every request sends Redis two commands, and each holds one of the client's pooled connections until answered:
-     * a burst must wait for a connection, not be refused (the client's defaults, 6 connections and 24 waiting,
-     * refused commands at 5,000 requests/s, and the limiter then decided alone).
+     * Each Redis command holds one of the client's pooled connections until answered: a burst must wait for a
+     * connection, not be refused (the client's defaults, 6 connections and 24 waiting, refused commands at 5,000
+     * requests/s while the limiter asked Redis twice per request, and the limiter then decided alone).
      */
     @Test
     void aBurstOfRedisCommandsWaitsForAConnectionInsteadOfBeingRefused() {
@@ -138,6 +179,30 @@ class RateLimitTest {
         List<io.vertx.mutiny.redis.client.Response> answers = Uni.join().all(burst).andCollectFailures()
                 .await().atMost(Duration.ofSeconds(30));
         assertEquals(1_000, answers.stream().filter(answer -> answer.toString().equals("PONG")).count());
+    }
+
+    /** After a test that stopped Redis, the limiter decides alone until it asks Redis again (a second later). */
+    private static void awaitLimitsSharedThroughRedis() throws Exception {
+        String client = Platform.client(other);
+        for (int i = 0; i < 50; i++) {
+            as(client).get("/api/v1/orgs/" + other + "/jobs").then().statusCode(200);
+            if (given().get("/q/metrics").asString().contains("tenantry_rate_limit_local_fallback 0.0")) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        assertEquals("limits shared through Redis", "decided alone");
+    }
+
+    private long redisMillis() {
+        io.vertx.mutiny.redis.client.Response time = redis.execute("TIME").await().indefinitely();
+        return time.get(0).toLong() * 1000 + time.get(1).toLong() / 1000;
+    }
+
+    private static double syncs() {
+        return given().get("/q/metrics").asString().lines()
+                .filter(line -> line.startsWith("tenantry_rate_limit_syncs_total "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1))).sum();
     }
 
     private static void awaitWaitingOnLock(String orgId) throws Exception {

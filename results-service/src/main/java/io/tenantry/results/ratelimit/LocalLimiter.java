@@ -12,8 +12,8 @@ final class LocalLimiter {
 
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
-    Decision acquire(String orgId, String requestId, Limits limits) {
-        return buckets.computeIfAbsent(orgId, id -> new Bucket()).acquire(orgId, requestId, limits);
+    Decision acquire(String orgId, Limits limits) {
+        return buckets.computeIfAbsent(orgId, id -> new Bucket()).acquire(orgId, limits);
     }
 
     void release(String orgId) {
@@ -28,7 +28,7 @@ final class LocalLimiter {
         private long at;
         private int inFlight;
 
-        synchronized Decision acquire(String orgId, String requestId, Limits limits) {
+        synchronized Decision acquire(String orgId, Limits limits) {
             long now = System.nanoTime() / 1_000_000;
             tokens = tokens < 0 ? limits.burst()
                     : Math.min(limits.burst(), tokens + Math.max(0, now - at) * limits.requestsPerSecond() / 1000.0);
@@ -46,7 +46,7 @@ final class LocalLimiter {
             }
             long resetMs = (long) Math.ceil((limits.burst() - tokens) * 1000 / limits.requestsPerSecond());
             return new Decision(allowed, limits, (long) Math.floor(tokens), ceilSeconds(resetMs),
-                    ceilSeconds(retryAfterMs), orgId, requestId, true);
+                    ceilSeconds(retryAfterMs), orgId, null);
         }
 
         synchronized void release() {

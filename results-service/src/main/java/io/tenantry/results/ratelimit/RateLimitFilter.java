@@ -71,12 +71,11 @@ public class RateLimitFilter {
      * still counted; the exchange's end gives it back when no answer was written (a cancelled request).
      */
     @ServerResponseFilter
-    public Uni<Void> answering(ContainerRequestContext request, ContainerResponseContext response) {
-        if (!(request.getProperty(DECISION) instanceof Place place)) {
-            return Uni.createFrom().voidItem();
+    public void answering(ContainerRequestContext request, ContainerResponseContext response) {
+        if (request.getProperty(DECISION) instanceof Place place) {
+            place.decision.headers().forEach(response.getHeaders()::putSingle);
+            place.giveBack();
         }
-        place.decision.headers().forEach(response.getHeaders()::putSingle);
-        return place.giveBack();
     }
 
     /** A request's place among its organization's concurrent requests, given back once. */
@@ -86,11 +85,13 @@ public class RateLimitFilter {
 
         Place(Decision decision) {
             this.decision = decision;
-            routing.addEndHandler(ended -> giveBack().subscribe().with(done -> { }));
+            routing.addEndHandler(ended -> giveBack());
         }
 
-        Uni<Void> giveBack() {
-            return released.compareAndSet(false, true) ? rateLimits.release(decision) : Uni.createFrom().voidItem();
+        void giveBack() {
+            if (released.compareAndSet(false, true)) {
+                rateLimits.release(decision);
+            }
         }
     }
 
