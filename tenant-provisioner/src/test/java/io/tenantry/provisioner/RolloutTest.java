@@ -8,8 +8,11 @@ import static io.tenantry.provisioner.ProvisionerTestSupport.serverOf;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -28,6 +31,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.jwt.build.Jwt;
 import io.tenantry.common.OrgId;
+import io.tenantry.common.TenantCredentials;
 import io.tenantry.provisioner.reconcile.Reconciler;
 import io.tenantry.provisioner.rollout.RolloutPlan;
 import io.tenantry.provisioner.rollout.RolloutRunner;
@@ -110,6 +114,35 @@ class RolloutTest {
             assertEquals(new TenantMigrations.Plan("2", true), schema.plan(released, null));
             assertEquals(new TenantMigrations.Plan("2", false), schema.plan(released, "2"));
             assertEquals(new TenantMigrations.Plan("2", true), schema.plan(WITH_TEST_MIGRATION, newest));
+        }
+    }
+
+    /**
+     * A migration that makes a table grants it to the tenant role (and never the migration history); one that makes
+     * none grants nothing again, so what was revoked meanwhile (a move's write fence) stays revoked.
+     */
+    @Test
+    void aMigrationThatMakesATableGrantsItAndOneThatMakesNoneGrantsNothingAgain() throws Exception {
+        String orgId = newOrganization("eu-west");
+        reconciler.reconcile(orgId);
+        Path staged = Files.createTempDirectory("staged-migrations");
+        Files.writeString(staged.resolve("V999__notes.sql"),
+                "CREATE TABLE notes (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, body text);");
+        Files.writeString(staged.resolve("V1000__note_authors.sql"), "ALTER TABLE notes ADD COLUMN author text;");
+        List<String> locations = List.of(ResultsSchema.LOCATION, "filesystem:" + staged);
+        ProvisionerTestSupport.migrate(migrations, orgId, locations, "999");
+        try (Connection c = asTenant(orgId, serverOf(orgId), "results_" + orgId); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO notes (body) VALUES ('granted')");
+            assertThrows(SQLException.class, () -> s.executeQuery("SELECT * FROM flyway_schema_history"));
+        }
+        try (Connection c = serverOf(orgId).connect("results_" + orgId); Statement s = c.createStatement()) {
+            s.execute("REVOKE INSERT ON notes FROM \"" + TenantCredentials.roleName(OrgId.of(orgId)) + "\"");
+        }
+        ProvisionerTestSupport.migrate(migrations, orgId, locations, null);
+        assertEquals("1000", tenantVersion(orgId));
+        try (Connection c = asTenant(orgId, serverOf(orgId), "results_" + orgId); Statement s = c.createStatement()) {
+            s.executeQuery("SELECT author FROM notes").close();
+            assertThrows(SQLException.class, () -> s.executeUpdate("INSERT INTO notes (body) VALUES ('fenced')"));
         }
     }
 

@@ -1,6 +1,8 @@
 package io.tenantry.provisioner.tenant;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
@@ -133,7 +135,7 @@ public class TenantMigrations {
                 return List.of(downgrade(targetVersion, locations).asMigration());
             }
             List<Migration> applied = applied(flyway.on(connection, locations, targetVersion));
-            if (!applied.isEmpty()) {
+            if (!applied.isEmpty() && lacksGrants(connection, orgId)) {
                 grantTables(connection, orgId);
             }
             return applied;
@@ -181,14 +183,50 @@ public class TenantMigrations {
         }
     }
 
+    /**
+     * In one transaction (the caller's, when it holds one): each grant rewrites catalog rows, and committed one by one
+     * they cost a WAL flush each.
+     */
     private static void grantTables(Connection c, OrgId orgId) throws SQLException {
         String role = Identifiers.quote(TenantCredentials.roleName(orgId));
+        boolean ownTransaction = c.getAutoCommit();
+        c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
             s.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC");
             s.execute("GRANT USAGE ON SCHEMA public TO " + role);
             s.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role);
             s.execute("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO " + role);
             s.execute("REVOKE ALL ON TABLE flyway_schema_history FROM " + role);
+            if (ownTransaction) {
+                c.commit();
+            }
+        } catch (SQLException e) {
+            if (ownTransaction) {
+                c.rollback();
+            }
+            throw e;
+        } finally {
+            if (ownTransaction) {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /**
+     * Whether a table or sequence in the schema (but the migration history) is one the tenant role cannot read: a
+     * migration made it. Most migrations change tables the role already has, and then nothing is granted again.
+     */
+    private static boolean lacksGrants(Connection c, OrgId orgId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT EXISTS (SELECT FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                               WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'S')
+                                 AND c.relname <> 'flyway_schema_history'
+                                 AND NOT has_table_privilege(?, c.oid, 'SELECT'))""")) {
+            s.setString(1, TenantCredentials.roleName(orgId));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
         }
     }
 }
