@@ -36,6 +36,8 @@ final class Allowance {
     private long bucketLeft;
     private long retryMs;
     private long resetMs;
+    private boolean bucketEmpty;
+    private boolean placesTaken;
     private Uni<Void> sync;
     private boolean retired;
 
@@ -63,7 +65,16 @@ final class Allowance {
         return new Decision(true, limits, bucketLeft + tokens, LocalLimiter.ceilSeconds(resetMs), 0, orgId, this);
     }
 
-    /** The answer to a request Redis could not find room for either. */
+    /**
+     * Whether what this replica lacks now is what the last sync found none of: the bucket empty, or the other
+     * replicas' places leaving no more room. Anything else was taken here by requests that came meanwhile, and
+     * another sync may find it.
+     */
+    synchronized boolean overLimits() {
+        return tokens < 1 && bucketEmpty || inFlight >= places && placesTaken;
+    }
+
+    /** The answer to a request the organization's limits have no room for. */
     synchronized Decision refusal(Limits limits) {
         long retryAfterMs = tokens < 1 ? Math.max(1, retryMs) : 1000;
         return new Decision(false, limits, bucketLeft + tokens, LocalLimiter.ceilSeconds(resetMs),
@@ -104,7 +115,9 @@ final class Allowance {
                 Math.min(limits.concurrentRequests(), Math.max(peak, inFlight + waiting)));
     }
 
-    synchronized void synced(long granted, long left, long retry, long reset, int placesHeld, long now) {
+    synchronized void synced(Ask ask, long granted, long left, long retry, long reset, int placesHeld, long now) {
+        bucketEmpty = ask.tokens() > 0 && granted == 0;
+        placesTaken = placesHeld < ask.places();
         tokens += (int) granted;
         if (granted > 0) {
             tokensTakenAt = now;

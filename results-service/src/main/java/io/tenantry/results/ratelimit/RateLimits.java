@@ -36,8 +36,11 @@ public class RateLimits {
     private static final Logger LOG = Logger.getLogger(RateLimits.class);
     /** After Redis failed, how long the local limiter decides before Redis is asked again. */
     private static final long REDIS_RETRY_MS = 1_000;
-    /** A request short of tokens or places syncs at most this often before it is refused. */
-    private static final int SYNCS_PER_REQUEST = 2;
+    /**
+     * A request short of tokens or places syncs until a sync finds the organization at its limits, and at most this
+     * often: requests arriving meanwhile may take what a sync brought before the request waiting on it does.
+     */
+    private static final int SYNCS_PER_REQUEST = 8;
 
     @Inject
     ReactiveRedisDataSource redis;
@@ -118,7 +121,7 @@ public class RateLimits {
             allowances.remove(orgId, allowance);
             return decide(orgId, limits, synced);
         }
-        if (synced == SYNCS_PER_REQUEST) {
+        if (synced > 0 && allowance.overLimits() || synced == SYNCS_PER_REQUEST) {
             return Uni.createFrom().item(counted(allowance.refusal(limits)));
         }
         return allowance.sync(this::sync, true).chain(() -> decide(orgId, limits, synced + 1));
@@ -135,14 +138,14 @@ public class RateLimits {
                             Integer.toString(ask.returned()), Integer.toString(ask.places()),
                             Long.toString(Allowance.LEASE_MS)))
                     .ifNoItem().after(config.rateLimits().redisTimeout()).fail()
-                    .invoke(reply -> synced(allowance, reply))
+                    .invoke(reply -> synced(allowance, ask, reply))
                     .replaceWithVoid();
         });
     }
 
-    private void synced(Allowance allowance, Response reply) {
+    private void synced(Allowance allowance, Allowance.Ask ask, Response reply) {
         localFallback.set(0);
-        allowance.synced(reply.get(0).toLong(), reply.get(1).toLong(), reply.get(2).toLong(), reply.get(3).toLong(),
+        allowance.synced(ask, reply.get(0).toLong(), reply.get(1).toLong(), reply.get(2).toLong(), reply.get(3).toLong(),
                 reply.get(4).toInteger(), now());
     }
 
