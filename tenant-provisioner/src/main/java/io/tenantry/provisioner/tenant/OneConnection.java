@@ -4,35 +4,46 @@ import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.logging.Logger;
 
 import javax.sql.DataSource;
 
 /**
- * A data source that lends one connection already open, as often as asked, and never closes it: Flyway looks at and
- * migrates a tenant's schema over the connection the caller holds instead of opening new ones (each a backend
- * process and a SCRAM exchange on the tenant server). The caller closes the connection.
+ * A data source that lends the connection a caller holds, as often as asked, and never closes it: Flyway looks at and
+ * migrates a tenant's schema over that connection instead of opening new ones (each a backend process and a SCRAM
+ * exchange on the tenant server). A caller lends its connection for one use of the Flyway built over this data source
+ * and closes it itself; between uses nothing is lent.
  */
 final class OneConnection implements DataSource {
 
-    private final Connection lent;
+    private volatile Connection current;
+    private final Connection lent = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
+            new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                Connection connection = current;
+                if (connection == null) {
+                    throw new SQLException("no connection is lent now");
+                }
+                if (method.getName().equals("close")) {
+                    return null;
+                }
+                if (method.getName().equals("isClosed")) {
+                    return connection.isClosed();
+                }
+                try {
+                    return method.invoke(connection, args);
+                } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                }
+            });
 
-    OneConnection(Connection connection) {
-        this.lent = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
-                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("close")) {
-                        return null;
-                    }
-                    if (method.getName().equals("isClosed")) {
-                        return connection.isClosed();
-                    }
-                    try {
-                        return method.invoke(connection, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+    void lend(Connection connection) {
+        current = connection;
+    }
+
+    void takeBack() {
+        current = null;
     }
 
     @Override

@@ -118,11 +118,13 @@ public class TenantMigrations {
                     return plan.get();
                 }
             }
-            var info = flyway.on(connection, locations, targetVersion).info();
-            availableMigrations.remember(locations, stamp, info.all());
-            MigrationInfo current = info.current();
-            String version = current == null ? null : current.getVersion().getVersion();
-            return new Plan(version, isAbove(version, targetVersion) || info.pending().length > 0);
+            return flyway.over(connection, locations, targetVersion, look -> {
+                var info = look.info();
+                availableMigrations.remember(locations, stamp, info.all());
+                MigrationInfo current = info.current();
+                String version = current == null ? null : current.getVersion().getVersion();
+                return new Plan(version, isAbove(version, targetVersion) || info.pending().length > 0);
+            });
         }
 
         /**
@@ -134,7 +136,7 @@ public class TenantMigrations {
             if (isAbove(plan.currentVersion(), targetVersion)) {
                 return List.of(downgrade(targetVersion, locations).asMigration());
             }
-            List<Migration> applied = applied(flyway.on(connection, locations, targetVersion));
+            List<Migration> applied = flyway.over(connection, locations, targetVersion, TenantMigrations::applied);
             if (!applied.isEmpty() && lacksGrants(connection, orgId)) {
                 grantTables(connection, orgId);
             }
