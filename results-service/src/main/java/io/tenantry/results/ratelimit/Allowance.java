@@ -15,10 +15,13 @@ import io.smallrye.mutiny.Uni;
 final class Allowance {
 
     /** How long places held in Redis count against the organization unless a sync renews them. */
-    static final long LEASE_MS = 3_000;
+    static final long LEASE_MS = 5_000;
     /** Places still held are renewed this long after the last sync, well inside their lease. */
-    static final long RENEW_AFTER_MS = 1_000;
-    /** Tokens unused this long go back to the bucket, so a replica that fell quiet does not keep them from the others. */
+    static final long RENEW_AFTER_MS = 2_000;
+    /**
+     * Tokens held while the organization sends no request here for this long go back to the bucket, so a replica it
+     * stopped using does not keep them from the others.
+     */
     private static final long HOLD_TOKENS_MS = 1_000;
     /** An allowance holding nothing, unused this long, is forgotten. */
     private static final long FORGET_AFTER_MS = 60_000;
@@ -30,7 +33,6 @@ final class Allowance {
     private int inFlight;
     private int peak;
     private int waiting;
-    private long tokensTakenAt;
     private long syncedAt;
     private long lastUsed;
     private long bucketLeft;
@@ -104,11 +106,11 @@ final class Allowance {
     }
 
     /**
-     * Tokens when none are left here and a request waits, unused tokens held too long, and a place for every
-     * request in progress or waiting, or the most in progress at once since the last sync.
+     * Tokens when none are left here and a request waits, unused tokens back when no request came for a while, and a
+     * place for every request in progress or waiting, or the most in progress at once since the last sync.
      */
     synchronized Ask ask(long now) {
-        int returned = waiting == 0 && tokens > 0 && now - tokensTakenAt >= HOLD_TOKENS_MS ? tokens : 0;
+        int returned = waiting == 0 && tokens > 0 && now - lastUsed >= HOLD_TOKENS_MS ? tokens : 0;
         tokens -= returned;
         int wanted = waiting == 0 || tokens >= 1 ? 0 : Math.max(batch(limits), waiting);
         return new Ask(limits, wanted, returned,
@@ -119,9 +121,6 @@ final class Allowance {
         bucketEmpty = ask.tokens() > 0 && granted == 0;
         placesTaken = placesHeld < ask.places();
         tokens += (int) granted;
-        if (granted > 0) {
-            tokensTakenAt = now;
-        }
         places = placesHeld;
         peak = inFlight;
         syncedAt = now;
@@ -130,11 +129,11 @@ final class Allowance {
         resetMs = reset;
     }
 
-    /** Whether places held need renewing (or giving back), or tokens held too long going back. */
+    /** Whether places held need renewing (or giving back), or the tokens of an organization gone quiet here going back. */
     synchronized boolean due(long now) {
         return sync == null && !retired && limits != null
                 && (places > 0 && now - syncedAt >= RENEW_AFTER_MS
-                    || tokens > 0 && now - tokensTakenAt >= HOLD_TOKENS_MS);
+                    || tokens > 0 && now - lastUsed >= HOLD_TOKENS_MS);
     }
 
     /** Forgets this allowance when it holds nothing and has not been used for a while. */
