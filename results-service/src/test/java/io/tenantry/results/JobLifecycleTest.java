@@ -16,21 +16,34 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import io.tenantry.results.queue.JobQueue;
 import io.tenantry.schema.MetadataSchema;
@@ -47,6 +60,7 @@ class JobLifecycleTest {
     private static List<String> orgs;
     private static String smallQuota;
     private static String smallDailyQuota;
+    private static String rushedQuota;
 
     @Inject
     RedisDataSource redis;
@@ -55,8 +69,9 @@ class JobLifecycleTest {
     static void tenants() throws Exception {
         smallQuota = Platform.organization(2, 1000);
         smallDailyQuota = Platform.organization(1000, 3);
+        rushedQuota = Platform.organization(5, 1000);
         orgs = new ArrayList<>(Platform.tenants(8));
-        Platform.provision(List.of(smallQuota, smallDailyQuota));
+        Platform.provision(List.of(smallQuota, smallDailyQuota, rushedQuota));
     }
 
     @Test
@@ -201,6 +216,41 @@ class JobLifecycleTest {
                 .body("detail", containsString("2 queued jobs"));
         take(smallQuota, Platform.worker(smallQuota), "w");
         submit(smallQuota, client, Api.job(5));
+    }
+
+    /**
+     * Submissions sent together are still counted one after another: with the hour's count locked, those already
+     * counted wait to add to it, and no two may have counted the same queued jobs.
+     */
+    @Test
+    void submissionsArrivingTogetherNeverExceedTheQueuedQuota() throws Exception {
+        String client = Platform.client(rushedQuota);
+        for (int i = 0; i < 4; i++) {
+            submit(rushedQuota, client, Api.job(5));
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + "/api/v1/orgs/"
+                        + rushedQuota + "/jobs")).header("Authorization", "Bearer " + client)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(new ObjectMapper().writeValueAsString(Api.job(5)))).build();
+        ExecutorService threads = Executors.newFixedThreadPool(20);
+        try (Connection hour = Platform.tenantDatabase(rushedQuota); Statement lock = hour.createStatement()) {
+            hour.setAutoCommit(false);
+            lock.execute("INSERT INTO job_submissions_hourly (hour, submitted) VALUES (date_trunc('hour', now()), 0)"
+                    + " ON CONFLICT (hour) DO UPDATE SET submitted = job_submissions_hourly.submitted");
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(threads).build();
+            List<CompletableFuture<HttpResponse<Void>>> rush = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                rush.add(http.sendAsync(request, HttpResponse.BodyHandlers.discarding()));
+            }
+            Platform.awaitWaitingOnLock(rushedQuota, 2);
+            hour.commit();
+            Map<Integer, Long> statuses = rush.stream().map(CompletableFuture::join)
+                    .collect(Collectors.groupingBy(HttpResponse::statusCode, Collectors.counting()));
+            assertEquals(Map.of(201, 1L, 429, 19L), statuses, "20 submissions at once, room for one more queued job");
+        } finally {
+            threads.shutdownNow();
+        }
+        assertEquals("5", Platform.tenantQuery(rushedQuota, "SELECT count(*) FROM jobs WHERE status = 'queued'"));
     }
 
     @Test

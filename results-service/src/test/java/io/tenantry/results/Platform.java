@@ -176,6 +176,18 @@ public final class Platform {
         }
     }
 
+    /** Waits until at least {@code sessions} sessions in the tenant's database wait on a lock. */
+    public static void awaitWaitingOnLock(String orgId, int sessions) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            if (Integer.parseInt(tenantQuery(orgId, "SELECT count(*) FROM pg_stat_activity"
+                    + " WHERE wait_event_type = 'Lock' AND datname = current_database()")) >= sessions) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        assertEquals(sessions + " sessions waiting on a lock", "fewer");
+    }
+
     public static void execute(String sql, Object... params) throws SQLException {
         try (Connection c = metadata(); PreparedStatement s = prepare(c, sql, params)) {
             s.executeUpdate();

@@ -108,7 +108,7 @@ class RateLimitTest {
             lock.execute("LOCK TABLE jobs IN ACCESS EXCLUSIVE MODE");
             CompletableFuture<Response> held = CompletableFuture.supplyAsync(
                     () -> as(client).get("/api/v1/orgs/" + narrow + "/jobs"));
-            awaitWaitingOnLock(narrow);
+            Platform.awaitWaitingOnLock(narrow, 1);
             as(client).get("/api/v1/orgs/" + narrow + "/jobs").then().statusCode(429)
                     .contentType("application/problem+json").header("Retry-After", notNullValue())
                     .body("detail", containsString("1 concurrent requests"));
@@ -240,16 +240,5 @@ class RateLimitTest {
         return given().get("/q/metrics").asString().lines()
                 .filter(line -> line.startsWith("tenantry_rate_limit_syncs_total "))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1))).sum();
-    }
-
-    private static void awaitWaitingOnLock(String orgId) throws Exception {
-        for (int i = 0; i < 100; i++) {
-            if (!"0".equals(Platform.tenantQuery(orgId,
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"))) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        assertEquals("a request waiting on the lock", "none");
     }
 }

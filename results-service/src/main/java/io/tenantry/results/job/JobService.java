@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -31,6 +32,7 @@ import io.tenantry.results.store.JobStatus;
 import io.tenantry.results.store.JobStore;
 import io.tenantry.results.store.JobView;
 import io.tenantry.results.store.TenantRoute;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /** Submitting, reading and cancelling jobs for the organization's own clients. */
 @ApplicationScoped
@@ -74,14 +76,18 @@ public class JobService {
         Optional<IdempotentWrites.Keyed> keyed = idempotent.keyed(idempotencyKey, submittedBy, "POST", path, request);
         return access.require(orgId, Permission.JOBS_SUBMIT)
                 .call(() -> catalogue.requireMolecules(inputs.moleculeIds(), orgId))
-                .chain(route -> template(request, orgId)
-                        .chain(template -> pools.inTransaction(route, c -> idempotent.<JobView>once(c, keyed, 201,
-                                job -> path + "/" + job.id(), () -> JobStore.submit(c, Uuids.v7(), template,
-                                                inputJson, priority, submittedBy, route.maxQueuedJobs(),
-                                                route.maxJobsPerDay())
-                                        .map(submission -> storedWithinQuotas(route, submission)))))
-                        .call(outcome -> outcome.written() == null ? Uni.createFrom().voidItem()
-                                : dispatcher.dispatch(route, outcome.written())))
+                .chain(route -> template(request, orgId).chain(template -> {
+                    JobStore.Draft draft = new JobStore.Draft(Uuids.v7(), template, inputJson, priority, submittedBy,
+                            route.maxQueuedJobs(), route.maxJobsPerDay());
+                    // Without a key the submission is the whole write, so it commits on its own in one round trip.
+                    boolean alone = keyed.isEmpty();
+                    Function<SqlConnection, Uni<IdempotentWrites.Outcome<JobView>>> write = c -> idempotent.once(c,
+                            keyed, 201, job -> path + "/" + job.id(),
+                            () -> (alone ? JobStore.submitCommitted(c, draft) : JobStore.submit(c, draft))
+                                    .map(submission -> storedWithinQuotas(route, submission)));
+                    return alone ? pools.withConnection(route, write) : pools.inTransaction(route, write);
+                }).call(outcome -> outcome.written() == null ? Uni.createFrom().voidItem()
+                        : dispatcher.dispatch(route, outcome.written())))
                 .map(IdempotentWrites.Outcome::answer);
     }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import io.smallrye.mutiny.CompositeException;
 import io.smallrye.mutiny.Uni;
 import io.tenantry.common.problem.ApiProblem;
 import io.vertx.mutiny.sqlclient.Row;
@@ -33,16 +34,41 @@ public final class JobStore {
     public record Submission(Counts counts, JobView job) {
     }
 
+    /** A job to store if the tenant's quotas allow it. */
+    public record Draft(UUID id, CatalogueStore.Template template, String inputs, int priority, String submittedBy,
+                        int maxQueued, int maxPerDay) {
+    }
+
     /**
-     * Stores a job if the tenant's quotas allow it: queued jobs under {@code maxQueued} and submissions in the current
-     * hour and the 23 before it under {@code maxPerDay}; with it, the first event of its timeline and the hourly count.
-     * Submissions within the tenant are serialized first, so two at once cannot both slip under a quota; the rest is
-     * one statement, whose snapshot is taken once the lock is held, so the lock is held for two round trips.
+     * Stores a job, in the caller's transaction, if the tenant's quotas allow it: queued jobs under {@code maxQueued}
+     * and submissions in the current hour and the 23 before it under {@code maxPerDay}; with it, the first event of
+     * its timeline and the hourly count. Submissions within the tenant are serialized first, so two at once cannot
+     * both slip under a quota. The lock and the statement are sent together: the statement's snapshot is taken once
+     * the lock is held, and the lock waits for no round trip to the service before it.
      */
-    public static Uni<Submission> submit(SqlConnection c, UUID id, CatalogueStore.Template template, String inputs,
-                                         int priority, String submittedBy, int maxQueued, int maxPerDay) {
-        return c.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(SUBMISSIONS_LOCK))
-                .chain(() -> c.preparedQuery("""
+    public static Uni<Submission> submit(SqlConnection c, Draft draft) {
+        return Uni.combine().all().unis(lock(c), store(c, draft)).collectFailures()
+                .with((locked, stored) -> submission(stored))
+                .onFailure(CompositeException.class).transform(JobStore::first);
+    }
+
+    /**
+     * {@link #submit} in a transaction of its own, sent as one round trip: the lock is held only while PostgreSQL
+     * runs the statement and commits. A statement that fails leaves the transaction aborted, so its COMMIT rolls back.
+     */
+    public static Uni<Submission> submitCommitted(SqlConnection c, Draft draft) {
+        return Uni.combine().all().unis(c.query("BEGIN").execute(), lock(c), store(c, draft), c.query("COMMIT").execute())
+                .collectFailures()
+                .with((begun, locked, stored, committed) -> submission(stored))
+                .onFailure(CompositeException.class).transform(JobStore::first);
+    }
+
+    private static Uni<RowSet<Row>> lock(SqlConnection c) {
+        return c.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(SUBMISSIONS_LOCK));
+    }
+
+    private static Uni<RowSet<Row>> store(SqlConnection c, Draft draft) {
+        return c.preparedQuery("""
                         WITH counts AS (
                             SELECT (SELECT count(*) FROM jobs WHERE status = 'queued') AS queued,
                                    (SELECT coalesce(sum(submitted), 0) FROM job_submissions_hourly
@@ -62,13 +88,20 @@ public final class JobStore {
                             SELECT date_trunc('hour', now()), 1 FROM job
                             ON CONFLICT (hour) DO UPDATE SET submitted = job_submissions_hourly.submitted + 1)
                         SELECT job.*, counts.queued, counts.last_day FROM counts LEFT JOIN job ON true""")
-                        .execute(Tuple.tuple(List.of(id, template.id(), template.name(), template.version(),
-                                template.steps(), inputs, (short) priority, submittedBy, (long) maxQueued, (long) maxPerDay))))
-                .map(rows -> {
-                    Row row = rows.iterator().next();
-                    Counts counts = new Counts(row.getLong("queued"), row.getLong("last_day"));
-                    return new Submission(counts, row.getUUID(0) == null ? null : JobView.of(row));
-                });
+                .execute(Tuple.tuple(List.of(draft.id(), draft.template().id(), draft.template().name(),
+                        draft.template().version(), draft.template().steps(), draft.inputs(), (short) draft.priority(),
+                        draft.submittedBy(), (long) draft.maxQueued(), (long) draft.maxPerDay())));
+    }
+
+    private static Submission submission(RowSet<Row> stored) {
+        Row row = stored.iterator().next();
+        Counts counts = new Counts(row.getLong("queued"), row.getLong("last_day"));
+        return new Submission(counts, row.getUUID(0) == null ? null : JobView.of(row));
+    }
+
+    /** The first of the pipelined statements to fail failed for its own reason; the ones after it, for that failure. */
+    private static Throwable first(Throwable failures) {
+        return ((CompositeException) failures).getCauses().get(0);
     }
 
     public static Uni<JobView> find(SqlConnection c, UUID id) {
