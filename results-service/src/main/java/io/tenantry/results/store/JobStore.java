@@ -41,8 +41,8 @@ public final class JobStore {
 
     /**
      * Stores a job, in the caller's transaction, if the tenant's quotas allow it: queued jobs under {@code maxQueued}
-     * and submissions in the current hour and the 23 before it under {@code maxPerDay}; with it, the first event of
-     * its timeline and the hourly count. Submissions within the tenant are serialized first, so two at once cannot
+     * (counted up to the quota, so a long queue costs no more than a full one) and submissions in the current hour
+     * and the 23 before it under {@code maxPerDay}; with it, the first event of its timeline and the hourly count. Submissions within the tenant are serialized first, so two at once cannot
      * both slip under a quota. The lock and the statement are sent together: the statement's snapshot is taken once
      * the lock is held, and the lock waits for no round trip to the service before it.
      */
@@ -70,7 +70,7 @@ public final class JobStore {
     private static Uni<RowSet<Row>> store(SqlConnection c, Draft draft) {
         return c.preparedQuery("""
                         WITH counts AS (
-                            SELECT (SELECT count(*) FROM jobs WHERE status = 'queued') AS queued,
+                            SELECT (SELECT count(*) FROM (SELECT FROM jobs WHERE status = 'queued' LIMIT $9) q) AS queued,
                                    (SELECT coalesce(sum(submitted), 0) FROM job_submissions_hourly
                                      WHERE hour > date_trunc('hour', now()) - interval '24 hours') AS last_day),
                         job AS (
