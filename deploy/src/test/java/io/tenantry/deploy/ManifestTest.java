@@ -57,8 +57,11 @@ class ManifestTest {
     private static final List<HasMetadata> BASE = Manifests.resources(KUBERNETES.resolve("base"));
     /** Quarkus settings a manifest may set that have no line in application.properties. */
     private static final Set<String> QUARKUS_RUNTIME_SWITCHES = Set.of("QUARKUS_INIT_AND_EXIT");
-    /** Read by the images' launch script, run-java.sh: the heap's share of the container's memory limit. */
-    private static final String HEAP_RATIO = "JAVA_MAX_MEM_RATIO";
+    /**
+     * Read by the images' launch script, run-java.sh: the heap's share of the container's memory limit, and the
+     * collector in place of its ParallelGC.
+     */
+    private static final Set<String> RUN_JAVA_SETTINGS = Set.of("JAVA_MAX_MEM_RATIO", "GC_CONTAINER_OPTIONS");
 
     @Test
     void probesPortsAndMetricsAreWhereTheServicesServeThem() {
@@ -222,11 +225,11 @@ class ManifestTest {
                 assertTrue(missing.isEmpty(), service + "/" + container.getName() + " does not set " + missing);
                 Set<String> unread = new TreeSet<>(set);
                 unread.removeAll(read);
-                if (set.contains(HEAP_RATIO)) {
+                if (set.stream().anyMatch(RUN_JAVA_SETTINGS::contains)) {
                     assertTrue(Manifests.read(ROOT.resolve(service + "/src/main/docker/Dockerfile.jvm")).contains("run-java.sh"),
-                            service + "'s image starts with run-java.sh, which reads " + HEAP_RATIO);
+                            service + "'s image starts with run-java.sh, which reads " + RUN_JAVA_SETTINGS);
                 }
-                unread.removeIf(name -> QUARKUS_RUNTIME_SWITCHES.contains(name) || name.equals(HEAP_RATIO)
+                unread.removeIf(name -> QUARKUS_RUNTIME_SWITCHES.contains(name) || RUN_JAVA_SETTINGS.contains(name)
                         || prod.stringPropertyNames().stream().anyMatch(key -> Manifests.environmentName(key).equals(name)));
                 assertTrue(unread.isEmpty(), service + "/" + container.getName() + " sets what it never reads: " + unread);
             }
