@@ -144,6 +144,8 @@ public class RateLimits {
     }
 
     private void synced(Allowance allowance, Allowance.Ask ask, Response reply) {
+        // Redis answers again (a renewal may be the first to find it so): requests are decided from it at once.
+        askRedisAfter = 0;
         localFallback.set(0);
         allowance.synced(ask, reply.get(0).toLong(), reply.get(1).toLong(), reply.get(2).toLong(), reply.get(3).toLong(),
                 reply.get(4).toInteger(), now());
