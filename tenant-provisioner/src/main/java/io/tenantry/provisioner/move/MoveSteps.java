@@ -44,8 +44,11 @@ class MoveSteps {
     private static final Logger LOG = Logger.getLogger(MoveSteps.class);
     private static final String MAINTENANCE = "moving";
     private static final long REPLICATION_ERRORS_TOLERATED = 10;
-    /** How long results-service replicas are given to act on an announcement before the source shuts the tenant out. */
-    private static final Duration ANNOUNCEMENT_GRACE = Duration.ofMillis(500);
+    /**
+     * How long results-service replicas are given to act on the switch's announcement, closing their connections to
+     * the source, before the source shuts the tenant out and ends what is left.
+     */
+    private static final Duration ANNOUNCEMENT_PATIENCE = Duration.ofSeconds(5);
 
     @Inject
     MoveStore store;
@@ -246,9 +249,9 @@ class MoveSteps {
         String source = move.sourceServer();
         String target = move.targetServer();
         if (databases.exists(source, orgId.databaseName())) {
-            // Replicas that heard the announcement send nothing new to the source; what they were reading finishes.
-            Thread.sleep(ANNOUNCEMENT_GRACE.toMillis());
             try (Connection sourceDb = replication.tenantDatabase(source, orgId)) {
+                // Replicas that heard the announcement send nothing new to the source; what they were reading finishes.
+                replication.awaitSessionsClosed(sourceDb, orgId, ANNOUNCEMENT_PATIENCE.toMillis());
                 replication.awaitOpenTransactions(sourceDb, orgId, config.moves().switchTimeout().toMillis());
             }
             roles.lockOut(source, orgId);

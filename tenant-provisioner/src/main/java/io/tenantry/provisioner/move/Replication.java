@@ -167,6 +167,29 @@ public class Replication {
     }
 
     /**
+     * Waits, at most {@code patienceMillis}, until the tenant role holds no session in this database: a
+     * results-service replica that heard a move's announcement closes its connections to it, idle ones at once and
+     * busy ones when their requests end, so none of its reads is cut off when the database shuts the tenant out.
+     */
+    void awaitSessionsClosed(Connection source, OrgId orgId, long patienceMillis) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + patienceMillis * 1_000_000;
+        try (PreparedStatement s = source.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = ? AND usename = ?")) {
+            s.setString(1, orgId.databaseName());
+            s.setString(2, TenantCredentials.roleName(orgId));
+            while (System.nanoTime() < deadline) {
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) == 0) {
+                        return;
+                    }
+                }
+                Thread.sleep(5);
+            }
+        }
+    }
+
+    /**
      * Waits until every transaction the tenant role had open on the source when its writes were fenced has ended
      * (later ones see the fence), ending those still open after {@code patienceMillis}.
      */
