@@ -55,6 +55,8 @@ class RateLimitTest {
     private static String other;
     /** Asked by one test only, so this replica holds none of its tokens or places when that test starts. */
     private static String unasked;
+    /** One request at a time, like {@code narrow}, and asked by one test only, for the same reason. */
+    private static String sharedPlaces;
 
     @BeforeAll
     static void tenants() throws Exception {
@@ -62,10 +64,12 @@ class RateLimitTest {
         narrow = Platform.organization(1000, 1000);
         other = Platform.organization(1000, 1000);
         unasked = Platform.organization(1000, 1000);
+        sharedPlaces = Platform.organization(1000, 1000);
         // Two requests per second (a bucket of four, with the test profile's two seconds of burst); one at a time.
         Platform.execute("UPDATE organizations SET max_requests_per_second = 2 WHERE org_id = ?", slow);
         Platform.execute("UPDATE organizations SET max_concurrent_requests = 1 WHERE org_id = ?", narrow);
-        Platform.provision(List.of(slow, narrow, other, unasked));
+        Platform.execute("UPDATE organizations SET max_concurrent_requests = 1 WHERE org_id = ?", sharedPlaces);
+        Platform.provision(List.of(slow, narrow, other, unasked, sharedPlaces));
     }
 
     @Test
@@ -126,9 +130,9 @@ class RateLimitTest {
     @Test
     void anotherReplicasShareOfTheLimitsCountsHereUntilItsLeaseEnds() throws Exception {
         awaitLimitsSharedThroughRedis();
-        String narrowClient = Platform.client(narrow);
-        as(narrowClient).get("/api/v1/orgs/" + narrow + "/jobs").then().statusCode(200);
-        String places = "tenantry:rate:{" + narrow + "}:places";
+        String client = Platform.client(sharedPlaces);
+        as(client).get("/api/v1/orgs/" + sharedPlaces + "/jobs").then().statusCode(200);
+        String places = "tenantry:rate:{" + sharedPlaces + "}:places";
         for (int i = 0; i < 100 && redis.execute("EXISTS", places).await().indefinitely().toInteger() == 1; i++) {
             Thread.sleep(100);
         }
@@ -136,10 +140,10 @@ class RateLimitTest {
                 "an idle replica gives its places back");
 
         redis.execute("HSET", places, "another-replica", "1:" + (redisMillis() + 60_000)).await().indefinitely();
-        as(narrowClient).get("/api/v1/orgs/" + narrow + "/jobs").then().statusCode(429)
+        as(client).get("/api/v1/orgs/" + sharedPlaces + "/jobs").then().statusCode(429)
                 .body("detail", containsString("1 concurrent requests"));
         redis.execute("HSET", places, "another-replica", "1:" + (redisMillis() - 1)).await().indefinitely();
-        as(narrowClient).get("/api/v1/orgs/" + narrow + "/jobs").then().statusCode(200);
+        as(client).get("/api/v1/orgs/" + sharedPlaces + "/jobs").then().statusCode(200);
 
         redis.execute("HSET", "tenantry:rate:{" + slow + "}:bucket", "tokens", "0", "at",
                 Long.toString(redisMillis())).await().indefinitely();
