@@ -42,9 +42,10 @@ public final class JobStore {
     /**
      * Stores a job, in the caller's transaction, if the tenant's quotas allow it: queued jobs under {@code maxQueued}
      * (counted up to the quota, so a long queue costs no more than a full one) and submissions in the current hour
-     * and the 23 before it under {@code maxPerDay}; with it, the first event of its timeline and the hourly count. Submissions within the tenant are serialized first, so two at once cannot
-     * both slip under a quota. The lock and the statement are sent together: the statement's snapshot is taken once
-     * the lock is held, and the lock waits for no round trip to the service before it.
+     * and the 23 before it under {@code maxPerDay}; with it, the first event of its timeline and the hourly count.
+     * Submissions within the tenant are serialized first, so two at once cannot both slip under a quota. The lock and
+     * the statement are sent together: the statement's snapshot is taken once the lock is held, and the lock waits
+     * for no round trip to the service before it.
      */
     public static Uni<Submission> submit(SqlConnection c, Draft draft) {
         return Uni.combine().all().unis(lock(c), store(c, draft)).collectFailures()
