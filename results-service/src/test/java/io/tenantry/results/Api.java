@@ -2,9 +2,21 @@ package io.tenantry.results;
 
 import static io.restassured.RestAssured.given;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
@@ -67,5 +79,48 @@ final class Api {
             step(orgId, token, jobId, step, worker, "succeeded").then().statusCode(200);
         }
         report(orgId, token, jobId, "complete", Map.of("worker", worker)).then().statusCode(200);
+    }
+
+    /**
+     * The same request sent many times at once, each on a connection of its own (RestAssured sends one request at a
+     * time). The requests are under way when it is made; {@link #statuses} waits for every answer.
+     */
+    static final class Burst implements AutoCloseable {
+        private final ExecutorService threads;
+        private final List<CompletableFuture<HttpResponse<Void>>> answers = new ArrayList<>();
+
+        private Burst(HttpRequest request, int count) {
+            threads = Executors.newFixedThreadPool(count);
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(threads).build();
+            for (int i = 0; i < count; i++) {
+                answers.add(http.sendAsync(request, HttpResponse.BodyHandlers.discarding()));
+            }
+        }
+
+        static Burst get(String path, String token, int count) {
+            return new Burst(request(path, token).GET().build(), count);
+        }
+
+        static Burst post(String path, String token, Object body, int count) throws JsonProcessingException {
+            String json = new ObjectMapper().writeValueAsString(body);
+            return new Burst(request(path, token).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json)).build(), count);
+        }
+
+        private static HttpRequest.Builder request(String path, String token) {
+            return HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + path))
+                    .header("Authorization", "Bearer " + token);
+        }
+
+        /** How many answers had each status. */
+        Map<Integer, Long> statuses() {
+            return answers.stream().map(CompletableFuture::join)
+                    .collect(Collectors.groupingBy(HttpResponse::statusCode, Collectors.counting()));
+        }
+
+        @Override
+        public void close() {
+            threads.shutdownNow();
+        }
     }
 }

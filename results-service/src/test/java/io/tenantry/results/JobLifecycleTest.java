@@ -16,10 +16,6 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -27,23 +23,17 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import io.tenantry.results.queue.JobQueue;
 import io.tenantry.schema.MetadataSchema;
@@ -228,27 +218,16 @@ class JobLifecycleTest {
         for (int i = 0; i < 4; i++) {
             submit(rushedQuota, client, Api.job(5));
         }
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + "/api/v1/orgs/"
-                        + rushedQuota + "/jobs")).header("Authorization", "Bearer " + client)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(new ObjectMapper().writeValueAsString(Api.job(5)))).build();
-        ExecutorService threads = Executors.newFixedThreadPool(20);
         try (Connection hour = Platform.tenantDatabase(rushedQuota); Statement lock = hour.createStatement()) {
             hour.setAutoCommit(false);
             lock.execute("INSERT INTO job_submissions_hourly (hour, submitted) VALUES (date_trunc('hour', now()), 0)"
                     + " ON CONFLICT (hour) DO UPDATE SET submitted = job_submissions_hourly.submitted");
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(threads).build();
-            List<CompletableFuture<HttpResponse<Void>>> rush = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                rush.add(http.sendAsync(request, HttpResponse.BodyHandlers.discarding()));
+            try (Api.Burst rush = Api.Burst.post("/api/v1/orgs/" + rushedQuota + "/jobs", client, Api.job(5), 20)) {
+                Platform.awaitWaitingOnLock(rushedQuota, 2);
+                hour.commit();
+                assertEquals(Map.of(201, 1L, 429, 19L), rush.statuses(),
+                        "20 submissions at once, room for one more queued job");
             }
-            Platform.awaitWaitingOnLock(rushedQuota, 2);
-            hour.commit();
-            Map<Integer, Long> statuses = rush.stream().map(CompletableFuture::join)
-                    .collect(Collectors.groupingBy(HttpResponse::statusCode, Collectors.counting()));
-            assertEquals(Map.of(201, 1L, 429, 19L), statuses, "20 submissions at once, room for one more queued job");
-        } finally {
-            threads.shutdownNow();
         }
         assertEquals("5", Platform.tenantQuery(rushedQuota, "SELECT count(*) FROM jobs WHERE status = 'queued'"));
     }

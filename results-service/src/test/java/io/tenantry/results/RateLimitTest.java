@@ -9,10 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -20,9 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
@@ -33,7 +26,6 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import io.smallrye.mutiny.Uni;
 import io.tenantry.schema.MetadataSchema;
@@ -172,20 +164,9 @@ class RateLimitTest {
     void aBurstUnderTheLimitsIsLetInWhole() throws Exception {
         awaitLimitsSharedThroughRedis();
         String client = Platform.client(other);
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + "/api/v1/orgs/"
-                + other + "/jobs")).header("Authorization", "Bearer " + client).build();
-        ExecutorService threads = Executors.newFixedThreadPool(150);
-        try {
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(threads).build();
-            List<CompletableFuture<HttpResponse<Void>>> burst = new ArrayList<>();
-            for (int i = 0; i < 150; i++) {
-                burst.add(http.sendAsync(request, HttpResponse.BodyHandlers.discarding()));
-            }
-            Map<Integer, Long> statuses = burst.stream().map(CompletableFuture::join)
-                    .collect(Collectors.groupingBy(HttpResponse::statusCode, Collectors.counting()));
-            assertEquals(Map.of(200, 150L), statuses, "150 requests at once, under 200 concurrent and a bucket of 2000");
-        } finally {
-            threads.shutdownNow();
+        try (Api.Burst burst = Api.Burst.get("/api/v1/orgs/" + other + "/jobs", client, 150)) {
+            assertEquals(Map.of(200, 150L), burst.statuses(),
+                    "150 requests at once, under 200 concurrent and a bucket of 2000");
         }
     }
 
