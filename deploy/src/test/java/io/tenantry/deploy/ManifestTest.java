@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -298,44 +299,36 @@ class ManifestTest {
         // The replicas share each server's budget (tenantry.results.pools.server-budget, else the global budget).
         int budget = Integer.parseInt(results.getProperty("tenantry.results.pools.server-budget",
                 results.getProperty("tenantry.results.pools.global-budget")));
-        for (GenericKubernetesResource cluster : Manifests.custom(BASE, "Cluster")) {
-            if (cluster.getMetadata().getName().equals("tenantry-metadata")) {
-                continue;
-            }
-            JsonNode spec = Manifests.YAML.valueToTree(cluster.getAdditionalProperties().get("spec"));
+        tenantServerSpecs().forEach((name, spec) -> {
             int maxConnections = spec.path("postgresql").path("parameters").path("max_connections").asInt();
-            String server = cluster.getMetadata().getName().replaceAll("^tenantry-", "");
+            String server = name.replaceAll("^tenantry-", "");
             int serverBudget = Integer.parseInt(results.getProperty("tenantry.results.servers." + server + ".budget",
                     Integer.toString(budget)));
             // Room is kept for the provisioner, the operator and an administrator.
-            assertTrue(serverBudget <= maxConnections - 50, cluster.getMetadata().getName() + ": a budget of "
+            assertTrue(serverBudget <= maxConnections - 50, name + ": a budget of "
                     + serverBudget + " > " + maxConnections + " - 50");
-        }
+        });
     }
 
     @Test
     void tenantServersCanMoveTenantsByLogicalReplication() {
-        for (GenericKubernetesResource cluster : Manifests.custom(BASE, "Cluster")) {
-            if (cluster.getMetadata().getName().equals("tenantry-metadata")) {
-                continue;
-            }
-            JsonNode spec = Manifests.YAML.valueToTree(cluster.getAdditionalProperties().get("spec"));
-            String name = cluster.getMetadata().getName();
+        tenantServerSpecs().forEach((name, spec) -> {
             assertEquals("logical", spec.path("postgresql").path("parameters").path("wal_level").asText(), name);
             String postInit = spec.path("bootstrap").path("initdb").path("postInitSQL").toString();
             assertTrue(postInit.contains("REPLICATION") && postInit.contains("pg_create_subscription"),
                     name + ": the provisioner's role may publish and subscribe");
-        }
+        });
+    }
+
+    @Test
+    void tenantServersLetAutovacuumVisitTheirManyDatabasesLessOften() {
+        tenantServerSpecs().forEach((name, spec) -> assertEquals("5min",
+                spec.path("postgresql").path("parameters").path("autovacuum_naptime").asText(), name));
     }
 
     @Test
     void tenantServersRecordStatementCostsForTenantHealth() {
-        for (GenericKubernetesResource cluster : Manifests.custom(BASE, "Cluster")) {
-            if (cluster.getMetadata().getName().equals("tenantry-metadata")) {
-                continue;
-            }
-            JsonNode spec = Manifests.YAML.valueToTree(cluster.getAdditionalProperties().get("spec"));
-            String name = cluster.getMetadata().getName();
+        tenantServerSpecs().forEach((name, spec) -> {
             JsonNode parameters = spec.path("postgresql").path("parameters");
             List<String> keys = new ArrayList<>();
             parameters.fieldNames().forEachRemaining(keys::add);
@@ -344,7 +337,7 @@ class ManifestTest {
             assertTrue(keys.stream().anyMatch(k -> k.startsWith("pg_stat_statements.")), name + ": " + keys);
             assertTrue(spec.path("bootstrap").path("initdb").path("postInitSQL").toString()
                     .contains("GRANT pg_read_all_stats TO tenantry_provisioner"), name);
-        }
+        });
     }
 
     @Test
@@ -469,5 +462,18 @@ class ManifestTest {
         return properties.stringPropertyNames().stream().filter(k -> k.startsWith(prefix))
                 .map(k -> k.substring(prefix.length(), k.indexOf('.', prefix.length())))
                 .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** The tenant servers' CloudNativePG cluster specs by cluster name (every cluster but the metadata database's). */
+    private static Map<String, JsonNode> tenantServerSpecs() {
+        Map<String, JsonNode> specs = new TreeMap<>();
+        for (GenericKubernetesResource cluster : Manifests.custom(BASE, "Cluster")) {
+            if (!cluster.getMetadata().getName().equals("tenantry-metadata")) {
+                specs.put(cluster.getMetadata().getName(),
+                        Manifests.YAML.valueToTree(cluster.getAdditionalProperties().get("spec")));
+            }
+        }
+        assertFalse(specs.isEmpty(), "no tenant server among the clusters");
+        return specs;
     }
 }

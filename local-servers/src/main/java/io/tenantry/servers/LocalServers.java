@@ -226,6 +226,8 @@ public final class LocalServers implements AutoCloseable {
                     .setServerConfig("max_wal_senders", "40")
                     .setServerConfig("max_logical_replication_workers", "16")
                     .setServerConfig("max_worker_processes", "24")
+                    // As the tenant servers of deploy/ run: autovacuum visits each database once per naptime.
+                    .setServerConfig("autovacuum_naptime", "5min")
                     .setDataDirectoryCustomizer(dir -> PgHba.requirePasswordsForTenantRoles(dir.toPath()))
                     .setPGStartupWait(Duration.ofSeconds(90));
             if (port > 0) {
