@@ -50,14 +50,15 @@ public final class LocalPlatform implements AutoCloseable {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     /**
-     * Each service's heap unless the caller names one: what the Kubernetes base manifests give it (half its memory
-     * limit), rather than the JVM's default of a quarter of the machine, which a long-running service fills before it
-     * collects much.
+     * Each service's memory limit in the Kubernetes base manifests, which the JVM takes for the machine's memory in
+     * its container: the image's run-java.sh makes half of it the heap's maximum ({@code JAVA_MAX_MEM_RATIO} 50) and
+     * leaves the initial heap to the JVM, a 64th of it. Sized from this machine's memory instead, a service would start
+     * with its whole heap committed and keep much of it.
      */
-    private static final Map<String, String> HEAP = Map.of(
-            "metadata-service", "-Xmx256m",
-            "tenant-provisioner", "-Xmx256m",
-            "results-service", "-Xmx384m");
+    private static final Map<String, String> MEMORY_LIMIT = Map.of(
+            "metadata-service", "512m",
+            "tenant-provisioner", "512m",
+            "results-service", "768m");
     /**
      * Each service's collector unless the caller names one, as its container image runs it: ubi9 OpenJDK's
      * run-java.sh picks ParallelGC, and results-service's manifest asks for G1 instead ({@code GC_CONTAINER_OPTIONS}),
@@ -267,9 +268,8 @@ public final class LocalPlatform implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> jvmArgs = settings.jvmArgs().getOrDefault(service, List.of());
-        if (jvmArgs.stream().noneMatch(arg -> arg.startsWith("-Xmx"))) {
-            command.add(HEAP.get(service));
-        }
+        command.add("-XX:MaxRAM=" + MEMORY_LIMIT.get(service));
+        command.add("-XX:MaxRAMPercentage=50");
         if (jvmArgs.stream().noneMatch(arg -> arg.matches("-XX:\\+Use\\w+GC"))) {
             command.add(COLLECTOR.get(service));
         }
