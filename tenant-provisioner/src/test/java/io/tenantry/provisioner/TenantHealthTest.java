@@ -208,6 +208,39 @@ class TenantHealthTest {
                 "only the tenant role's statements, not the collector's: " + snapshot.measures().statements());
     }
 
+    /**
+     * A pass reads each server's sessions and statements for all its tenants at once: every tenant still gets its
+     * own database's sessions and its own role's statements, never another tenant's.
+     */
+    @Test
+    void aPassGivesEachTenantItsOwnSessionsAndStatements() throws Exception {
+        String busy = provisioned();
+        String quiet = provisioned();
+        try (Connection c = asTenant(busy, serverOf(busy), database(busy)); Statement s = c.createStatement()) {
+            s.execute("SELECT pg_sleep(0.3)");
+        }
+        try (Connection c = asTenant(quiet, serverOf(quiet), database(quiet)); Statement s = c.createStatement()) {
+            s.execute("SELECT count(*) FROM jobs");
+        }
+        try (Connection open = serverOf(busy).connect(database(busy)); Statement s = open.createStatement()) {
+            open.setAutoCommit(false);
+            s.executeQuery("SELECT count(*) FROM jobs").close();
+            Thread.sleep(2_500);
+            Map<String, HealthSnapshot> byOrg = new HashMap<>();
+            health.collectAll().forEach(snapshot -> byOrg.put(snapshot.orgId(), snapshot));
+            HealthSnapshot busyOne = byOrg.get(busy);
+            HealthSnapshot quietOne = byOrg.get(quiet);
+            assertEquals(List.of(HealthReason.LONG_TRANSACTION), busyOne.reasons(), busyOne.toString());
+            assertTrue(busyOne.measures().connections() >= 1, busyOne.toString());
+            assertEquals(HealthState.HEALTHY, quietOne.state(), quietOne.toString());
+            assertTrue(busyOne.measures().statements().get(0).query().contains("pg_sleep"), busyOne.toString());
+            assertFalse(quietOne.measures().statements().isEmpty(), quietOne.toString());
+            assertTrue(quietOne.measures().statements().stream().noneMatch(st -> st.query().contains("pg_sleep")),
+                    "another tenant's statement: " + quietOne.measures().statements());
+            open.rollback();
+        }
+    }
+
     @Test
     void theFleetSummaryListsTheWorstFirst() throws Exception {
         String large = provisioned();

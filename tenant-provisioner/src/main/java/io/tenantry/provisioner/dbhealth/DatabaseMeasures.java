@@ -7,7 +7,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -16,11 +18,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 /**
- * PostgreSQL's statistics about one tenant database, read over the provisioner's admin connections. The cluster-wide
- * views (pg_stat_database, pg_stat_activity, pg_locks) are read from the tenant's database itself;
- * pg_stat_statements from the server's maintenance database, where the extension is created, filtered by the
- * tenant's database. The extension stays out of tenant databases (and the template they are copied from) on purpose:
- * its view there would show the tenant's role every other tenant's statement counts and times.
+ * PostgreSQL's statistics about tenant databases, read over the provisioner's admin connections. A database's own
+ * views (its tables, its size, its cache figures) are read from the tenant's database itself. The server-wide ones
+ * (pg_stat_activity, pg_locks, and pg_stat_statements, which lives in the server's maintenance database) are read
+ * for every database of the server at once: each read copies the whole server's sessions, locks or statements, so
+ * reading them per tenant cost a server of 500 tenants 500 such copies a pass. The extension stays out of tenant
+ * databases (and the template they are copied from) on purpose: its view there would show the tenant's role every
+ * other tenant's statement counts and times.
  */
 @ApplicationScoped
 class DatabaseMeasures {
@@ -42,6 +46,26 @@ class DatabaseMeasures {
     }
 
     record Statements(List<HealthSnapshot.StatementStats> slowest, String unavailable) {
+    }
+
+    /** A database and the role whose statements in it count. */
+    record Owner(String database, String role) {
+    }
+
+    /**
+     * One server's sessions and statements, read at once: each database's activity (sessions other than the health
+     * collector's) and each database and role's slowest statements.
+     */
+    record ServerFigures(Map<String, Activity> activity, Map<Owner, List<HealthSnapshot.StatementStats>> statements,
+                         String statementsUnavailable, long readAtNanos) {
+
+        Activity activity(String database) {
+            return activity.getOrDefault(database, new Activity(0, 0, 0));
+        }
+
+        Statements statements(Owner owner) {
+            return new Statements(statements.getOrDefault(owner, List.of()), statementsUnavailable);
+        }
     }
 
     long databaseBytes(Connection tenantDb) throws SQLException {
@@ -73,52 +97,54 @@ class DatabaseMeasures {
     }
 
     /**
-     * Sessions on the tenant's database other than this one, its oldest open transaction, and the sessions waiting
-     * for a lock (a row lock's wait is on a transaction id, which names no database, hence by session).
+     * The server's sessions by database (the collector's own, named {@code application_name}, left out), their
+     * oldest open transaction, the locks they wait for, and the slowest statements of every database and role, from
+     * the maintenance database. Without pg_stat_statements (not preloaded, or not creatable by the admin role) the
+     * rest still counts.
      */
-    Activity activity(Connection tenantDb) throws SQLException {
-        try (Statement s = tenantDb.createStatement(); ResultSet rs = s.executeQuery("""
-                SELECT count(*),
-                       coalesce(max(extract(epoch FROM now() - a.xact_start)), 0),
-                       (SELECT count(*) FROM pg_locks l JOIN pg_stat_activity w ON w.pid = l.pid
-                         WHERE NOT l.granted AND w.datname = current_database())
-                  FROM pg_stat_activity a
-                 WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()""")) {
-            rs.next();
-            return new Activity(rs.getInt(1), rs.getDouble(2), rs.getInt(3));
+    ServerFigures serverFigures(String server, Connection maintenance, String collector) throws SQLException {
+        long readAt = System.nanoTime();
+        Map<String, Activity> activity = new HashMap<>();
+        try (PreparedStatement s = maintenance.prepareStatement("""
+                WITH waiting AS (SELECT pid, count(*) AS locks FROM pg_locks WHERE NOT granted GROUP BY pid)
+                SELECT a.datname, count(*), coalesce(max(extract(epoch FROM now() - a.xact_start)), 0),
+                       coalesce(sum(w.locks), 0)
+                  FROM pg_stat_activity a LEFT JOIN waiting w ON w.pid = a.pid
+                 WHERE a.datname IS NOT NULL AND a.application_name IS DISTINCT FROM ?
+                 GROUP BY a.datname""")) {
+            s.setString(1, collector);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    activity.put(rs.getString(1), new Activity(rs.getInt(2), rs.getDouble(3), rs.getInt(4)));
+                }
+            }
         }
-    }
-
-    /**
-     * The slowest statements by mean time that the tenant's role ran in its database (not the provisioner's
-     * migrations or these measures), from the maintenance database of its server.
-     */
-    Statements slowestStatements(String server, Connection maintenance, String database, String role) {
+        Map<Owner, List<HealthSnapshot.StatementStats>> statements = new HashMap<>();
         try {
             ensureExtension(server, maintenance);
-            List<HealthSnapshot.StatementStats> slowest = new ArrayList<>();
             try (PreparedStatement s = maintenance.prepareStatement("""
-                    SELECT s.queryid, left(s.query, ?), s.calls, s.mean_exec_time, s.total_exec_time, s.rows
-                      FROM pg_stat_statements s
+                    SELECT d.datname, r.rolname, s.queryid, left(s.query, ?), s.calls, s.mean_exec_time,
+                           s.total_exec_time, s.rows
+                      FROM (SELECT dbid, userid, queryid, query, calls, mean_exec_time, total_exec_time, rows,
+                                   row_number() OVER (PARTITION BY dbid, userid ORDER BY mean_exec_time DESC) AS rank
+                              FROM pg_stat_statements) s
                       JOIN pg_database d ON d.oid = s.dbid
                       JOIN pg_roles r ON r.oid = s.userid
-                     WHERE d.datname = ? AND r.rolname = ?
-                     ORDER BY s.mean_exec_time DESC LIMIT ?""")) {
+                     WHERE s.rank <= ?
+                     ORDER BY d.datname, r.rolname, s.rank""")) {
                 s.setInt(1, QUERY_TEXT_LIMIT);
-                s.setString(2, database);
-                s.setString(3, role);
-                s.setInt(4, TOP_STATEMENTS);
+                s.setInt(2, TOP_STATEMENTS);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        slowest.add(new HealthSnapshot.StatementStats((Long) rs.getObject(1), rs.getString(2),
-                                rs.getLong(3), rs.getDouble(4), rs.getDouble(5), rs.getLong(6)));
+                        statements.computeIfAbsent(new Owner(rs.getString(1), rs.getString(2)), o -> new ArrayList<>())
+                                .add(new HealthSnapshot.StatementStats((Long) rs.getObject(3), rs.getString(4),
+                                        rs.getLong(5), rs.getDouble(6), rs.getDouble(7), rs.getLong(8)));
                     }
                 }
             }
-            return new Statements(slowest, null);
+            return new ServerFigures(activity, statements, null, readAt);
         } catch (SQLException e) {
-            // Not preloaded (shared_preload_libraries) or not creatable by the admin role: the rest still counts.
-            return new Statements(List.of(), "pg_stat_statements: " + e.getMessage());
+            return new ServerFigures(activity, Map.of(), "pg_stat_statements: " + e.getMessage(), readAt);
         }
     }
 

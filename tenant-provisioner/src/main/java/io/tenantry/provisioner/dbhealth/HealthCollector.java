@@ -3,6 +3,7 @@ package io.tenantry.provisioner.dbhealth;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -44,6 +45,11 @@ class HealthCollector {
     private static final Logger LOG = Logger.getLogger(HealthCollector.class);
     /** Names the collector's sessions in pg_stat_activity, so operators (and tests) can tell them apart. */
     static final String APPLICATION_NAME = "tenantry-health";
+    /**
+     * How old a server's sessions and statements may be when a pass lends them to a tenant: a pass measures a few
+     * tenants a second, far under the thresholds of long transactions and lock waits.
+     */
+    private static final Duration PASS_CENSUS_AGE = Duration.ofSeconds(10);
 
     @Inject
     ProvisionerConfig config;
@@ -106,10 +112,11 @@ class HealthCollector {
         }
         int threads = Math.min(subjects.size(), Math.max(1, servers.all().size() * perServer()));
         ExecutorService workers = Executors.newFixedThreadPool(threads);
+        ServerCensus census = new ServerCensus(PASS_CENSUS_AGE);
         try {
             List<Future<HealthSnapshot>> running = new ArrayList<>();
             for (HealthStore.Subject subject : subjects) {
-                running.add(workers.submit(() -> collect(subject)));
+                running.add(workers.submit(() -> collect(subject, census)));
             }
             for (Future<HealthSnapshot> result : running) {
                 try {
@@ -126,14 +133,21 @@ class HealthCollector {
         return snapshots;
     }
 
-    /** Measures one tenant in one of its server's slots, records the snapshot and prunes the tenant's history. */
+    /**
+     * Measures one tenant now in one of its server's slots, with its server's sessions and statements read afresh,
+     * records the snapshot and prunes the tenant's history.
+     */
     HealthSnapshot collect(HealthStore.Subject subject) throws InterruptedException {
+        return collect(subject, new ServerCensus(Duration.ZERO));
+    }
+
+    private HealthSnapshot collect(HealthStore.Subject subject, ServerCensus census) throws InterruptedException {
         Semaphore slots = serverSlots.computeIfAbsent(subject.server(), s -> new Semaphore(perServer(), true));
         HealthSnapshot snapshot;
         slots.acquire();
         long started = System.nanoTime();
         try {
-            snapshot = measure(subject);
+            snapshot = measure(subject, census);
             metrics.collected(System.nanoTime() - started, true);
         } catch (SQLException | RuntimeException e) {
             metrics.collected(System.nanoTime() - started, false);
@@ -152,7 +166,7 @@ class HealthCollector {
         metrics.refresh(store.fleet(HealthMetrics.TOP));
     }
 
-    private HealthSnapshot measure(HealthStore.Subject subject) throws SQLException {
+    private HealthSnapshot measure(HealthStore.Subject subject, ServerCensus census) throws SQLException {
         String server = subject.server();
         OrgId orgId = OrgId.of(subject.orgId());
         OffsetDateTime now = OffsetDateTime.now().truncatedTo(ChronoUnit.MICROS);
@@ -164,9 +178,10 @@ class HealthCollector {
             String version = schema.plan(results.locations(), null).currentVersion();
             List<HealthSnapshot.TableStats> tables = measures.tables(tenantDb);
             DatabaseMeasures.CacheFigures cache = measures.cache(tenantDb);
-            DatabaseMeasures.Activity activity = measures.activity(tenantDb);
-            DatabaseMeasures.Statements statements = measures.slowestStatements(server, maintenance,
-                    orgId.databaseName(), TenantCredentials.roleName(orgId));
+            DatabaseMeasures.ServerFigures figures = census.figures(server, maintenance, measures, APPLICATION_NAME);
+            DatabaseMeasures.Activity activity = figures.activity(orgId.databaseName());
+            DatabaseMeasures.Statements statements = figures.statements(
+                    new DatabaseMeasures.Owner(orgId.databaseName(), TenantCredentials.roleName(orgId)));
             long quota = subject.quotaBytes() != null ? subject.quotaBytes()
                     : config.health().thresholds().maxDatabaseBytes();
             HealthSnapshot.Measures m = new HealthSnapshot.Measures(measures.databaseBytes(tenantDb), quota,
