@@ -57,7 +57,7 @@ class DatabaseMeasures {
      * collector's) and each database and role's slowest statements.
      */
     record ServerFigures(Map<String, Activity> activity, Map<Owner, List<HealthSnapshot.StatementStats>> statements,
-                         String statementsUnavailable, long readAtNanos) {
+                         String statementsUnavailable) {
 
         Activity activity(String database) {
             return activity.getOrDefault(database, new Activity(0, 0, 0));
@@ -103,7 +103,6 @@ class DatabaseMeasures {
      * rest still counts.
      */
     ServerFigures serverFigures(String server, Connection maintenance, String collector) throws SQLException {
-        long readAt = System.nanoTime();
         Map<String, Activity> activity = new HashMap<>();
         try (PreparedStatement s = maintenance.prepareStatement("""
                 WITH waiting AS (SELECT pid, count(*) AS locks FROM pg_locks WHERE NOT granted GROUP BY pid)
@@ -142,9 +141,9 @@ class DatabaseMeasures {
                     }
                 }
             }
-            return new ServerFigures(activity, statements, null, readAt);
+            return new ServerFigures(activity, statements, null);
         } catch (SQLException e) {
-            return new ServerFigures(activity, Map.of(), "pg_stat_statements: " + e.getMessage(), readAt);
+            return new ServerFigures(activity, Map.of(), "pg_stat_statements: " + e.getMessage());
         }
     }
 

@@ -18,10 +18,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.tenantry.common.OrgId;
 import io.tenantry.common.TenantCredentials;
@@ -82,6 +84,15 @@ class HealthCollector {
     AdvisoryLocks locks;
 
     private final Map<String, Semaphore> serverSlots = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
+
+    /**
+     * A pass under way when the provisioner stops measures no more of its tenants (the next pass, on this replica
+     * or another, does), rather than failing each on the beans being shut down.
+     */
+    void stop(@Observes ShutdownEvent event) {
+        stopping = true;
+    }
 
     @Scheduled(every = "${tenantry.provisioner.health.interval}", delayed = "1m",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -93,8 +104,10 @@ class HealthCollector {
                     collectAll();
                 }
             }
-            // Another replica collected: the gauges still follow the registry.
-            refreshMetrics();
+            if (!stopping) {
+                // Another replica collected: the gauges still follow the registry.
+                refreshMetrics();
+            }
         } catch (SQLException | RuntimeException e) {
             LOG.warnf("tenant health collection: %s", e.getMessage());
         } catch (InterruptedException e) {
@@ -112,15 +125,18 @@ class HealthCollector {
         }
         int threads = Math.min(subjects.size(), Math.max(1, servers.all().size() * perServer()));
         ExecutorService workers = Executors.newFixedThreadPool(threads);
-        ServerCensus census = new ServerCensus(PASS_CENSUS_AGE);
+        ServerCensus census = new ServerCensus(PASS_CENSUS_AGE, this::readServer);
         try {
             List<Future<HealthSnapshot>> running = new ArrayList<>();
             for (HealthStore.Subject subject : subjects) {
-                running.add(workers.submit(() -> collect(subject, census)));
+                running.add(workers.submit(() -> stopping ? null : collect(subject, census)));
             }
             for (Future<HealthSnapshot> result : running) {
                 try {
-                    snapshots.add(result.get());
+                    HealthSnapshot snapshot = result.get();
+                    if (snapshot != null) {
+                        snapshots.add(snapshot);
+                    }
                 } catch (ExecutionException e) {
                     // Only the registry failing to record a snapshot gets here; the next pass tries again.
                     LOG.warnf("tenant health not recorded: %s", e.getCause().getMessage());
@@ -129,7 +145,9 @@ class HealthCollector {
         } finally {
             workers.shutdownNow();
         }
-        refreshMetrics();
+        if (!stopping) {
+            refreshMetrics();
+        }
         return snapshots;
     }
 
@@ -138,7 +156,7 @@ class HealthCollector {
      * records the snapshot and prunes the tenant's history.
      */
     HealthSnapshot collect(HealthStore.Subject subject) throws InterruptedException {
-        return collect(subject, new ServerCensus(Duration.ZERO));
+        return collect(subject, new ServerCensus(Duration.ZERO, this::readServer));
     }
 
     private HealthSnapshot collect(HealthStore.Subject subject, ServerCensus census) throws InterruptedException {
@@ -170,15 +188,13 @@ class HealthCollector {
         String server = subject.server();
         OrgId orgId = OrgId.of(subject.orgId());
         OffsetDateTime now = OffsetDateTime.now().truncatedTo(ChronoUnit.MICROS);
-        try (TenantMigrations.Session schema = migrations.open(server, orgId);
-             Connection maintenance = servers.admin(server)) {
+        try (TenantMigrations.Session schema = migrations.open(server, orgId)) {
             Connection tenantDb = schema.connection();
             prepareSession(tenantDb);
-            prepareSession(maintenance);
             String version = schema.plan(results.locations(), null).currentVersion();
             List<HealthSnapshot.TableStats> tables = measures.tables(tenantDb);
             DatabaseMeasures.CacheFigures cache = measures.cache(tenantDb);
-            DatabaseMeasures.ServerFigures figures = census.figures(server, maintenance, measures, APPLICATION_NAME);
+            DatabaseMeasures.ServerFigures figures = census.figures(server);
             DatabaseMeasures.Activity activity = figures.activity(orgId.databaseName());
             DatabaseMeasures.Statements statements = figures.statements(
                     new DatabaseMeasures.Owner(orgId.databaseName(), TenantCredentials.roleName(orgId)));
@@ -195,6 +211,13 @@ class HealthCollector {
                     backups.policy(subject.orgId()).interval(), subject.createdAt(), now);
             return new HealthSnapshot(subject.orgId(), server,
                     reasons.isEmpty() ? HealthState.HEALTHY : HealthState.DEGRADED, reasons, now, null, m);
+        }
+    }
+
+    private DatabaseMeasures.ServerFigures readServer(String server) throws SQLException {
+        try (Connection maintenance = servers.admin(server)) {
+            prepareSession(maintenance);
+            return measures.serverFigures(server, maintenance, APPLICATION_NAME);
         }
     }
 
