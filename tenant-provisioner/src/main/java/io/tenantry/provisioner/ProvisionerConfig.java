@@ -57,8 +57,10 @@ public interface ProvisionerConfig {
     interface Spares {
         /**
          * How many spare databases at the newest results schema version each open server keeps ready; 0 (the
-         * default, until a provisioning seen failing once beside the pool in one-shot {@code reconcile} runs is
-         * explained) turns the pool off, and the next refill drops what is left. Closed servers keep none.
+         * default) turns the pool off, and the next refill drops what is left. Closed servers keep none. The pool
+         * stays opt-in until it has run in production: the one provisioning failure seen beside it (in one-shot
+         * {@code reconcile} runs) matches a race fixed since, a provisioning and a spare's build revoking PUBLIC's
+         * rights on the same database at once.
          */
         @WithDefault("0")
         int perServer();

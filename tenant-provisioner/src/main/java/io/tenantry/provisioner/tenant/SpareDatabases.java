@@ -30,6 +30,8 @@ public class SpareDatabases {
 
     private static final String PREFIX = "tenantry_spare_";
     private static final Pattern NAME = Pattern.compile("^" + PREFIX + "[0-9a-f]{16}$");
+    /** Every spare's name, as a LIKE pattern. */
+    static final String NAME_LIKE = PREFIX.replace("_", "\\_") + "%";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @Inject

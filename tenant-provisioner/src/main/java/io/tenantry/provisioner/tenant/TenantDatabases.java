@@ -168,15 +168,20 @@ public class TenantDatabases {
     /**
      * PostgreSQL lets every role connect to every database unless PUBLIC's CONNECT is revoked, so the maintenance
      * database, templates and any other database on a tenant server are closed to PUBLIC. Owners and explicitly
-     * granted roles keep their access.
+     * granted roles keep their access. Spare databases are left to their build, which closes each right after
+     * creating it: revoking from a spare at that same moment updates the same catalog row, and PostgreSQL fails one
+     * of the two ("tuple concurrently updated"), a provisioning or a refill.
      */
     static void closePublicDoors(Connection c) throws SQLException {
         List<String> open = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+        try (PreparedStatement s = c.prepareStatement(
                 "SELECT datname FROM pg_database WHERE datallowconn AND datname NOT LIKE 'results\\_%'"
-                        + " AND has_database_privilege('public', oid, 'CONNECT')")) {
-            while (rs.next()) {
-                open.add(rs.getString(1));
+                        + " AND datname NOT LIKE ? AND has_database_privilege('public', oid, 'CONNECT')")) {
+            s.setString(1, SpareDatabases.NAME_LIKE);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    open.add(rs.getString(1));
+                }
             }
         }
         try (Statement s = c.createStatement()) {
