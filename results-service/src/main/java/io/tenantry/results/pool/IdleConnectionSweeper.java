@@ -13,8 +13,8 @@ import io.vertx.core.Vertx;
  * Gives idle connections back to the budget: a quarter of the idle timeout apart (at least a second), so a
  * connection is closed at most a quarter of the timeout late. A sweep runs on a worker thread: after a quiet spell it
  * closes hundreds of connections, and closing them all in one event-loop task held that loop's requests for 6.5 s
- * on the benchmark machine (1,200 connections); from a worker, each connection's close is a task of its own on its
- * event loop, between the loop's I/O.
+ * on the benchmark machine; from a worker, each connection's close is a task of its own on its event loop, between
+ * the loop's I/O.
  */
 @ApplicationScoped
 public class IdleConnectionSweeper {
