@@ -104,10 +104,8 @@ class HealthCollector {
                     collectAll();
                 }
             }
-            if (!stopping) {
-                // Another replica collected: the gauges still follow the registry.
-                refreshMetrics();
-            }
+            // Another replica collected: the gauges still follow the registry.
+            refreshMetrics();
         } catch (SQLException | RuntimeException e) {
             LOG.warnf("tenant health collection: %s", e.getMessage());
         } catch (InterruptedException e) {
@@ -145,9 +143,7 @@ class HealthCollector {
         } finally {
             workers.shutdownNow();
         }
-        if (!stopping) {
-            refreshMetrics();
-        }
+        refreshMetrics();
         return snapshots;
     }
 
@@ -180,7 +176,11 @@ class HealthCollector {
         return snapshot;
     }
 
+    /** Sets the gauges from the registry, unless the provisioner is stopping and its meters with it. */
     void refreshMetrics() {
+        if (stopping) {
+            return;
+        }
         metrics.refresh(store.fleet(HealthMetrics.TOP));
     }
 
